@@ -1,0 +1,54 @@
+import { registerAuditRoutes } from './audit/routes.js';
+import { auditTasks } from './audit/tasks.js';
+import { registerHealthRoutes } from './health/routes.js';
+import { authenticateSession, authenticateToken } from './identity/use-cases/authenticate.js';
+import type { SessionPolicy } from './identity/use-cases/sign-in.js';
+import { registerIdentityRoutes } from './identity/routes.js';
+import type { CheckpointStore } from './platform/audit/checkpoints.js';
+import type { Clock } from './platform/clock.js';
+import type { Db } from './platform/db/database.js';
+import { type App, buildServer } from './platform/http/server.js';
+import type { CronLine } from './platform/jobs/worker.js';
+import { maintenanceTasks } from './platform/jobs/maintenance-tasks.js';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+
+export type AppDeps = {
+  db: Db;
+  pool: pg.Pool;
+  clock: Clock;
+  logger: Logger;
+  checkpoints: CheckpointStore;
+  cookieSecret: string;
+  trustProxy: boolean;
+  sessionPolicy: SessionPolicy;
+  version: string;
+  webRoot?: string;
+  rateLimit?: { max: number; timeWindow: string };
+};
+
+/** The composition root for HTTP: platform server + every feature's routes. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = await buildServer({
+    ...deps,
+    authenticate: {
+      session: (token) => authenticateSession({ db: deps.db, clock: deps.clock, policy: deps.sessionPolicy }, token),
+      token: (token) => authenticateToken(deps, token),
+    },
+  });
+  registerHealthRoutes(app, deps);
+  registerIdentityRoutes(app, { db: deps.db, clock: deps.clock, policy: deps.sessionPolicy });
+  registerAuditRoutes(app, deps);
+  return app;
+}
+
+/** The composition root for jobs: every feature's tasks and cron schedule. */
+export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) {
+  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps) };
+  const cron: CronLine[] = [
+    { task: 'checkpoint_audit', schedule: '* * * * *' },
+    { task: 'expire_idempotency_keys', schedule: '17 * * * *' },
+    { task: 'purge_sessions', schedule: '23 3 * * *' },
+  ];
+  return { tasks, cron };
+}

