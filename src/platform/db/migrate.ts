@@ -15,6 +15,7 @@ export type MigrationReport = { applied: string[]; current: boolean };
 export async function migrateToLatest(ownerUrl: string, logger: Logger): Promise<MigrationReport> {
   const pool = new pg.Pool({ connectionString: ownerUrl, max: 2 });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -13,6 +13,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** Every guarded route and what it demands; the access-matrix test walks this. */
+    routeTable: Array<{ method: string; url: string; access: RouteAccess }>;
+  }
 }
 
 export type Authenticator = {
@@ -45,11 +49,15 @@ async function resolveActor(request: FastifyRequest, authenticate: Authenticator
  */
 export function installAccessHooks(app: FastifyInstance, authenticate: Authenticator): void {
   app.decorateRequest('actor', null);
+  const routeTable: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const guarded = route.url.startsWith('/api/') || route.url === '/metrics';
-    if (guarded && route.config?.access === undefined && route.method !== 'HEAD') {
-      throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
-    }
+    const methods = [route.method].flat().filter((m) => m !== 'HEAD');
+    if (!guarded || methods.length === 0) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`Route ${methods.join(',')} ${route.url} does not declare config.access`);
+    for (const method of methods) routeTable.push({ method, url: route.url, access });
   });
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
