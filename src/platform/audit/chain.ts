@@ -22,7 +22,8 @@ export type ChainedRow = {
 
 /** h_i = SHA-256(h_{i-1} ‖ JCS(row_i)); JCS (RFC 8785) makes the hash independent of key order. */
 export function hashRow(row: ChainedRow): string {
-  const canonical = canonicalJson({ ...row, before: row.before ?? null, after: row.after ?? null });
+  const { seq, id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before, after, prevHash } = row;
+  const canonical = canonicalJson({ seq, id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before: before ?? null, after: after ?? null, prevHash });
   return createHash('sha256').update(row.prevHash).update(canonical).digest('hex');
 }
 
