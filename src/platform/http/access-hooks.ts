@@ -76,9 +76,11 @@ export function installAccessHooks(app: FastifyInstance, authenticate: Authentic
     }
   });
   // Cookie-authenticated writes need the CSRF token bound to their session; bearer tokens are not ambient.
+  // Public routes (sign-in) take JSON only, which a cross-site form cannot send.
   app.addHook('onRequest', (request, reply, done) => {
     const actor = request.actor;
-    if (actor?.kind === 'user' && actor.via === 'session' && UNSAFE.has(request.method)) {
+    const isPublic = request.routeOptions.config.access === 'public';
+    if (!isPublic && actor?.kind === 'user' && actor.via === 'session' && UNSAFE.has(request.method)) {
       app.csrfProtection(request, reply, done);
       return;
     }
