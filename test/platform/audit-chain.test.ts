@@ -69,7 +69,7 @@ describe('audit hash chain', () => {
           else if (mutation === 'duplicate') rows.splice(index, 0, { ...target });
           else if (mutation === 'after') rows[index] = { ...target, after: { name: value, version: -1 } };
           else if (mutation === 'occurredAt') rows[index] = { ...target, occurredAt: new Date(Date.parse(target.occurredAt) + 1).toISOString() };
-          else rows[index] = { ...target, [mutation]: `${String(target[mutation as 'reason']) ?? ''}${value}` };
+          else rows[index] = { ...target, [mutation]: `${String(target[mutation as 'reason'])}${value}` };
           const broken = findChainBreak(rows, start);
           if (index === 29 && mutation === 'delete') return broken === null; // a missing tail is the checkpoints' job
           return broken !== null && broken.seq <= index + 2;
