@@ -53,6 +53,25 @@ describe('the baton CLI', () => {
     expect(audit.rows[0]!.actor_label).toMatch(/^cli:/);
   }, 60_000);
 
+  it('`baton worker` runs jobs on its own and stops cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const fs = await import('node:fs');
+    const { createTeam } = await import('../../src/identity/use-cases/create-team.js');
+    const { systemActor } = await import('../../src/platform/access/actor.js');
+    const { systemClock } = await import('../../src/platform/clock.js');
+    await createTeam({ db: database.db, clock: systemClock, actor: systemActor('test') }, { name: 'Worker probe' });
+    const head = (await database.superuser('select max(seq) as seq from audit_events')).rows[0]!.seq as string;
+    await database.superuser(`select graphile_worker.add_job('checkpoint_audit', '{}'::json)`);
+    const worker = spawn('node', [path.join(projectRoot, 'bin', 'baton.js'), 'worker'], { env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    const checkpointed = () => fs.existsSync(database.checkpoints.file) && fs.readFileSync(database.checkpoints.file, 'utf8').includes(`"seq":${head},`);
+    const deadline = Date.now() + 20_000;
+    while (!checkpointed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(checkpointed()).toBe(true);
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('migrate is idempotent', async () => {
     const res = await baton('migrate');
     expect(res.code).toBe(0);
