@@ -65,8 +65,6 @@ try {
     logger: pino({ level: 'silent' }),
     checkpoints: runtime.checkpoints,
     cookieSecret: runtime.secrets.cookieSecret,
-    trustProxy: false,
-    sessionPolicy: { idleMinutes: 30, absoluteHours: 8 },
     version: 'bench',
     rateLimit: { max: 1_000_000, timeWindow: '1 minute' },
   });

@@ -12,6 +12,7 @@ import type { CronLine } from './platform/jobs/worker.js';
 import { maintenanceTasks } from './platform/jobs/maintenance-tasks.js';
 import type { Logger } from 'pino';
 import type pg from 'pg';
+import { version } from './runtime.js';
 
 export type AppDeps = {
   db: Db;
@@ -20,15 +21,19 @@ export type AppDeps = {
   logger: Logger;
   checkpoints: CheckpointStore;
   cookieSecret: string;
-  trustProxy: boolean;
-  sessionPolicy: SessionPolicy;
-  version: string;
+  /** Defaults: no proxy trusted, 30-minute idle / 8-hour absolute sessions, the package version. */
+  trustProxy?: boolean;
+  sessionPolicy?: SessionPolicy;
+  version?: string;
   webRoot?: string;
   rateLimit?: { max: number; timeWindow: string };
 };
 
+const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMinutes: 30, absoluteHours: 8 };
+
 /** The composition root for HTTP: platform server + every feature's routes. */
-export async function buildApp(deps: AppDeps): Promise<App> {
+export async function buildApp(options: AppDeps): Promise<App> {
+  const deps = { trustProxy: false, sessionPolicy: DEFAULT_SESSION_POLICY, version, ...options };
   const app = await buildServer({
     ...deps,
     authenticate: {

@@ -32,8 +32,6 @@ export async function createTestApp(options: { clock?: Clock; deps?: Partial<App
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     checkpoints: database.checkpoints,
     cookieSecret: database.secrets.cookieSecret,
-    trustProxy: false,
-    sessionPolicy: { idleMinutes: 30, absoluteHours: 8 },
     version: 'test',
     rateLimit: { max: 100_000, timeWindow: '1 minute' },
     ...options.deps,

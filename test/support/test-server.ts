@@ -35,8 +35,6 @@ export async function startTestServer(options: { webRoot?: string } = {}) {
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     checkpoints: database.checkpoints,
     cookieSecret: database.secrets.cookieSecret,
-    trustProxy: false,
-    sessionPolicy: { idleMinutes: 30, absoluteHours: 8 },
     version: 'test',
     webRoot,
   });
