@@ -1,0 +1,86 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { HomePage } from '../features/home/HomePage';
+import { PeoplePage } from '../features/people/PeoplePage';
+import { SignInPage } from '../features/sign-in/SignInPage';
+import { meQuery } from '../lib/session';
+import { AppLayout } from './AppLayout';
+import { NotFoundPage } from './NotFoundPage';
+import { RequirePermission } from './RequirePermission';
+
+export type RouterContext = { queryClient: QueryClient };
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+/** Only same-origin app paths are honoured as post-sign-in destinations. */
+export function safeRedirect(target: string | undefined): string {
+  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/sign-in')) return '/';
+  return target;
+}
+
+export const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context, search }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (me) throw redirect({ href: safeRedirect(search.redirect) });
+  },
+  component: SignInPage,
+});
+
+/** Everything below needs a session; no session → /sign-in?redirect=<where you were going>. */
+const authenticatedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'authenticated',
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!me) throw redirect({ to: '/sign-in', search: location.href === '/' ? {} : { redirect: location.href } });
+  },
+  component: AppLayout,
+});
+
+const homeRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/', component: HomePage });
+
+const peopleRoute = createRoute({
+  getParentRoute: () => authenticatedRoute,
+  path: '/people',
+  component: () => (
+    <RequirePermission permission="user.read">
+      <PeoplePage />
+    </RequirePermission>
+  ),
+});
+
+const AuditPage = lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage');
+const auditRoute = createRoute({
+  getParentRoute: () => authenticatedRoute,
+  path: '/audit',
+  component: () => (
+    <RequirePermission permission="audit.read">
+      <AuditPage />
+    </RequirePermission>
+  ),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute])]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
