@@ -1,5 +1,6 @@
 // Builds server and web when their output is missing or older than their sources, so `npm start` on a
 // fresh clone (or after a pull) always runs what the sources say, without rebuilding every time.
+// `--web-only`: just the web app (browser tests).
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +18,9 @@ const newest = (dir) => {
 const builtAt = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
 if (!existsSync('node_modules/.bin/tsc')) process.exit(0); // production install without dev tools: use what is shipped
+const webOnly = process.argv.includes('--web-only');
 const steps = [];
-if (builtAt('dist/src/cli/main.js') < Math.max(newest('src'), builtAt('package.json'))) steps.push('build:server');
+if (!webOnly && builtAt('dist/src/cli/main.js') < Math.max(newest('src'), builtAt('package.json'))) steps.push('build:server');
 if (builtAt('web/dist/index.html') < newest('web')) steps.push('build:web');
 for (const step of steps) {
   console.error(`> npm run ${step}`);

@@ -12,10 +12,10 @@ import { createTestDatabase } from './test-db.js';
 
 const defaultWebRoot = path.join(projectRoot, 'web', 'dist');
 
-/** Builds the web app once if it is missing, so browser tests always have something to load. */
+/** Rebuilds the web app when its sources are newer than the build, so browser tests never test stale code. */
 function ensureWebBuilt(webRoot: string) {
-  if (fs.existsSync(path.join(webRoot, 'index.html'))) return;
-  execSync('npm run build:web', { cwd: projectRoot, stdio: 'inherit' });
+  if (webRoot === defaultWebRoot) execSync('node scripts/ensure-built.mjs --web-only', { cwd: projectRoot, stdio: 'inherit' });
+  if (!fs.existsSync(path.join(webRoot, 'index.html'))) throw new Error(`no web build at ${webRoot}`);
 }
 
 /** A real HTTP server on a fresh database with the demo organisation: what a browser test talks to. */
