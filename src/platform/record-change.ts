@@ -4,13 +4,16 @@ import type { Trx } from './db/database.js';
 import { emit } from './outbox/emit.js';
 import type { UseCaseContext } from './use-case-context.js';
 
-/** Every mutation ends here: the audit row and the outbox event, in the mutation's transaction. */
+/**
+ * Every mutation ends here: the outbox event and the audit row, in the mutation's transaction. The audit
+ * append goes last because it takes the chain lock, which is then held only until commit.
+ */
 export async function recordChange(trx: Trx, ctx: UseCaseContext, change: AuditedChange): Promise<void> {
-  await appendAudit(trx, ctx, change);
   await emit(trx, ctx, {
     type: change.event,
     aggregateType: change.entityType,
     aggregateId: change.entityId,
     payload: { before: change.before ?? null, after: change.after ?? null, reason: change.reason ?? null },
   });
+  await appendAudit(trx, ctx, change);
 }
