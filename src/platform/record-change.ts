@@ -1,19 +1,30 @@
-import { appendAudit } from './audit/append-audit.js';
+import { appendAuditBatch } from './audit/append-audit.js';
+import { deferredAuditOf } from './audit/deferred-audit.js';
 import type { AuditedChange } from './audit/events.js';
 import type { Trx } from './db/database.js';
-import { emit } from './outbox/emit.js';
+import { emitMany } from './outbox/emit.js';
 import type { UseCaseContext } from './use-case-context.js';
 
+const outboxEventOf = (change: AuditedChange) => ({
+  type: change.event,
+  aggregateType: change.entityType,
+  aggregateId: change.entityId,
+  payload: { before: change.before ?? null, after: change.after ?? null, reason: change.reason ?? null },
+});
+
 /**
- * Every mutation ends here: the outbox event and the audit row, in the mutation's transaction. The audit
- * append goes last because it takes the chain lock, which is then held only until commit.
+ * Every mutation ends here: the outbox event and the audit row, in the mutation's transaction. Inside
+ * `inTransaction` the audit append is deferred to just before commit, because it takes the chain lock.
  */
 export async function recordChange(trx: Trx, ctx: UseCaseContext, change: AuditedChange): Promise<void> {
-  await emit(trx, ctx, {
-    type: change.event,
-    aggregateType: change.entityType,
-    aggregateId: change.entityId,
-    payload: { before: change.before ?? null, after: change.after ?? null, reason: change.reason ?? null },
-  });
-  await appendAudit(trx, ctx, change);
+  await recordChanges(trx, ctx, [change]);
+}
+
+/** The same for many changes at once: one outbox insert and one audit append per chunk. */
+export async function recordChanges(trx: Trx, ctx: UseCaseContext, changes: AuditedChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await emitMany(trx, ctx, changes.map(outboxEventOf));
+  const deferred = deferredAuditOf(trx);
+  if (deferred) deferred.push(...changes.map((change) => ({ ctx, change })));
+  else await appendAuditBatch(trx, ctx, changes);
 }

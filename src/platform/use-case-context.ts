@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from './access/actor.js';
+import { appendAuditBatch } from './audit/append-audit.js';
+import { deferAuditIn, takeDeferredAudit } from './audit/deferred-audit.js';
 import type { Clock } from './clock.js';
 import type { Db, Trx } from './db/database.js';
 
@@ -31,7 +33,9 @@ export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => 
     const actor = actorOf(ctx);
     await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
                      set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
+    deferAuditIn(trx);
     const result = await work(trx);
+    await flushAudit(trx, takeDeferredAudit(trx));
     if (ctx.idempotency) {
       await trx
         .updateTable('idempotency_keys')
@@ -43,4 +47,15 @@ export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => 
     }
     return result;
   });
+}
+
+/** Appends the deferred audit rows in order, one batch per run of changes made under the same context. */
+async function flushAudit(trx: Trx, pending: ReturnType<typeof takeDeferredAudit>): Promise<void> {
+  let start = 0;
+  for (let i = 1; i <= pending.length; i++) {
+    if (i === pending.length || pending[i]!.ctx !== pending[start]!.ctx) {
+      await appendAuditBatch(trx, pending[start]!.ctx, pending.slice(start, i).map((p) => p.change));
+      start = i;
+    }
+  }
 }

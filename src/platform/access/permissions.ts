@@ -28,9 +28,44 @@ export type Permission =
   | 'token.manage_any'
   | 'audit.read'
   | 'audit.verify'
-  | 'partner.manage';
+  | 'partner.manage'
+  | 'record.read'
+  | 'record.write'
+  | 'activity.log'
+  | 'ruleset.read'
+  | 'ruleset.write'
+  | 'ruleset.publish'
+  | 'pool.read'
+  | 'pool.manage'
+  | 'routing.route'
+  | 'routing.simulate'
+  | 'routing.configure'
+  | 'assignment.read'
+  | 'assignment.override'
+  | 'override.approve'
+  | 'absence.manage_own'
+  | 'absence.manage_any'
+  | 'queue.risk'
+  | 'report.routing'
+  | 'notification.read_own';
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
+/** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
+const RECORD_WORK: Permission[] = ['record.read', 'record.write', 'activity.log', 'assignment.read', 'absence.manage_own', 'notification.read_own', 'ruleset.read', 'pool.read'];
+const ROUTING_ADMIN: Permission[] = [
+  'ruleset.write',
+  'ruleset.publish',
+  'pool.manage',
+  'routing.route',
+  'routing.simulate',
+  'routing.configure',
+  'assignment.override',
+  'override.approve',
+  'absence.manage_any',
+  'queue.risk',
+  'report.routing',
+];
+const MANAGING: Permission[] = ['routing.simulate', 'assignment.override', 'override.approve', 'absence.manage_any', 'queue.risk', 'report.routing'];
 
 /** The one permission table. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -46,14 +81,16 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'audit.read',
     'audit.verify',
     'partner.manage',
+    ...RECORD_WORK,
+    ...ROUTING_ADMIN,
   ],
-  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read'],
-  sales_manager: [...INTERNAL_READ, 'audit.read'],
-  sales_rep: [...INTERNAL_READ],
-  channel_manager: [...INTERNAL_READ, 'partner.manage'],
-  ops: [...INTERNAL_READ],
-  finance: [...INTERNAL_READ, 'audit.read'],
+  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read', ...RECORD_WORK, ...ROUTING_ADMIN],
+  sales_manager: [...INTERNAL_READ, 'audit.read', ...RECORD_WORK, ...MANAGING],
+  sales_rep: [...INTERNAL_READ, ...RECORD_WORK],
+  channel_manager: [...INTERNAL_READ, 'partner.manage', ...RECORD_WORK, 'assignment.override', 'queue.risk'],
+  ops: [...INTERNAL_READ, 'record.read', 'assignment.read', 'notification.read_own', 'absence.manage_own'],
+  finance: [...INTERNAL_READ, 'audit.read', 'record.read', 'assignment.read', 'notification.read_own', 'absence.manage_own'],
   partner_admin: [],
   partner_user: [],
-  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own'],
+  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read'],
 };

@@ -64,6 +64,7 @@ export interface PartnerTable {
   id: Generated<string>;
   name: string;
   status: Generated<'active' | 'suspended' | 'terminated'>;
+  channel_manager_id: ColumnType<string | null, string | null | undefined, string | null>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -132,6 +133,278 @@ export interface ApiTokenTable {
   revoked_at: Timestamp | null;
 }
 
+// ---- routing ------------------------------------------------------------------------------------------
+type BigIntColumn = ColumnType<string, number | string, number | string>;
+type JsonObject = Record<string, unknown>;
+
+interface OwnedRecordColumns {
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  current_assignment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  attributes: ColumnType<JsonObject, string | undefined, string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AccountTable extends OwnedRecordColumns {
+  id: Generated<string>;
+  name: string;
+  domain: string | null;
+  region: string | null;
+  country: string | null;
+  segment: string | null;
+  tier: string | null;
+  industry: string | null;
+  employees: number | null;
+  annual_revenue: BigIntColumn | null;
+  channel_partner_id: string | null;
+  direct_only: Generated<boolean>;
+  status: Generated<'active' | 'archived'>;
+}
+
+export interface LeadTable extends OwnedRecordColumns {
+  id: Generated<string>;
+  name: string;
+  company: string | null;
+  email: string | null;
+  domain: string | null;
+  region: string | null;
+  country: string | null;
+  product: string | null;
+  product_line: string | null;
+  amount: BigIntColumn | null;
+  currency: Generated<string>;
+  source: string | null;
+  status: Generated<'open' | 'converted' | 'disqualified'>;
+  account_id: string | null;
+}
+
+export interface OpportunityTable extends OwnedRecordColumns {
+  id: Generated<string>;
+  name: string;
+  account_id: string | null;
+  stage: string;
+  stage_changed_at: Timestamp;
+  status: Generated<'open' | 'won' | 'lost'>;
+  amount: BigIntColumn | null;
+  currency: Generated<string>;
+  product: string | null;
+  product_line: string | null;
+  region: string | null;
+  close_date: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+export interface StageHistoryTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_at: Timestamp;
+  actor_id: string | null;
+}
+
+export interface ActivityTable {
+  id: Generated<string>;
+  record_type: string;
+  record_id: string;
+  kind: 'call' | 'email' | 'meeting' | 'note' | 'task';
+  subject: string;
+  notes: string | null;
+  actor_id: string | null;
+  partner_id: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface QueueTable {
+  id: Generated<string>;
+  name: string;
+  owner_id: string;
+  description: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EscalationPolicyTable {
+  id: Generated<string>;
+  name: string;
+  steps: Json<Array<JsonObject>>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type PoolStrategy = 'round_robin' | 'weighted' | 'least_loaded';
+export type ReturnPolicy = 'keep_position' | 'catch_up';
+
+export interface PoolTable {
+  id: Generated<string>;
+  name: string;
+  strategy: PoolStrategy;
+  return_policy: ReturnPolicy;
+  use_skills: boolean;
+  respect_hours: boolean;
+  criteria_caps: Json<Array<JsonObject>>;
+  fallback_type: 'user' | 'pool' | 'queue' | null;
+  fallback_id: string | null;
+  fairness: Json<JsonObject>;
+  decisions: ColumnType<string, number | string | undefined, number | string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PoolMemberTable {
+  pool_id: string;
+  user_id: string;
+  position: number;
+  weight: number;
+  wip_cap: number | null;
+  rate_per_day: number | null;
+  rate_per_week: number | null;
+  regions: string[];
+  product_lines: string[];
+}
+
+export interface AbsenceTable {
+  id: Generated<string>;
+  user_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type RoutableType = 'lead' | 'account' | 'opportunity';
+export type RulesetStatus = 'draft' | 'pending_approval' | 'published' | 'retired';
+
+export interface RulesetTable {
+  id: Generated<string>;
+  record_type: RoutableType;
+  name: string;
+  number: number;
+  status: Generated<RulesetStatus>;
+  rules: Json<Array<JsonObject>>;
+  author_id: string | null;
+  submitted_by: string | null;
+  approved_by: string | null;
+  published_at: Timestamp | null;
+  retired_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RoutingPolicyTable {
+  id: Generated<boolean>;
+  publish_requires_approval: boolean;
+  override_approval_cross_team: boolean;
+  override_approval_min_amount: BigIntColumn | null;
+  default_sla_hours: ColumnType<string, number | string, number | string>;
+  due_soon_hours: ColumnType<string, number | string, number | string>;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export type AssignmentSource = 'rule' | 'pool' | 'manual' | 'escalation' | 'import' | 'handoff';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface AssignmentTable {
+  id: Generated<string>;
+  record_type: string;
+  record_id: string;
+  owner_id: string;
+  previous_owner_id: string | null;
+  team_id: string | null;
+  reason_code: string;
+  reason: string;
+  due_at: Timestamp;
+  source: AssignmentSource;
+  ruleset_id: string | null;
+  ruleset_number: number | null;
+  rule_id: string | null;
+  pool_id: string | null;
+  queue_id: string | null;
+  fairness: Json<JsonObject> | null;
+  explanation: Json<JsonObject>;
+  priority: Generated<Priority>;
+  escalation_policy_id: string | null;
+  actor_id: string | null;
+  actor_label: string;
+  created_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_reason: string | null;
+}
+
+export interface UnassignedRecordTable {
+  record_type: string;
+  record_id: string;
+  reason_code: string;
+  reason: string;
+  explanation: Json<JsonObject>;
+  ruleset_id: string | null;
+  since: Timestamp;
+}
+
+export type EscalationAction = 'notify_owner' | 'notify_manager' | 'reassign' | 'breach';
+
+export interface EscalationTimerTable {
+  id: Generated<string>;
+  assignment_id: string;
+  step_index: number;
+  action: EscalationAction;
+  target: Json<JsonObject> | null;
+  fire_at: Timestamp;
+  state: Generated<'pending' | 'fired' | 'cancelled'>;
+  fired_at: Timestamp | null;
+  outcome: string | null;
+}
+
+export interface OverrideRequestTable {
+  id: Generated<string>;
+  record_type: string;
+  record_id: string;
+  from_owner_id: string | null;
+  to_user_id: string;
+  reason_code: string;
+  reason: string;
+  due_at: Timestamp;
+  approval_reason: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+}
+
+export type NotificationKind = 'assigned' | 'due_soon' | 'breached' | 'escalated' | 'approval_needed' | 'approval_decided' | 'exception_report';
+
+export interface NotificationTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: NotificationKind;
+  record_type: string | null;
+  record_id: string | null;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface ExceptionReportTable {
+  id: Generated<string>;
+  period_from: Timestamp;
+  period_to: Timestamp;
+  content: Json<JsonObject>;
+  generated_at: Timestamp;
+  generated_by: string;
+}
+
 export interface Database {
   audit_events: AuditEventTable;
   outbox_events: OutboxEventTable;
@@ -142,6 +415,24 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  accounts: AccountTable;
+  leads: LeadTable;
+  opportunities: OpportunityTable;
+  stage_history: StageHistoryTable;
+  activities: ActivityTable;
+  queues: QueueTable;
+  escalation_policies: EscalationPolicyTable;
+  pools: PoolTable;
+  pool_members: PoolMemberTable;
+  absences: AbsenceTable;
+  rulesets: RulesetTable;
+  routing_policy: RoutingPolicyTable;
+  assignments: AssignmentTable;
+  unassigned_records: UnassignedRecordTable;
+  escalation_timers: EscalationTimerTable;
+  override_requests: OverrideRequestTable;
+  notifications: NotificationTable;
+  exception_reports: ExceptionReportTable;
 }
 
 export type Db = Kysely<Database>;
