@@ -4,6 +4,8 @@ import { registerHealthRoutes } from './health/routes.js';
 import { authenticateSession, authenticateToken } from './identity/use-cases/authenticate.js';
 import type { SessionPolicy } from './identity/use-cases/sign-in.js';
 import { registerIdentityRoutes } from './identity/routes.js';
+import { routingCron, routingTasks } from './routing/tasks.js';
+import { registerRoutingRoutes } from './routing/routes/index.js';
 import type { CheckpointStore } from './platform/audit/checkpoints.js';
 import type { Clock } from './platform/clock.js';
 import type { Db } from './platform/db/database.js';
@@ -44,16 +46,18 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   registerIdentityRoutes(app, { db: deps.db, clock: deps.clock, policy: deps.sessionPolicy });
   registerAuditRoutes(app, deps);
+  registerRoutingRoutes(app);
   return app;
 }
 
 /** The composition root for jobs: every feature's tasks and cron schedule. */
 export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) {
-  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps) };
+  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps), ...routingTasks(deps) };
   const cron: CronLine[] = [
     { task: 'checkpoint_audit', schedule: '* * * * *' },
     { task: 'expire_idempotency_keys', schedule: '17 * * * *' },
     { task: 'purge_sessions', schedule: '23 3 * * *' },
+    ...routingCron,
   ];
   return { tasks, cron };
 }

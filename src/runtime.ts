@@ -39,10 +39,11 @@ export async function startRuntime(options: { config?: Config; logger?: Logger; 
     await endpoints.stop();
     throw error;
   }
-  const handle = createDb(endpoints.appUrl, { onError: (error) => logger.warn({ err: error }, 'idle database connection failed') });
+  let closed = false;
+  // While closing, PostgreSQL ends connections the pool is still letting go of; that is not a failure.
+  const handle = createDb(endpoints.appUrl, { onError: (error) => closed || logger.warn({ err: error }, 'idle database connection failed') });
   const database = new URL(endpoints.appUrl).pathname.slice(1);
   const checkpoints = checkpointStore(config.dataDir, database, { signingKey: secrets.auditSigningKey, verifyKey: secrets.auditVerifyKey });
-  let closed = false;
   return {
     config,
     secrets,

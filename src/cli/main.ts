@@ -77,7 +77,8 @@ export function buildCli(): Command {
         const password = options.password ?? (await import('node:crypto')).randomBytes(9).toString('base64url');
         const summary = await seedDemo(cliContext(runtime), { dataDir: demoDataDir, password, onProgress: bar.update });
         bar.stop();
-        console.log(summary.seeded ? `Seeded ${summary.teams} teams and ${summary.users} users; demo password: ${summary.password}` : 'Demo data is already present; nothing changed.');
+        const routing = summary.routing ? `, ${summary.routing.pools} pools, ${summary.routing.accounts} accounts, ${summary.routing.leads} leads, ${summary.routing.opportunities} opportunities` : '';
+        console.log(summary.seeded ? `Seeded ${summary.teams} teams and ${summary.users} users${routing}; demo password: ${summary.password}` : 'Demo data is already present; nothing changed.');
       }),
     );
 

@@ -10,6 +10,7 @@ import { createUser } from '../identity/use-cases/create-user.js';
 import { updateUser } from '../identity/use-cases/update-user.js';
 import type { Role } from '../platform/db/database.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
+import { type RoutingDemoSummary, seedRoutingDemo } from '../routing/seed-routing-demo.js';
 
 const SalesTeamRow = z.object({ sales_agent: z.string().min(1), manager: z.string().min(1), regional_office: z.enum(['Central', 'East', 'West']) });
 
@@ -24,7 +25,7 @@ const HOLIDAYS = ['2026-11-26', '2026-12-25', '2027-01-01', '2027-01-18', '2027-
 
 const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '')}@demo.baton.dev`;
 
-export type DemoSummary = { seeded: boolean; teams: number; users: number; password: string };
+export type DemoSummary = { seeded: boolean; teams: number; users: number; password: string; routing?: RoutingDemoSummary };
 
 /**
  * The demo organisation: the sales teams of the CRM sample dataset (35 reps, 6 managers, 3 regional offices
@@ -44,7 +45,8 @@ export async function seedDemo(ctx: UseCaseContext, options: { dataDir: string; 
     { name: 'Farah Finance', role: 'finance' },
     { name: 'Ingrid Integration', role: 'integration' },
   ];
-  const total = 3 + managers.length * 2 + rows.length + extraUsers.length + 3;
+  const ROUTING_STEPS = 5;
+  const total = 3 + managers.length * 2 + rows.length + extraUsers.length + 3 + ROUTING_STEPS;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
 
@@ -79,5 +81,7 @@ export async function seedDemo(ctx: UseCaseContext, options: { dataDir: string; 
     await createUser(ctx, { email: emailOf(name), name, role, partnerId: partner.id, password: options.password });
     tick();
   }
-  return { seeded: true, teams: managers.length, users: done - 3 - managers.length - 1, password: options.password };
+  const users = done - 3 - managers.length - 1;
+  const routing = await seedRoutingDemo(ctx, { dataDir: options.dataDir, onProgress: tick });
+  return { seeded: true, teams: managers.length, users, password: options.password, routing };
 }

@@ -129,7 +129,7 @@ export function registerIdentityRoutes(app: App, deps: { db: Db; clock: Clock; p
     { config: { access: 'user.manage' }, schema: { tags: ['identity'], params: IdParams, headers: ifMatch, body: DeactivateUserSchema, response: { 200: UserResponse } } },
     async (request, reply) => {
       const expectedVersion = versionFromIfMatch(request.headers['if-match']);
-      const user = await deactivateUser(request.context(), { userId: request.params.id, expectedVersion, reason: request.body.reason });
+      const user = await deactivateUser(request.context(), { userId: request.params.id, expectedVersion, reason: request.body.reason, rerouteOpenWork: request.body.rerouteOpenWork ?? false });
       return reply.header('etag', etagOf(user.version)).send(user);
     },
   );

@@ -32,7 +32,7 @@ export const UpdateUserSchema = z.strictObject({
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserSchema>;
 
-export const DeactivateUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const DeactivateUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000), rerouteOpenWork: z.boolean().optional() });
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 export const WeeklyHoursSchema = z

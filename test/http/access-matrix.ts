@@ -3,6 +3,9 @@ import type { Role } from '../../src/platform/db/database.js';
 const INTERNAL: Role[] = ['admin', 'revops', 'sales_manager', 'sales_rep', 'channel_manager', 'ops', 'finance', 'integration'];
 const HUMAN_INTERNAL: Role[] = ['admin', 'revops', 'sales_manager', 'sales_rep', 'channel_manager', 'ops', 'finance'];
 const EVERYONE: Role[] = [...INTERNAL, 'partner_admin', 'partner_user'];
+const RECORD_WRITERS: Role[] = ['admin', 'revops', 'sales_manager', 'sales_rep', 'channel_manager', 'integration'];
+const ROUTING_ADMINS: Role[] = ['admin', 'revops'];
+const ROUTING_MANAGERS: Role[] = ['admin', 'revops', 'sales_manager'];
 
 /**
  * Who may call what, written down by hand — independent of the permission table it checks.
@@ -38,6 +41,66 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
 
   'GET /api/v1/audit': ['admin', 'revops', 'sales_manager', 'finance'],
   'GET /api/v1/audit/verify': ['admin'],
+
+  // ---- routing: records --------------------------------------------------------------------------
+  ...Object.fromEntries(
+    ['leads', 'accounts', 'opportunities'].flatMap((path) => [
+      [`GET /api/v1/${path}`, INTERNAL],
+      [`POST /api/v1/${path}`, RECORD_WRITERS],
+      [`GET /api/v1/${path}/:id`, INTERNAL],
+      [`PATCH /api/v1/${path}/:id`, RECORD_WRITERS],
+      [`POST /api/v1/${path}/:id/activities`, RECORD_WRITERS],
+    ]),
+  ),
+  'GET /api/v1/records/:type/:id/ownership': INTERNAL,
+
+  // ---- routing: ownership ------------------------------------------------------------------------
+  'GET /api/v1/assignments': INTERNAL,
+  'POST /api/v1/assignments/:id/acknowledge': INTERNAL,
+  'POST /api/v1/records/:type/:id/reassign': ['admin', 'revops', 'sales_manager', 'channel_manager'],
+  'POST /api/v1/override-requests/:id/approve': ROUTING_MANAGERS,
+  'POST /api/v1/override-requests/:id/reject': ROUTING_MANAGERS,
+
+  // ---- routing: pools, queues, policies ------------------------------------------------------------
+  'GET /api/v1/pools': RECORD_WRITERS,
+  'POST /api/v1/pools': ROUTING_ADMINS,
+  'GET /api/v1/pools/:id': RECORD_WRITERS,
+  'PATCH /api/v1/pools/:id': ROUTING_ADMINS,
+  'GET /api/v1/queues': RECORD_WRITERS,
+  'POST /api/v1/queues': ROUTING_ADMINS,
+  'GET /api/v1/escalation-policies': RECORD_WRITERS,
+  'POST /api/v1/escalation-policies': ROUTING_ADMINS,
+  'GET /api/v1/absences': HUMAN_INTERNAL,
+  'POST /api/v1/absences': HUMAN_INTERNAL,
+  'POST /api/v1/routing/route': [...ROUTING_ADMINS, 'integration'],
+  'POST /api/v1/routing/route-batch': [...ROUTING_ADMINS, 'integration'],
+
+  // ---- routing: rule sets, simulation, policy ----------------------------------------------------
+  'GET /api/v1/rulesets': RECORD_WRITERS,
+  'POST /api/v1/rulesets': ROUTING_ADMINS,
+  'GET /api/v1/rulesets/:id': RECORD_WRITERS,
+  'PATCH /api/v1/rulesets/:id': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/:id/copy': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/:id/publish': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/:id/approve': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/:id/return': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/:id/retire': ROUTING_ADMINS,
+  'POST /api/v1/rulesets/validate': RECORD_WRITERS,
+  'POST /api/v1/rulesets/test': RECORD_WRITERS,
+  'POST /api/v1/routing/simulate': ROUTING_MANAGERS,
+  'GET /api/v1/routing/policy': ROUTING_ADMINS,
+  'PATCH /api/v1/routing/policy': ROUTING_ADMINS,
+
+  // ---- routing: queues, inbox, reports -------------------------------------------------------------
+  'GET /api/v1/queues/risk': [...ROUTING_MANAGERS, 'channel_manager'],
+  'GET /api/v1/queues/unassigned': [...ROUTING_MANAGERS, 'channel_manager'],
+  'GET /api/v1/me/work': INTERNAL,
+  'GET /api/v1/me/notifications': HUMAN_INTERNAL,
+  'POST /api/v1/me/notifications/read': HUMAN_INTERNAL,
+  'GET /api/v1/override-requests': INTERNAL,
+  'GET /api/v1/reports/routing-exceptions': ROUTING_MANAGERS,
+  'GET /api/v1/reports/routing-exceptions/csv': ROUTING_MANAGERS,
+  'GET /api/v1/reports/routing-exceptions/weekly': ROUTING_MANAGERS,
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

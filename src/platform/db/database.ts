@@ -282,7 +282,8 @@ export type RulesetStatus = 'draft' | 'pending_approval' | 'published' | 'retire
 
 export interface RulesetTable {
   id: Generated<string>;
-  record_type: RoutableType;
+  /** A key of ROUTABLE_TABLES; other features add their types there. */
+  record_type: string;
   name: string;
   number: number;
   status: Generated<RulesetStatus>;
@@ -349,7 +350,7 @@ export interface UnassignedRecordTable {
   since: Timestamp;
 }
 
-export type EscalationAction = 'notify_owner' | 'notify_manager' | 'reassign' | 'breach';
+export type EscalationAction = 'due_soon' | 'notify_owner' | 'notify_manager' | 'reassign' | 'breach';
 
 export interface EscalationTimerTable {
   id: Generated<string>;

@@ -10,7 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type ZodTypeProvider, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
@@ -83,6 +83,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // Named (recursive) schemas such as the routing Condition become components the paths refer to.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -444,6 +444,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason: string;
+                        rerouteOpenWork?: boolean;
                     };
                 };
             };
@@ -1103,10 +1104,3979 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    ownerId?: string;
+                    status?: string;
+                    q?: string;
+                    unowned?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                company: string | null;
+                                email: string | null;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                product: string | null;
+                                productLine: string | null;
+                                amount: number | null;
+                                currency: string;
+                                source: string | null;
+                                /** @enum {string} */
+                                status: "open" | "converted" | "disqualified";
+                                accountId: string | null;
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                ownerId: string | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        company?: string | null;
+                        email?: string | null;
+                        domain?: string | null;
+                        region?: string | null;
+                        country?: string | null;
+                        product?: string | null;
+                        productLine?: string | null;
+                        amount?: number | null;
+                        currency?: string;
+                        source?: string | null;
+                        accountId?: string | null;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            company: string | null;
+                            email: string | null;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            product: string | null;
+                            productLine: string | null;
+                            amount: number | null;
+                            currency: string;
+                            source: string | null;
+                            /** @enum {string} */
+                            status: "open" | "converted" | "disqualified";
+                            accountId: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            assignment: {
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @enum {string} */
+                                outcome: "assigned" | "fallback" | "unassigned";
+                                ownerId: string | null;
+                                dueAt: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                explanation: {
+                                    rules: {
+                                        ruleId: string | null;
+                                        name: string;
+                                        matched: boolean;
+                                        failed: {
+                                            field: string;
+                                            op: string;
+                                            value: unknown;
+                                            actual: unknown;
+                                        }[];
+                                    }[];
+                                    target: unknown;
+                                    path: string[];
+                                    candidates: {
+                                        userId: string;
+                                        position: number;
+                                        eligible: boolean;
+                                        skipped?: string;
+                                        detail?: string;
+                                    }[];
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    evaluatedAt: string;
+                                };
+                                assignmentId: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            company: string | null;
+                            email: string | null;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            product: string | null;
+                            productLine: string | null;
+                            amount: number | null;
+                            currency: string;
+                            source: string | null;
+                            /** @enum {string} */
+                            status: "open" | "converted" | "disqualified";
+                            accountId: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        company?: string | null;
+                        email?: string | null;
+                        domain?: string | null;
+                        region?: string | null;
+                        country?: string | null;
+                        product?: string | null;
+                        productLine?: string | null;
+                        amount?: number | null;
+                        currency?: string;
+                        source?: string | null;
+                        accountId?: string | null;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        /** @enum {string} */
+                        status?: "open" | "converted" | "disqualified";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            company: string | null;
+                            email: string | null;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            product: string | null;
+                            productLine: string | null;
+                            amount: number | null;
+                            currency: string;
+                            source: string | null;
+                            /** @enum {string} */
+                            status: "open" | "converted" | "disqualified";
+                            accountId: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    ownerId?: string;
+                    status?: string;
+                    q?: string;
+                    unowned?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                segment: string | null;
+                                tier: string | null;
+                                industry: string | null;
+                                employees: number | null;
+                                annualRevenue: number | null;
+                                channelPartnerId: string | null;
+                                directOnly: boolean;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                ownerId: string | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        domain?: string | null;
+                        region?: string | null;
+                        country?: string | null;
+                        segment?: string | null;
+                        tier?: string | null;
+                        industry?: string | null;
+                        employees?: number | null;
+                        annualRevenue?: number | null;
+                        directOnly?: boolean;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            segment: string | null;
+                            tier: string | null;
+                            industry: string | null;
+                            employees: number | null;
+                            annualRevenue: number | null;
+                            channelPartnerId: string | null;
+                            directOnly: boolean;
+                            /** @enum {string} */
+                            status: "active" | "archived";
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            assignment: {
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @enum {string} */
+                                outcome: "assigned" | "fallback" | "unassigned";
+                                ownerId: string | null;
+                                dueAt: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                explanation: {
+                                    rules: {
+                                        ruleId: string | null;
+                                        name: string;
+                                        matched: boolean;
+                                        failed: {
+                                            field: string;
+                                            op: string;
+                                            value: unknown;
+                                            actual: unknown;
+                                        }[];
+                                    }[];
+                                    target: unknown;
+                                    path: string[];
+                                    candidates: {
+                                        userId: string;
+                                        position: number;
+                                        eligible: boolean;
+                                        skipped?: string;
+                                        detail?: string;
+                                    }[];
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    evaluatedAt: string;
+                                };
+                                assignmentId: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            segment: string | null;
+                            tier: string | null;
+                            industry: string | null;
+                            employees: number | null;
+                            annualRevenue: number | null;
+                            channelPartnerId: string | null;
+                            directOnly: boolean;
+                            /** @enum {string} */
+                            status: "active" | "archived";
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        domain?: string | null;
+                        region?: string | null;
+                        country?: string | null;
+                        segment?: string | null;
+                        tier?: string | null;
+                        industry?: string | null;
+                        employees?: number | null;
+                        annualRevenue?: number | null;
+                        directOnly?: boolean;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            segment: string | null;
+                            tier: string | null;
+                            industry: string | null;
+                            employees: number | null;
+                            annualRevenue: number | null;
+                            channelPartnerId: string | null;
+                            directOnly: boolean;
+                            /** @enum {string} */
+                            status: "active" | "archived";
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    ownerId?: string;
+                    status?: string;
+                    q?: string;
+                    unowned?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                accountId: string | null;
+                                stage: string;
+                                stageChangedAt: string;
+                                /** @enum {string} */
+                                status: "open" | "won" | "lost";
+                                amount: number | null;
+                                currency: string;
+                                product: string | null;
+                                productLine: string | null;
+                                region: string | null;
+                                closeDate: string | null;
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                ownerId: string | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        accountId?: string | null;
+                        /**
+                         * @default Prospecting
+                         * @enum {string}
+                         */
+                        stage?: "Prospecting" | "Engaging" | "Qualification" | "Proposal" | "Negotiation" | "Won" | "Lost";
+                        amount?: number | null;
+                        currency?: string;
+                        product?: string | null;
+                        productLine?: string | null;
+                        region?: string | null;
+                        closeDate?: string | null;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            accountId: string | null;
+                            stage: string;
+                            stageChangedAt: string;
+                            /** @enum {string} */
+                            status: "open" | "won" | "lost";
+                            amount: number | null;
+                            currency: string;
+                            product: string | null;
+                            productLine: string | null;
+                            region: string | null;
+                            closeDate: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            assignment: {
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @enum {string} */
+                                outcome: "assigned" | "fallback" | "unassigned";
+                                ownerId: string | null;
+                                dueAt: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                explanation: {
+                                    rules: {
+                                        ruleId: string | null;
+                                        name: string;
+                                        matched: boolean;
+                                        failed: {
+                                            field: string;
+                                            op: string;
+                                            value: unknown;
+                                            actual: unknown;
+                                        }[];
+                                    }[];
+                                    target: unknown;
+                                    path: string[];
+                                    candidates: {
+                                        userId: string;
+                                        position: number;
+                                        eligible: boolean;
+                                        skipped?: string;
+                                        detail?: string;
+                                    }[];
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    evaluatedAt: string;
+                                };
+                                assignmentId: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            accountId: string | null;
+                            stage: string;
+                            stageChangedAt: string;
+                            /** @enum {string} */
+                            status: "open" | "won" | "lost";
+                            amount: number | null;
+                            currency: string;
+                            product: string | null;
+                            productLine: string | null;
+                            region: string | null;
+                            closeDate: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        accountId?: string | null;
+                        /** @enum {string} */
+                        stage?: "Prospecting" | "Engaging" | "Qualification" | "Proposal" | "Negotiation" | "Won" | "Lost";
+                        amount?: number | null;
+                        currency?: string;
+                        product?: string | null;
+                        productLine?: string | null;
+                        region?: string | null;
+                        closeDate?: string | null;
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            accountId: string | null;
+                            stage: string;
+                            stageChangedAt: string;
+                            /** @enum {string} */
+                            status: "open" | "won" | "lost";
+                            amount: number | null;
+                            currency: string;
+                            product: string | null;
+                            productLine: string | null;
+                            region: string | null;
+                            closeDate: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            assignment: {
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @enum {string} */
+                                outcome: "assigned" | "fallback" | "unassigned";
+                                ownerId: string | null;
+                                dueAt: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                explanation: {
+                                    rules: {
+                                        ruleId: string | null;
+                                        name: string;
+                                        matched: boolean;
+                                        failed: {
+                                            field: string;
+                                            op: string;
+                                            value: unknown;
+                                            actual: unknown;
+                                        }[];
+                                    }[];
+                                    target: unknown;
+                                    path: string[];
+                                    candidates: {
+                                        userId: string;
+                                        position: number;
+                                        eligible: boolean;
+                                        skipped?: string;
+                                        detail?: string;
+                                    }[];
+                                    facts: {
+                                        [key: string]: unknown;
+                                    };
+                                    evaluatedAt: string;
+                                };
+                                assignmentId: string | null;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            occurredAt: string;
+                            acknowledged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            occurredAt: string;
+                            acknowledged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            occurredAt: string;
+                            acknowledged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{type}/{id}/ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "lead" | "account" | "opportunity";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            ownerId: string | null;
+                            assignments: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                previousOwnerId: string | null;
+                                teamId: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                dueAt: string;
+                                /** @enum {string} */
+                                source: "rule" | "pool" | "manual" | "escalation" | "import" | "handoff";
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                queueId: string | null;
+                                fairness: unknown;
+                                explanation: unknown;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                escalationPolicyId: string | null;
+                                actorId: string | null;
+                                actorLabel: string;
+                                createdAt: string;
+                                acknowledgedAt: string | null;
+                                closedAt: string | null;
+                                closedReason: string | null;
+                                ownerName: string;
+                            }[];
+                            unassigned: {
+                                reasonCode: string;
+                                reason: string;
+                                since: string;
+                                explanation: unknown;
+                            } | null;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                actorId: string | null;
+                                occurredAt: string;
+                            }[];
+                            pendingOverride: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                toUserId: string;
+                                reasonCode: string;
+                                reason: string;
+                                /** Format: uuid */
+                                requestedBy: string;
+                                createdAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    recordType?: "lead" | "account" | "opportunity";
+                    recordId?: string;
+                    ownerId?: string;
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                previousOwnerId: string | null;
+                                teamId: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                dueAt: string;
+                                /** @enum {string} */
+                                source: "rule" | "pool" | "manual" | "escalation" | "import" | "handoff";
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                queueId: string | null;
+                                fairness: unknown;
+                                explanation: unknown;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                escalationPolicyId: string | null;
+                                actorId: string | null;
+                                actorLabel: string;
+                                createdAt: string;
+                                acknowledgedAt: string | null;
+                                closedAt: string | null;
+                                closedReason: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            /** Format: uuid */
+                            ownerId: string;
+                            previousOwnerId: string | null;
+                            teamId: string | null;
+                            reasonCode: string;
+                            reason: string;
+                            dueAt: string;
+                            /** @enum {string} */
+                            source: "rule" | "pool" | "manual" | "escalation" | "import" | "handoff";
+                            rulesetId: string | null;
+                            rulesetVersion: number | null;
+                            ruleId: string | null;
+                            poolId: string | null;
+                            queueId: string | null;
+                            fairness: unknown;
+                            explanation: unknown;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            escalationPolicyId: string | null;
+                            actorId: string | null;
+                            actorLabel: string;
+                            createdAt: string;
+                            acknowledgedAt: string | null;
+                            closedAt: string | null;
+                            closedReason: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{type}/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "lead" | "account" | "opportunity";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        toUserId: string;
+                        /** @enum {string} */
+                        reasonCode: "territory_change" | "customer_request" | "workload" | "expertise" | "relationship" | "error_correction" | "other";
+                        reason: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "reassigned";
+                            assignment: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                previousOwnerId: string | null;
+                                teamId: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                dueAt: string;
+                                /** @enum {string} */
+                                source: "rule" | "pool" | "manual" | "escalation" | "import" | "handoff";
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                queueId: string | null;
+                                fairness: unknown;
+                                explanation: unknown;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                escalationPolicyId: string | null;
+                                actorId: string | null;
+                                actorLabel: string;
+                                createdAt: string;
+                                acknowledgedAt: string | null;
+                                closedAt: string | null;
+                                closedReason: string | null;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "approval_pending";
+                            /** Format: uuid */
+                            overrideRequestId: string;
+                            approvalReason: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "reassigned";
+                            assignment: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                previousOwnerId: string | null;
+                                teamId: string | null;
+                                reasonCode: string;
+                                reason: string;
+                                dueAt: string;
+                                /** @enum {string} */
+                                source: "rule" | "pool" | "manual" | "escalation" | "import" | "handoff";
+                                rulesetId: string | null;
+                                rulesetVersion: number | null;
+                                ruleId: string | null;
+                                poolId: string | null;
+                                queueId: string | null;
+                                fairness: unknown;
+                                explanation: unknown;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                escalationPolicyId: string | null;
+                                actorId: string | null;
+                                actorLabel: string;
+                                createdAt: string;
+                                acknowledgedAt: string | null;
+                                closedAt: string | null;
+                                closedReason: string | null;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "approval_pending";
+                            /** Format: uuid */
+                            overrideRequestId: string;
+                            approvalReason: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/override-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "approved" | "rejected";
+                            /** Format: uuid */
+                            decidedBy: string;
+                            assignmentId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/override-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "approved" | "rejected";
+                            /** Format: uuid */
+                            decidedBy: string;
+                            assignmentId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                strategy: "round_robin" | "weighted" | "least_loaded";
+                                /** @enum {string} */
+                                returnPolicy: "keep_position" | "catch_up";
+                                useSkills: boolean;
+                                respectHours: boolean;
+                                criteriaCaps: unknown;
+                                fallback: {
+                                    /** @enum {string} */
+                                    type: "user" | "pool" | "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | null;
+                                fairness: unknown;
+                                decisions: number;
+                                members: {
+                                    /** Format: uuid */
+                                    userId: string;
+                                    position: number;
+                                    weight: number;
+                                    wipCap: number | null;
+                                    rateCap: {
+                                        perDay: number | null;
+                                        perWeek: number | null;
+                                    };
+                                    regions: string[];
+                                    productLines: string[];
+                                }[];
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        strategy: "round_robin" | "weighted" | "least_loaded";
+                        /** @enum {string} */
+                        returnPolicy?: "keep_position" | "catch_up";
+                        useSkills?: boolean;
+                        respectHours?: boolean;
+                        criteriaCaps?: {
+                            name: string;
+                            when: components["schemas"]["ConditionInput"];
+                            max: number;
+                        }[];
+                        members: {
+                            /** Format: uuid */
+                            userId: string;
+                            weight?: number;
+                            wipCap?: number | null;
+                            rateCap?: {
+                                perDay?: number | null;
+                                perWeek?: number | null;
+                            };
+                            regions?: string[];
+                            productLines?: string[];
+                        }[];
+                        fallback?: {
+                            /** @enum {string} */
+                            type: "user" | "pool" | "queue";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            strategy: "round_robin" | "weighted" | "least_loaded";
+                            /** @enum {string} */
+                            returnPolicy: "keep_position" | "catch_up";
+                            useSkills: boolean;
+                            respectHours: boolean;
+                            criteriaCaps: unknown;
+                            fallback: {
+                                /** @enum {string} */
+                                type: "user" | "pool" | "queue";
+                                /** Format: uuid */
+                                id: string;
+                            } | null;
+                            fairness: unknown;
+                            decisions: number;
+                            members: {
+                                /** Format: uuid */
+                                userId: string;
+                                position: number;
+                                weight: number;
+                                wipCap: number | null;
+                                rateCap: {
+                                    perDay: number | null;
+                                    perWeek: number | null;
+                                };
+                                regions: string[];
+                                productLines: string[];
+                            }[];
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            strategy: "round_robin" | "weighted" | "least_loaded";
+                            /** @enum {string} */
+                            returnPolicy: "keep_position" | "catch_up";
+                            useSkills: boolean;
+                            respectHours: boolean;
+                            criteriaCaps: unknown;
+                            fallback: {
+                                /** @enum {string} */
+                                type: "user" | "pool" | "queue";
+                                /** Format: uuid */
+                                id: string;
+                            } | null;
+                            fairness: unknown;
+                            decisions: number;
+                            members: {
+                                /** Format: uuid */
+                                userId: string;
+                                position: number;
+                                weight: number;
+                                wipCap: number | null;
+                                rateCap: {
+                                    perDay: number | null;
+                                    perWeek: number | null;
+                                };
+                                regions: string[];
+                                productLines: string[];
+                            }[];
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            live: {
+                                /** Format: uuid */
+                                userId: string;
+                                name: string;
+                                active: boolean;
+                                away: boolean;
+                                openCount: number;
+                                wipCap: number | null;
+                                assignedToday: number;
+                                assignedThisWeek: number;
+                                openByCap: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @enum {string} */
+                        strategy?: "round_robin" | "weighted" | "least_loaded";
+                        /** @enum {string} */
+                        returnPolicy?: "keep_position" | "catch_up";
+                        useSkills?: boolean;
+                        respectHours?: boolean;
+                        criteriaCaps?: {
+                            name: string;
+                            when: components["schemas"]["ConditionInput"];
+                            max: number;
+                        }[];
+                        members?: {
+                            /** Format: uuid */
+                            userId: string;
+                            weight?: number;
+                            wipCap?: number | null;
+                            rateCap?: {
+                                perDay?: number | null;
+                                perWeek?: number | null;
+                            };
+                            regions?: string[];
+                            productLines?: string[];
+                        }[];
+                        fallback?: {
+                            /** @enum {string} */
+                            type: "user" | "pool" | "queue";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            strategy: "round_robin" | "weighted" | "least_loaded";
+                            /** @enum {string} */
+                            returnPolicy: "keep_position" | "catch_up";
+                            useSkills: boolean;
+                            respectHours: boolean;
+                            criteriaCaps: unknown;
+                            fallback: {
+                                /** @enum {string} */
+                                type: "user" | "pool" | "queue";
+                                /** Format: uuid */
+                                id: string;
+                            } | null;
+                            fairness: unknown;
+                            decisions: number;
+                            members: {
+                                /** Format: uuid */
+                                userId: string;
+                                position: number;
+                                weight: number;
+                                wipCap: number | null;
+                                rateCap: {
+                                    perDay: number | null;
+                                    perWeek: number | null;
+                                };
+                                regions: string[];
+                                productLines: string[];
+                            }[];
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                description: string | null;
+                                version: number;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uuid */
+                        ownerId: string;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: uuid */
+                            ownerId: string;
+                            description: string | null;
+                            version: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                steps: unknown;
+                                version: number;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        steps: {
+                            offsetHours: number;
+                            /** @default true */
+                            businessTime?: boolean;
+                            /** @enum {string} */
+                            action: "notify_owner" | "notify_manager" | "reassign";
+                            target?: {
+                                /** @enum {string} */
+                                type: "manager";
+                            } | {
+                                /** @enum {string} */
+                                type: "user";
+                                /** Format: uuid */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "pool";
+                                /** Format: uuid */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "queue";
+                                /** Format: uuid */
+                                id: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            steps: unknown;
+                            version: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/absences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                userId: string;
+                                startsAt: string;
+                                endsAt: string;
+                                reason: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            userId: string;
+                            startsAt: string;
+                            endsAt: string;
+                            reason: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        /** Format: uuid */
+                        recordId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordType: string;
+                            /** Format: uuid */
+                            recordId: string;
+                            /** @enum {string} */
+                            outcome: "assigned" | "fallback" | "unassigned";
+                            ownerId: string | null;
+                            dueAt: string | null;
+                            reasonCode: string;
+                            reason: string;
+                            rulesetId: string | null;
+                            rulesetVersion: number | null;
+                            ruleId: string | null;
+                            poolId: string | null;
+                            explanation: {
+                                rules: {
+                                    ruleId: string | null;
+                                    name: string;
+                                    matched: boolean;
+                                    failed: {
+                                        field: string;
+                                        op: string;
+                                        value: unknown;
+                                        actual: unknown;
+                                    }[];
+                                }[];
+                                target: unknown;
+                                path: string[];
+                                candidates: {
+                                    userId: string;
+                                    position: number;
+                                    eligible: boolean;
+                                    skipped?: string;
+                                    detail?: string;
+                                }[];
+                                facts: {
+                                    [key: string]: unknown;
+                                };
+                                evaluatedAt: string;
+                            };
+                            assignmentId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/route-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        recordIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            routed: number;
+                            assigned: number;
+                            unassigned: number;
+                            missing: number;
+                            byOwner: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    recordType?: "lead" | "account" | "opportunity";
+                    status?: "draft" | "pending_approval" | "published" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                name: string;
+                                number: number;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "published" | "retired";
+                                rules: {
+                                    [key: string]: unknown;
+                                }[];
+                                authorId: string | null;
+                                submittedBy: string | null;
+                                approvedBy: string | null;
+                                publishedAt: string | null;
+                                retiredAt: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        name: string;
+                        rules: {
+                            id?: string;
+                            name: string;
+                            when?: components["schemas"]["ConditionInput"];
+                            then: {
+                                target: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pool";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "relative";
+                                    /** @enum {string} */
+                                    relation: "account.owner" | "account.channelManager" | "owner.manager" | "team.lead";
+                                };
+                                slaHours?: number;
+                                /** Format: uuid */
+                                escalationPolicyId?: string;
+                                /** @enum {string} */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        rules?: {
+                            id?: string;
+                            name: string;
+                            when?: components["schemas"]["ConditionInput"];
+                            then: {
+                                target: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pool";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "relative";
+                                    /** @enum {string} */
+                                    relation: "account.owner" | "account.channelManager" | "owner.manager" | "team.lead";
+                                };
+                                slaHours?: number;
+                                /** Format: uuid */
+                                escalationPolicyId?: string;
+                                /** @enum {string} */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ruleset: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                name: string;
+                                number: number;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "published" | "retired";
+                                rules: {
+                                    [key: string]: unknown;
+                                }[];
+                                authorId: string | null;
+                                submittedBy: string | null;
+                                approvedBy: string | null;
+                                publishedAt: string | null;
+                                retiredAt: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            pendingApproval: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ruleset: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                name: string;
+                                number: number;
+                                /** @enum {string} */
+                                status: "draft" | "pending_approval" | "published" | "retired";
+                                rules: {
+                                    [key: string]: unknown;
+                                }[];
+                                authorId: string | null;
+                                submittedBy: string | null;
+                                approvedBy: string | null;
+                                publishedAt: string | null;
+                                retiredAt: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            pendingApproval: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            recordType: string;
+                            name: string;
+                            number: number;
+                            /** @enum {string} */
+                            status: "draft" | "pending_approval" | "published" | "retired";
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                            authorId: string | null;
+                            submittedBy: string | null;
+                            approvedBy: string | null;
+                            publishedAt: string | null;
+                            retiredAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        rules: {
+                            id?: string;
+                            name: string;
+                            when?: components["schemas"]["ConditionInput"];
+                            then: {
+                                target: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pool";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "relative";
+                                    /** @enum {string} */
+                                    relation: "account.owner" | "account.channelManager" | "owner.manager" | "team.lead";
+                                };
+                                slaHours?: number;
+                                /** Format: uuid */
+                                escalationPolicyId?: string;
+                                /** @enum {string} */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            valid: boolean;
+                            publishable: boolean;
+                            errors: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rulesets/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        /** Format: uuid */
+                        rulesetId?: string;
+                        rules?: {
+                            id?: string;
+                            name: string;
+                            when?: components["schemas"]["ConditionInput"];
+                            then: {
+                                target: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pool";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "relative";
+                                    /** @enum {string} */
+                                    relation: "account.owner" | "account.channelManager" | "owner.manager" | "team.lead";
+                                };
+                                slaHours?: number;
+                                /** Format: uuid */
+                                escalationPolicyId?: string;
+                                /** @enum {string} */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                            };
+                        }[];
+                        /** Format: uuid */
+                        recordId?: string;
+                        facts?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facts: {
+                                [key: string]: unknown;
+                            };
+                            matchedRule: {
+                                id: string | null;
+                                name: string;
+                            } | null;
+                            rules: {
+                                ruleId: string | null;
+                                name: string;
+                                matched: boolean;
+                                failed: {
+                                    field: string;
+                                    op: string;
+                                    value: unknown;
+                                    actual: unknown;
+                                }[];
+                            }[];
+                            placement: {
+                                ownerId: string | null;
+                                poolId: string | null;
+                                queueId: string | null;
+                                fellBack: boolean;
+                                unassigned: {
+                                    code: string;
+                                    reason: string;
+                                } | null;
+                                candidates: {
+                                    userId: string;
+                                    position: number;
+                                    eligible: boolean;
+                                    skipped?: string;
+                                    detail?: string;
+                                }[];
+                                path: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        recordType: "lead" | "account" | "opportunity";
+                        /** Format: uuid */
+                        rulesetId?: string;
+                        rules?: {
+                            id?: string;
+                            name: string;
+                            when?: components["schemas"]["ConditionInput"];
+                            then: {
+                                target: {
+                                    /** @enum {string} */
+                                    type: "user";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pool";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "queue";
+                                    /** Format: uuid */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "relative";
+                                    /** @enum {string} */
+                                    relation: "account.owner" | "account.channelManager" | "owner.manager" | "team.lead";
+                                };
+                                slaHours?: number;
+                                /** Format: uuid */
+                                escalationPolicyId?: string;
+                                /** @enum {string} */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                            };
+                        }[];
+                        recordIds?: string[];
+                        sinceDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordType: string;
+                            rulesetId: string | null;
+                            evaluatedAt: string;
+                            truncated: boolean;
+                            summary: {
+                                records: number;
+                                changed: number;
+                                unplaced: number;
+                                catchAllHits: number;
+                                distribution: {
+                                    ownerId: string | null;
+                                    current: number;
+                                    projected: number;
+                                    delta: number;
+                                }[];
+                                load: {
+                                    /** Format: uuid */
+                                    poolId: string;
+                                    /** Format: uuid */
+                                    userId: string;
+                                    openCount: number;
+                                    wipCap: number | null;
+                                    incoming: number;
+                                    outgoing: number;
+                                    projected: number;
+                                    over: boolean;
+                                }[];
+                                ruleHits: {
+                                    ruleId: string | null;
+                                    ruleName: string | null;
+                                    catchAll: boolean;
+                                    hits: number;
+                                }[];
+                            };
+                            decisions: {
+                                /** Format: uuid */
+                                recordId: string;
+                                title: string;
+                                currentOwnerId: string | null;
+                                projectedOwnerId: string | null;
+                                ruleId: string | null;
+                                ruleName: string | null;
+                                catchAll: boolean;
+                                poolId: string | null;
+                                changed: boolean;
+                                unassigned: {
+                                    code: string;
+                                    reason: string;
+                                } | null;
+                                path: string[];
+                                rules: {
+                                    ruleId: string | null;
+                                    name: string;
+                                    matched: boolean;
+                                    failed: {
+                                        field: string;
+                                        op: string;
+                                        value: unknown;
+                                        actual: unknown;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            publishRequiresApproval: boolean;
+                            overrideApprovalCrossTeam: boolean;
+                            overrideApprovalMinAmount: number | null;
+                            defaultSlaHours: number;
+                            dueSoonHours: number;
+                            version: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        publishRequiresApproval?: boolean;
+                        overrideApprovalCrossTeam?: boolean;
+                        overrideApprovalMinAmount?: number | null;
+                        defaultSlaHours?: number;
+                        dueSoonHours?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            publishRequiresApproval: boolean;
+                            overrideApprovalCrossTeam: boolean;
+                            overrideApprovalMinAmount: number | null;
+                            defaultSlaHours: number;
+                            dueSoonHours: number;
+                            version: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/queues/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    teamId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            totals: {
+                                open: number;
+                                breached: number;
+                                dueSoon: number;
+                                unassigned: number;
+                                overCapacityOwners: number;
+                            };
+                            items: {
+                                /** Format: uuid */
+                                assignmentId: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                title: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                ownerName: string;
+                                teamId: string | null;
+                                teamName: string | null;
+                                priority: string;
+                                dueAt: string;
+                                minutesToBreach: number;
+                                /** @enum {string} */
+                                state: "breached" | "due_soon" | "on_track";
+                                reason: string;
+                                nextEscalation: {
+                                    action: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                            breachesByTeam: {
+                                teamId: string | null;
+                                teamName: string | null;
+                                breached: number;
+                                dueSoon: number;
+                            }[];
+                            loadByOwner: {
+                                /** Format: uuid */
+                                ownerId: string;
+                                ownerName: string;
+                                open: number;
+                                breached: number;
+                                wipCap: number | null;
+                                over: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues/unassigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    recordType?: "lead" | "account" | "opportunity";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                title: string;
+                                reasonCode: string;
+                                reason: string;
+                                since: string;
+                                rulesetId: string | null;
+                                explanation: unknown;
+                            }[];
+                            byReason: {
+                                reasonCode: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                assignmentId: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                title: string;
+                                reason: string;
+                                priority: string;
+                                dueAt: string;
+                                acknowledgedAt: string | null;
+                                /** @enum {string} */
+                                state: "breached" | "due_soon" | "on_track" | "acknowledged";
+                                assignedAt: string;
+                            }[];
+                            counts: {
+                                breached: number;
+                                due_soon: number;
+                                on_track: number;
+                                acknowledged: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unreadOnly?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                recordType: string | null;
+                                recordId: string | null;
+                                title: string;
+                                body: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/override-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                title: string;
+                                fromOwnerId: string | null;
+                                fromOwnerName: string | null;
+                                /** Format: uuid */
+                                toUserId: string;
+                                toUserName: string;
+                                reasonCode: string;
+                                reason: string;
+                                dueAt: string;
+                                approvalReason: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected";
+                                /** Format: uuid */
+                                requestedBy: string;
+                                requestedByName: string;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/routing-exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            totals: {
+                                override: number;
+                                escalation: number;
+                                breach: number;
+                                unassigned: number;
+                                catch_all: number;
+                                total: number;
+                            };
+                            byTeam: {
+                                teamId: string | null;
+                                teamName: string | null;
+                                override: number;
+                                escalation: number;
+                                breach: number;
+                                unassigned: number;
+                                catch_all: number;
+                                total: number;
+                            }[];
+                            byRule: {
+                                rulesetId: string | null;
+                                ruleId: string | null;
+                                ruleName: string | null;
+                                override: number;
+                                escalation: number;
+                                breach: number;
+                                unassigned: number;
+                                catch_all: number;
+                                total: number;
+                            }[];
+                            unassignedByReason: {
+                                reasonCode: string;
+                                count: number;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                category: "override" | "escalation" | "breach" | "unassigned" | "catch_all";
+                                kind: string;
+                                recordType: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                teamId: string | null;
+                                teamName: string | null;
+                                rulesetId: string | null;
+                                ruleId: string | null;
+                                ruleName: string | null;
+                                ownerId: string | null;
+                                status: string | null;
+                                detail: string | null;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/routing-exceptions/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/routing-exceptions/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                from: string;
+                                to: string;
+                                generatedAt: string;
+                                totals: {
+                                    override: number;
+                                    escalation: number;
+                                    breach: number;
+                                    unassigned: number;
+                                    catch_all: number;
+                                    total: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        ConditionInput: {
+            field: string;
+            /** @enum {string} */
+            op: "eq" | "neq" | "in" | "nin" | "gt" | "gte" | "lt" | "lte" | "between" | "contains" | "startsWith" | "exists" | "empty" | "olderThan" | "newerThan" | "changedTo";
+            value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+        } | {
+            all: components["schemas"]["ConditionInput"][];
+        } | {
+            any: components["schemas"]["ConditionInput"][];
+        } | {
+            not: components["schemas"]["ConditionInput"];
+        };
+        Condition: {
+            field: string;
+            /** @enum {string} */
+            op: "eq" | "neq" | "in" | "nin" | "gt" | "gte" | "lt" | "lte" | "between" | "contains" | "startsWith" | "exists" | "empty" | "olderThan" | "newerThan" | "changedTo";
+            value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+        } | {
+            all: components["schemas"]["Condition"][];
+        } | {
+            any: components["schemas"]["Condition"][];
+        } | {
+            not: components["schemas"]["Condition"];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

@@ -188,7 +188,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE TABLE rulesets (
       id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      record_type     text NOT NULL CHECK (record_type IN ('lead', 'account', 'opportunity')),
+      record_type     text NOT NULL,
       name            text NOT NULL CHECK (length(trim(name)) > 0),
       number          integer NOT NULL CHECK (number > 0),
       status          text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'pending_approval', 'published', 'retired')),
@@ -284,8 +284,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE escalation_timers (
       id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       assignment_id  uuid NOT NULL REFERENCES assignments (id),
-      step_index     integer NOT NULL CHECK (step_index >= 0),
-      action         text NOT NULL CHECK (action IN ('notify_owner', 'notify_manager', 'reassign', 'breach')),
+      -- -1 = the due-soon reminder, 0 = the breach itself, 1.. = the policy's steps
+      step_index     integer NOT NULL CHECK (step_index >= -1),
+      action         text NOT NULL CHECK (action IN ('due_soon', 'notify_owner', 'notify_manager', 'reassign', 'breach')),
       target         jsonb,
       fire_at        timestamptz NOT NULL,
       state          text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'fired', 'cancelled')),

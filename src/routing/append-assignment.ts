@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { AssignmentSource, Priority, Trx } from '../platform/db/database.js';
+import { AppError } from '../platform/errors.js';
+import { emit, emitMany } from '../platform/outbox/emit.js';
+import { recordChange } from '../platform/record-change.js';
+import { type UseCaseContext, actorOf } from '../platform/use-case-context.js';
+import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTime } from './core/business-time.js';
+import type { RoutableRecordType } from './core/record-types.js';
+import { EscalationStepsSchema } from './core/escalation.js';
+import { type AssignmentRow, clearUnassigned, closeAssignment, findEscalationPolicy, findPerson, insertAssignment, insertNotification, openAssignmentOf, routingPolicy, setOwner } from './store.js';
+import { assignmentView } from './views.js';
+
+export type NewAssignment = {
+  recordType: RoutableRecordType;
+  recordId: string;
+  ownerId: string;
+  source: AssignmentSource;
+  reasonCode: string;
+  reason: string;
+  /** Business hours in the owner's calendar; ignored when `dueAt` is given (manual overrides). */
+  slaHours?: number | null;
+  dueAt?: Date;
+  escalationPolicyId?: string | null;
+  priority?: Priority;
+  rulesetId?: string | null;
+  rulesetNumber?: number | null;
+  ruleId?: string | null;
+  poolId?: string | null;
+  queueId?: string | null;
+  fairness?: Record<string, unknown> | null;
+  explanation: Record<string, unknown>;
+  /** A short label for the record in notifications, e.g. the lead's name. */
+  title: string;
+};
+
+/**
+ * The one way ownership changes: close the open assignment (if any), append the new one, point the
+ * record at it, arm the escalation timers and tell the new owner — all in the caller's transaction, so the
+ * record is never without an owner once it had one.
+ */
+export async function appendAssignment(trx: Trx, ctx: UseCaseContext, next: NewAssignment): Promise<AssignmentRow> {
+  const now = ctx.clock.now();
+  const owner = await findPerson(trx, next.ownerId);
+  if (!owner || owner.status !== 'active' || owner.partnerId !== null) throw new AppError('rule_violation', 'The new owner must be an active internal user.');
+  const previous = await openAssignmentOf(trx, next.recordType, next.recordId);
+  if (previous) await closeAssignment(trx, previous.id, now, 'reassigned');
+
+  const dueAt = next.dueAt ?? (await dueDateFor(trx, owner.calendar, now, next.slaHours));
+  const actor = actorOf(ctx);
+  const row = await insertAssignment(trx, {
+    record_type: next.recordType,
+    record_id: next.recordId,
+    owner_id: next.ownerId,
+    previous_owner_id: previous?.owner_id ?? null,
+    team_id: owner.teamId,
+    reason_code: next.reasonCode,
+    reason: next.reason,
+    due_at: dueAt,
+    source: next.source,
+    ruleset_id: next.rulesetId ?? null,
+    ruleset_number: next.rulesetNumber ?? null,
+    rule_id: next.ruleId ?? null,
+    pool_id: next.poolId ?? null,
+    queue_id: next.queueId ?? null,
+    fairness: next.fairness ? JSON.stringify(next.fairness) : null,
+    explanation: JSON.stringify(next.explanation),
+    priority: next.priority ?? 'normal',
+    escalation_policy_id: next.escalationPolicyId ?? null,
+    actor_id: actor.id,
+    actor_label: actor.label,
+    created_at: now,
+  });
+  await setOwner(trx, next.recordType, next.recordId, next.ownerId, row.id);
+  await clearUnassigned(trx, next.recordType, next.recordId);
+  await armTimers(trx, row, owner.calendar, next.escalationPolicyId ?? null);
+  await notify(trx, ctx, {
+    userId: next.ownerId,
+    kind: 'assigned',
+    recordType: next.recordType,
+    recordId: next.recordId,
+    title: `${next.title} is yours`,
+    body: `${next.reason} — due ${dueAt.toISOString()}`,
+  });
+  await recordChange(trx, ctx, {
+    event: 'assignment.created',
+    entityType: next.recordType,
+    entityId: next.recordId,
+    reason: `${next.reasonCode}: ${next.reason}`,
+    before: previous ? { ownerId: previous.owner_id, assignmentId: previous.id } : null,
+    after: assignmentView(row),
+  });
+  return row;
+}
+
+// A calendar without any working hours cannot measure business time; such owners run on wall-clock hours.
+const usable = (calendar: BusinessCalendar | null) => (calendar && hasWorkingTime(calendar) ? calendar : null);
+
+async function dueDateFor(trx: Trx, calendar: BusinessCalendar | null, now: Date, slaHours: number | null | undefined): Promise<Date> {
+  const hours = slaHours ?? Number((await routingPolicy(trx)).default_sla_hours);
+  const cal = usable(calendar);
+  return cal ? addBusinessHours(cal, now, hours) : new Date(now.getTime() + hours * 3_600_000);
+}
+
+/** One timer per escalation step plus the breach itself; the sweeper fires each exactly once. */
+async function armTimers(trx: Trx, assignment: AssignmentRow, ownerCalendar: BusinessCalendar | null, policyId: string | null): Promise<void> {
+  const calendar = usable(ownerCalendar);
+  const steps = policyId ? EscalationStepsSchema.parse((await findEscalationPolicy(trx, policyId))?.steps ?? []) : [];
+  const dueSoonAt = new Date(assignment.due_at.getTime() - Number((await routingPolicy(trx)).due_soon_hours) * 3_600_000);
+  const timers = [
+    ...(dueSoonAt > assignment.created_at ? [{ step_index: -1, action: 'due_soon' as const, target: null, fire_at: dueSoonAt }] : []),
+    { step_index: 0, action: 'breach' as const, target: null, fire_at: assignment.due_at },
+    ...steps.map((step, i) => ({
+      step_index: i + 1,
+      action: step.action,
+      target: step.target ? JSON.stringify(step.target) : null,
+      fire_at: calendar
+        ? escalationFireAt(calendar, assignment.due_at, { hours: step.offsetHours, business: step.businessTime })
+        : new Date(assignment.due_at.getTime() + step.offsetHours * 3_600_000),
+    })),
+  ];
+  await trx
+    .insertInto('escalation_timers')
+    .values(timers.map((t) => ({ ...t, assignment_id: assignment.id })))
+    .execute();
+}
+
+export type NotificationInput = {
+  userId: string;
+  kind: 'assigned' | 'due_soon' | 'breached' | 'escalated' | 'approval_needed' | 'approval_decided' | 'exception_report';
+  recordType?: string | null;
+  recordId?: string | null;
+  title: string;
+  body: string;
+};
+
+/** An inbox entry and its outbox event; notifications are not audited, the change that caused them is. */
+export async function notify(trx: Trx, ctx: UseCaseContext, n: NotificationInput): Promise<void> {
+  const { id } = await insertNotification(trx, {
+    user_id: n.userId,
+    kind: n.kind,
+    record_type: n.recordType ?? null,
+    record_id: n.recordId ?? null,
+    title: n.title,
+    body: n.body,
+    created_at: ctx.clock.now(),
+  });
+  await emit(trx, ctx, {
+    type: `notification.${n.kind}`,
+    aggregateType: 'notification',
+    aggregateId: id,
+    payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
+  });
+}
+
+/** The same for many at once (sweeps, reports): one insert and one outbox batch. */
+export async function notifyMany(trx: Trx, ctx: UseCaseContext, list: NotificationInput[]): Promise<void> {
+  if (list.length === 0) return;
+  const now = ctx.clock.now();
+  const rows = list.map((n) => ({ id: randomUUID(), user_id: n.userId, kind: n.kind, record_type: n.recordType ?? null, record_id: n.recordId ?? null, title: n.title, body: n.body, created_at: now }));
+  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('notifications').values(rows.slice(i, i + 1000)).execute();
+  await emitMany(
+    trx,
+    ctx,
+    list.map((n, i) => ({
+      type: `notification.${n.kind}`,
+      aggregateType: 'notification',
+      aggregateId: rows[i]!.id,
+      payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
+    })),
+  );
+}
+

@@ -1,0 +1,255 @@
+import { type Selectable, sql } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { AccountTable, Executor, LeadTable, OpportunityTable, Trx } from '../platform/db/database.js';
+import type { AssignmentTable, Database } from '../platform/db/database.js';
+import type { BusinessCalendar } from './core/business-time.js';
+import type { AccountFacts } from './core/facts.js';
+import { ROUTABLE_TABLES, type RoutableRecordType } from './core/record-types.js';
+
+export type AccountRow = Selectable<AccountTable>;
+export type LeadRow = Selectable<LeadTable>;
+export type OpportunityRow = Selectable<OpportunityTable>;
+export type AssignmentRow = Selectable<AssignmentTable>;
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+
+export function accountFactsOf(row: AccountRow, hasActiveRegistration = false): AccountFacts {
+  return {
+    id: row.id,
+    name: row.name,
+    domain: row.domain,
+    region: row.region,
+    country: row.country,
+    segment: row.segment,
+    tier: row.tier,
+    industry: row.industry,
+    employees: row.employees,
+    annualRevenue: num(row.annual_revenue),
+    ownerId: row.owner_id,
+    channelPartnerId: row.channel_partner_id,
+    hasActiveRegistration,
+    directOnly: row.direct_only,
+    createdAt: row.created_at.getTime(),
+    attributes: row.attributes,
+  };
+}
+
+// ---- records --------------------------------------------------------------------------------------------
+
+export const findAccount = (db: Executor, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+export const findLead = (db: Executor, id: string) => db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+export const findOpportunity = (db: Executor, id: string) => db.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const lockAccount = (trx: Trx, id: string) => trx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockLead = (trx: Trx, id: string) => trx.selectFrom('leads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockOpportunity = (trx: Trx, id: string) =>
+  trx.selectFrom('opportunities').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export const findAccountByDomain = (db: Executor, domain: string) =>
+  db.selectFrom('accounts').selectAll().where('domain', '=', domain).where('status', '=', 'active').orderBy('created_at').limit(1).executeTakeFirst();
+
+/** Routing is the only writer of ownership; the trigger on each table checks this transaction-local flag. */
+export async function setOwner(trx: Trx, recordType: RoutableRecordType, recordId: string, ownerId: string, assignmentId: string): Promise<void> {
+  await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
+  await sql`update ${sql.table(ROUTABLE_TABLES[recordType])}
+            set owner_id = ${ownerId}, current_assignment_id = ${assignmentId}
+            where id = ${recordId}`.execute(trx);
+}
+
+export async function recordExists(db: Executor, recordType: RoutableRecordType, recordId: string): Promise<{ ownerId: string | null } | undefined> {
+  const result = await sql<{ owner_id: string | null }>`select owner_id from ${sql.table(ROUTABLE_TABLES[recordType])} where id = ${recordId}`.execute(db);
+  const row = result.rows[0];
+  return row ? { ownerId: row.owner_id } : undefined;
+}
+
+// ---- people -------------------------------------------------------------------------------------------
+
+export type Person = { id: string; name: string; status: 'active' | 'deactivated'; teamId: string | null; partnerId: string | null; calendar: BusinessCalendar | null };
+
+export async function findPeople(db: Executor, ids: string[]): Promise<Map<string, Person>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('teams as t', 't.id', 'u.team_id')
+    .leftJoin('calendars as c', (join) => join.on(sql`c.id`, '=', sql`coalesce(u.calendar_id, t.calendar_id)`))
+    .select(['u.id', 'u.name', 'u.status', 'u.team_id', 'u.partner_id', 'c.time_zone', 'c.weekly_hours', 'c.holidays'])
+    .where('u.id', 'in', ids)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        teamId: r.team_id,
+        partnerId: r.partner_id,
+        calendar: r.time_zone ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours as BusinessCalendar['weeklyHours'], holidays: r.holidays ?? [] } : null,
+      },
+    ]),
+  );
+}
+
+export const findPerson = async (db: Executor, id: string) => (await findPeople(db, [id])).get(id);
+
+export const teamManagerOf = async (db: Executor, userId: string) =>
+  (
+    await db
+      .selectFrom('users as u')
+      .innerJoin('teams as t', 't.id', 'u.team_id')
+      .select('t.manager_id')
+      .where('u.id', '=', userId)
+      .executeTakeFirst()
+  )?.manager_id ?? null;
+
+export const partnerChannelManager = async (db: Executor, partnerId: string) =>
+  (await db.selectFrom('partners').select('channel_manager_id').where('id', '=', partnerId).executeTakeFirst())?.channel_manager_id ?? null;
+
+// ---- rule sets, pools, queues, policies ----------------------------------------------------------------
+
+export const publishedRuleset = (db: Executor, recordType: string) =>
+  db.selectFrom('rulesets').selectAll().where('record_type', '=', recordType as never).where('status', '=', 'published').executeTakeFirst();
+
+export const findRuleset = (db: Executor, id: string) => db.selectFrom('rulesets').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const routingPolicy = (db: Executor) => db.selectFrom('routing_policy').selectAll().executeTakeFirstOrThrow();
+
+export const findQueue = (db: Executor, id: string) => db.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findEscalationPolicy = (db: Executor, id: string) => db.selectFrom('escalation_policies').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findPool = (db: Executor, id: string) => db.selectFrom('pools').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export type PoolMemberLoad = {
+  userId: string;
+  position: number;
+  weight: number;
+  wipCap: number | null;
+  ratePerDay: number | null;
+  ratePerWeek: number | null;
+  regions: string[];
+  productLines: string[];
+  status: 'active' | 'deactivated';
+  away: boolean;
+  calendar: BusinessCalendar | null;
+  openCount: number;
+  assignedToday: number;
+  assignedThisWeek: number;
+  openByCap: Record<string, number>;
+};
+
+/**
+ * Members with everything eligibility needs, in pool order: open work, today's and this week's intake
+ * through this pool (UTC days, ISO weeks), criteria-cap counts, and whether an absence covers `now`.
+ */
+export async function poolMembersWithLoad(db: Executor, poolId: string, now: Date, capNames: string[]): Promise<PoolMemberLoad[]> {
+  const rows = await sql<{
+    user_id: string;
+    position: number;
+    weight: number;
+    wip_cap: number | null;
+    rate_per_day: number | null;
+    rate_per_week: number | null;
+    regions: string[];
+    product_lines: string[];
+    status: 'active' | 'deactivated';
+    away: boolean;
+    time_zone: string | null;
+    weekly_hours: BusinessCalendar['weeklyHours'] | null;
+    holidays: string[] | null;
+    open_count: number;
+    assigned_today: number;
+    assigned_week: number;
+    open_by_cap: Record<string, number> | null;
+  }>`
+    select m.user_id, m.position, m.weight, m.wip_cap, m.rate_per_day, m.rate_per_week, m.regions, m.product_lines,
+           u.status,
+           exists (select 1 from absences ab where ab.user_id = m.user_id and ab.starts_at <= ${now} and ab.ends_at > ${now}) as away,
+           c.time_zone, c.weekly_hours, c.holidays,
+           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.closed_at is null) as open_count,
+           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+              and a.created_at >= date_trunc('day', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') as assigned_today,
+           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+              and a.created_at >= date_trunc('week', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') as assigned_week,
+           (select jsonb_object_agg(cap, n) from (
+              select cap, count(*)::int as n
+              from assignments a, jsonb_array_elements_text(coalesce(a.fairness -> 'caps', '[]')) as cap
+              where a.owner_id = m.user_id and a.closed_at is null and a.pool_id = ${poolId} and cap = any(${capNames}::text[])
+              group by cap) caps) as open_by_cap
+    from pool_members m
+    join users u on u.id = m.user_id
+    left join teams t on t.id = u.team_id
+    left join calendars c on c.id = coalesce(u.calendar_id, t.calendar_id)
+    where m.pool_id = ${poolId}
+    order by m.position`.execute(db);
+  return rows.rows.map((r) => ({
+    userId: r.user_id,
+    position: r.position,
+    weight: r.weight,
+    wipCap: r.wip_cap,
+    ratePerDay: r.rate_per_day,
+    ratePerWeek: r.rate_per_week,
+    regions: r.regions,
+    productLines: r.product_lines,
+    status: r.status,
+    away: r.away,
+    calendar: r.time_zone ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours!, holidays: r.holidays ?? [] } : null,
+    openCount: r.open_count,
+    assignedToday: r.assigned_today,
+    assignedThisWeek: r.assigned_week,
+    openByCap: r.open_by_cap ?? {},
+  }));
+}
+
+// ---- the ledger ---------------------------------------------------------------------------------------
+
+export const openAssignmentOf = (trx: Trx, recordType: string, recordId: string) =>
+  trx.selectFrom('assignments').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).where('closed_at', 'is', null).forUpdate().executeTakeFirst();
+
+export const findAssignment = (db: Executor, id: string) => db.selectFrom('assignments').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function closeAssignment(trx: Trx, id: string, at: Date, reason: string): Promise<void> {
+  await trx.updateTable('assignments').set({ closed_at: at, closed_reason: reason }).where('id', '=', id).where('closed_at', 'is', null).execute();
+  await trx.updateTable('escalation_timers').set({ state: 'cancelled', outcome: `assignment ${reason}` }).where('assignment_id', '=', id).where('state', '=', 'pending').execute();
+}
+
+export const insertAssignment = (trx: Trx, row: Insertable<Database['assignments']>) => trx.insertInto('assignments').values(row).returningAll().executeTakeFirstOrThrow();
+
+export async function markUnassigned(
+  trx: Trx,
+  row: { record_type: string; record_id: string; reason_code: string; reason: string; explanation: string; ruleset_id: string | null; since: Date },
+): Promise<void> {
+  await trx
+    .insertInto('unassigned_records')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({
+        reason_code: eb.ref('excluded.reason_code'),
+        reason: eb.ref('excluded.reason'),
+        explanation: eb.ref('excluded.explanation'),
+        ruleset_id: eb.ref('excluded.ruleset_id'),
+      })),
+    )
+    .execute();
+}
+
+export const clearUnassigned = (trx: Trx, recordType: string, recordId: string) =>
+  trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', '=', recordId).execute();
+
+export const insertNotification = (trx: Trx, row: Insertable<Database['notifications']>) => trx.insertInto('notifications').values(row).returning('id').executeTakeFirstOrThrow();
+
+/** Display names for records in queues and reports; types routing does not describe fall back to their type. */
+export async function recordTitles(db: Executor, refs: Array<{ recordType: string; recordId: string }>): Promise<Map<string, string>> {
+  const titles = new Map<string, string>();
+  const byType = new Map<string, string[]>();
+  for (const r of refs) byType.set(r.recordType, [...(byType.get(r.recordType) ?? []), r.recordId]);
+  for (const [type, ids] of byType) {
+    const table = type === 'lead' ? 'leads' : type === 'account' ? 'accounts' : type === 'opportunity' ? 'opportunities' : null;
+    if (!table) continue;
+    const rows = await db.selectFrom(table).select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+    for (const row of rows) titles.set(`${type}:${row.id}`, row.name);
+  }
+  return titles;
+}

@@ -1,0 +1,185 @@
+import { assertCan } from '../../platform/access/can.js';
+import type { Trx } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { recordChange } from '../../platform/record-change.js';
+import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
+import { appendAssignment } from '../append-assignment.js';
+import type { RoutableRecordType } from '../core/record-types.js';
+import { type Rule, compileRuleSet } from '../core/ruleset.js';
+import { usesChangedTo } from '../core/stages.js';
+import { type Candidate, resolveTarget } from '../resolve-target.js';
+import { markUnassigned, publishedRuleset } from '../store.js';
+import { type Subject, lockSubject } from '../subjects.js';
+
+export type RoutingDecision = {
+  recordType: RoutableRecordType;
+  recordId: string;
+  outcome: 'assigned' | 'fallback' | 'unassigned';
+  ownerId: string | null;
+  dueAt: string | null;
+  reasonCode: string;
+  reason: string;
+  rulesetId: string | null;
+  rulesetVersion: number | null;
+  ruleId: string | null;
+  poolId: string | null;
+  explanation: Explanation;
+  assignmentId: string | null;
+};
+
+export type Explanation = {
+  rules: Array<{ ruleId: string | null; name: string; matched: boolean; failed: Array<{ field: string; op: string; value: unknown; actual: unknown }> }>;
+  target: unknown;
+  path: string[];
+  candidates: Candidate[];
+  facts: Record<string, unknown>;
+  evaluatedAt: string;
+};
+
+type CompiledRuleset = { rules: Rule[]; compiled: ReturnType<typeof compileRuleSet> };
+// Published rule sets never change, so each is compiled once per process and reused by every decision.
+const compiledById = new Map<string, CompiledRuleset>();
+
+export function compiledRuleset(id: string, rules: Rule[], transitionsOnly = false): CompiledRuleset {
+  const key = transitionsOnly ? `${id}:transitions` : id;
+  let entry = compiledById.get(key);
+  if (!entry) {
+    const chosen = transitionsOnly ? rules.filter((r) => usesChangedTo(r.when as never)) : rules;
+    compiledById.set(key, (entry = { rules: chosen, compiled: compileRuleSet(chosen) }));
+  }
+  return entry;
+}
+
+/**
+ * A stage change re-routes only through the rule set's transition rules (those using `changedTo`): an
+ * opportunity keeps its owner on ordinary progress, and moves when a rule says this stage belongs elsewhere.
+ */
+export async function routeOnStageChange(trx: Trx, ctx: UseCaseContext, request: { recordId: string; previous: { stage: string } }): Promise<RoutingDecision | null> {
+  const ruleset = await publishedRuleset(trx, 'opportunity');
+  if (!ruleset) return null;
+  const subject = await lockSubject(trx, 'opportunity', request.recordId, ctx.clock.now(), request.previous);
+  if (!subject) throw new AppError('not_found', 'No such opportunity.');
+  const { compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], true);
+  if (compiled.match(subject.facts, ctx.clock.now().getTime()) < 0) return null;
+  return routeRecord(trx, ctx, { recordType: 'opportunity', recordId: request.recordId, previous: request.previous, transitionsOnly: true });
+}
+
+/** `POST /routing/route`: re-route one record now (e.g. after a rule change). */
+export async function routeRecordNow(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordId: string }): Promise<RoutingDecision> {
+  assertCan(ctx.actor, 'routing.route');
+  return inTransaction(ctx, (trx) => routeRecord(trx, ctx, request));
+}
+
+/**
+ * Decides and records the owner of one record inside the caller's transaction: the record is locked, the
+ * published rule set picks a target (first match wins), the target yields a person (pools lock their row),
+ * and the ledger gets the assignment with its explanation — or the record joins the Unassigned queue with a
+ * reason. Other features call this for their routable records.
+ */
+export async function routeRecord(
+  trx: Trx,
+  ctx: UseCaseContext,
+  request: { recordType: RoutableRecordType; recordId: string; previous?: Record<string, unknown>; transitionsOnly?: boolean; facts?: Record<string, unknown> },
+): Promise<RoutingDecision> {
+  const now = ctx.clock.now();
+  const subject = await lockSubject(trx, request.recordType, request.recordId, now, request.previous, request.facts);
+  if (!subject) throw new AppError('not_found', `No such ${request.recordType}.`);
+  const ruleset = await publishedRuleset(trx, request.recordType);
+  if (!ruleset) return unassigned(trx, ctx, subject, null, { code: 'no_ruleset', reason: `no published ${request.recordType} rule set` }, emptyExplanation(subject, now));
+
+  const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], request.transitionsOnly ?? false);
+  const explained = compiled.explain(subject.facts, now.getTime());
+  const base = { rules: explained.rules, facts: subject.facts, evaluatedAt: now.toISOString() };
+  if (explained.matchedIndex < 0) {
+    return unassigned(trx, ctx, subject, ruleset, { code: 'no_rule_matched', reason: 'no rule matched' }, { ...base, target: null, path: [], candidates: [] });
+  }
+  const rule = rules[explained.matchedIndex]!;
+  const resolution = await resolveTarget(trx, rule.then.target, subject.facts, now);
+  const explanation: Explanation = { ...base, target: rule.then.target, path: resolution.path, candidates: resolution.candidates };
+  if (!resolution.placement) return unassigned(trx, ctx, subject, ruleset, resolution.unassigned!, explanation, rule.id ?? null);
+
+  const placement = resolution.placement;
+  const reason = resolution.fellBack ? `${rule.name} (fallback: ${resolution.path.join(' → ')})` : rule.name;
+  const assignment = await appendAssignment(trx, ctx, {
+    recordType: subject.recordType,
+    recordId: subject.recordId,
+    ownerId: placement.ownerId,
+    source: placement.source,
+    reasonCode: placement.reasonCode,
+    reason,
+    slaHours: rule.then.slaHours ?? null,
+    escalationPolicyId: rule.then.escalationPolicyId ?? null,
+    priority: rule.then.priority ?? 'normal',
+    rulesetId: ruleset.id,
+    rulesetNumber: ruleset.number,
+    ruleId: rule.id ?? null,
+    poolId: placement.poolId,
+    queueId: placement.queueId,
+    fairness: placement.fairness,
+    explanation,
+    title: subject.title,
+  });
+  return {
+    recordType: subject.recordType,
+    recordId: subject.recordId,
+    outcome: resolution.fellBack ? 'fallback' : 'assigned',
+    ownerId: placement.ownerId,
+    dueAt: assignment.due_at.toISOString(),
+    reasonCode: placement.reasonCode,
+    reason,
+    rulesetId: ruleset.id,
+    rulesetVersion: ruleset.number,
+    ruleId: rule.id ?? null,
+    poolId: placement.poolId,
+    explanation,
+    assignmentId: assignment.id,
+  };
+}
+
+const emptyExplanation = (subject: Subject, now: Date): Explanation => ({ rules: [], target: null, path: [], candidates: [], facts: subject.facts, evaluatedAt: now.toISOString() });
+
+/**
+ * Nobody could be placed. A record that already has an owner keeps them (it is never left ownerless) and
+ * the gap is still reported in the Unassigned queue so a manager sees it.
+ */
+async function unassigned(
+  trx: Trx,
+  ctx: UseCaseContext,
+  subject: Subject,
+  ruleset: { id: string; number: number } | null,
+  why: { code: string; reason: string },
+  explanation: Explanation,
+  ruleId: string | null = null,
+): Promise<RoutingDecision> {
+  await markUnassigned(trx, {
+    record_type: subject.recordType,
+    record_id: subject.recordId,
+    reason_code: why.code,
+    reason: why.reason,
+    explanation: JSON.stringify(explanation),
+    ruleset_id: ruleset?.id ?? null,
+    since: ctx.clock.now(),
+  });
+  await recordChange(trx, ctx, {
+    event: 'record.unassigned',
+    entityType: subject.recordType,
+    entityId: subject.recordId,
+    reason: `${why.code}: ${why.reason}`,
+    after: { reasonCode: why.code, ownerKept: subject.ownerId },
+  });
+  return {
+    recordType: subject.recordType,
+    recordId: subject.recordId,
+    outcome: 'unassigned',
+    ownerId: subject.ownerId,
+    dueAt: null,
+    reasonCode: why.code,
+    reason: why.reason,
+    rulesetId: ruleset?.id ?? null,
+    rulesetVersion: ruleset?.number ?? null,
+    ruleId,
+    poolId: null,
+    explanation,
+    assignmentId: null,
+  };
+}

@@ -1,0 +1,277 @@
+import { sql } from 'kysely';
+import { assertCan } from '../../platform/access/can.js';
+import type { AuditedChange } from '../../platform/audit/events.js';
+import type { Trx } from '../../platform/db/database.js';
+import { emitMany } from '../../platform/outbox/emit.js';
+import { recordChanges } from '../../platform/record-change.js';
+import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
+import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTime, isWorkingAt as isWorking } from '../core/business-time.js';
+import { EscalationStepsSchema } from '../core/escalation.js';
+import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
+import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
+import type { Rule } from '../core/ruleset.js';
+import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
+import { findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
+import { type Subject, lockSubjects } from '../subjects.js';
+import { compiledRuleset } from './route-record.js';
+
+export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
+
+const CHUNK = 2_000;
+
+/**
+ * Bulk routing: the same decisions as `routeRecord`, made set-wise. Each chunk is one transaction that
+ * locks its records, locks every pool it uses once, picks with `bulkSelect` (identical to picking one by one),
+ * and writes ledger rows, owners, timers, notifications, outbox and audit with multi-row statements.
+ */
+export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordIds: string[] }, onProgress?: (done: number) => void): Promise<BatchResult> {
+  assertCan(ctx.actor, 'routing.route');
+  const total: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
+  for (let i = 0; i < request.recordIds.length; i += CHUNK) {
+    const chunk = request.recordIds.slice(i, i + CHUNK);
+    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk));
+    total.routed += result.routed;
+    total.assigned += result.assigned;
+    total.unassigned += result.unassigned;
+    total.missing += result.missing;
+    for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
+    onProgress?.(Math.min(i + CHUNK, request.recordIds.length));
+  }
+  return total;
+}
+
+type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown };
+type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
+
+async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[]): Promise<BatchResult> {
+  const now = ctx.clock.now();
+  const nowMs = now.getTime();
+  const subjects = await lockSubjects(trx, recordType, ids, now);
+  const ruleset = await publishedRuleset(trx, recordType);
+  const placed: Placed[] = [];
+  const missed: Missed[] = [];
+  if (!ruleset) {
+    for (const subject of subjects) missed.push({ subject, code: 'no_ruleset', reason: `no published ${recordType} rule set`, explanation: { rules: [] }, rulesetId: null });
+  } else {
+    const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[]);
+    const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>>();
+    const resolvedTargets = new Map<string, Awaited<ReturnType<typeof resolveTarget>>>();
+    for (const subject of subjects) {
+      const explained = compiled.explain(subject.facts, nowMs);
+      if (explained.matchedIndex < 0) {
+        missed.push({ subject, code: 'no_rule_matched', reason: 'no rule matched', explanation: { rules: explained.rules }, rulesetId: ruleset.id });
+        continue;
+      }
+      const rule = rules[explained.matchedIndex]!;
+      const target = rule.then.target;
+      if (target.type === 'pool') {
+        const list = byPool.get(target.id) ?? [];
+        list.push({ subject, rule, explanationRules: explained.rules });
+        byPool.set(target.id, list);
+        continue;
+      }
+      // Fixed targets (a user, a queue) resolve the same for every record; relative ones depend on the record.
+      const key = target.type === 'relative' ? null : `${target.type}:${target.id}`;
+      const resolution = (key && resolvedTargets.get(key)) || (await resolveTarget(trx, target, subject.facts, now));
+      if (key) resolvedTargets.set(key, resolution);
+      if (resolution.placement) {
+        const p = resolution.placement;
+        placed.push({ subject, rule, ownerId: p.ownerId, poolId: null, queueId: p.queueId, source: 'rule', reasonCode: p.reasonCode, candidates: [], path: resolution.path, fairness: null, explanationRules: explained.rules });
+      } else {
+        missed.push({ subject, code: resolution.unassigned!.code, reason: resolution.unassigned!.reason, explanation: { rules: explained.rules, path: resolution.path }, rulesetId: ruleset.id });
+      }
+    }
+    for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id);
+    }
+  }
+  await writeDecisions(trx, ctx, now, ruleset, placed, missed);
+  const byOwner: Record<string, number> = {};
+  for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
+  return { routed: subjects.length, assigned: placed.length, unassigned: missed.length, missing: ids.length - subjects.length, byOwner };
+}
+
+/** One lock and one load per pool per chunk; records the pool cannot take go to its fallback one by one. */
+async function placeFromPool(
+  trx: Trx,
+  now: Date,
+  poolId: string,
+  items: Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>,
+  placed: Placed[],
+  missed: Missed[],
+  rulesetId: string,
+): Promise<void> {
+  const pool = await lockPool(trx, poolId);
+  if (!pool) {
+    for (const item of items) missed.push({ subject: item.subject, code: 'target_missing', reason: 'the pool no longer exists', explanation: { rules: item.explanationRules }, rulesetId });
+    return;
+  }
+  const caps = pool.criteria_caps as CriteriaCapDefinition[];
+  const loads = await poolMembersWithLoad(trx, pool.id, now, caps.map((c) => c.name));
+  const members: PoolMember[] = loads.map((m) => ({
+    userId: m.userId,
+    position: m.position,
+    weight: m.weight,
+    active: m.status === 'active',
+    availability: m.away ? 'out_of_office' : pool.respect_hours && m.calendar && hasWorkingTime(m.calendar) && !isWorking(m.calendar, now) ? 'outside_hours' : 'available',
+    wipCap: m.wipCap,
+    openCount: m.openCount,
+    rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
+    assignedToday: m.assignedToday,
+    assignedThisWeek: m.assignedThisWeek,
+    criteriaCaps: caps.map((cap) => ({ name: cap.name, max: cap.max, current: m.openByCap[cap.name] ?? 0, applies: false })),
+    skills: { regions: m.regions, productLines: m.productLines },
+  }));
+  const nowMs = now.getTime();
+  const requests = items.map((i) => ({
+    region: (i.subject.facts.region as string | null) ?? null,
+    productLine: (i.subject.facts.productLine as string | null) ?? null,
+    criteria: caps.filter((cap) => capMatcher(cap)(i.subject.facts, nowMs)).map((cap) => cap.name),
+  }));
+  const state = pool.fairness as unknown as FairnessState;
+  const result = bulkSelect({ strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills }, members, state, requests);
+  await trx.updateTable('pools').set({ fairness: JSON.stringify(result.state), decisions: String(Number(pool.decisions) + items.length) }).where('id', '=', pool.id).execute();
+  for (const [i, pick] of result.selections.entries()) {
+    const item = items[i]!;
+    if (pick.chosen) {
+      placed.push({ subject: item.subject, rule: item.rule, ownerId: pick.chosen, poolId: pool.id, queueId: null, source: 'pool', reasonCode: 'pool', candidates: pick.candidates as Candidate[], path: [`pool:${pool.id}`], fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria }, explanationRules: item.explanationRules });
+      continue;
+    }
+    const fallback = pool.fallback_type && pool.fallback_id ? await resolveTarget(trx, { type: pool.fallback_type, id: pool.fallback_id }, item.subject.facts, now, new Set([`pool:${pool.id}`])) : null;
+    if (fallback?.placement) {
+      const p = fallback.placement;
+      placed.push({ subject: item.subject, rule: item.rule, ownerId: p.ownerId, poolId: p.poolId, queueId: p.queueId, source: p.source, reasonCode: 'fallback', candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates], path: fallback.path, fairness: p.fairness, explanationRules: item.explanationRules });
+    } else {
+      missed.push({ subject: item.subject, code: fallback?.unassigned?.code ?? 'pool_exhausted', reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`, explanation: { rules: item.explanationRules, candidates: pick.candidates }, rulesetId });
+    }
+  }
+}
+
+
+async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset: { id: string; number: number } | undefined, placed: Placed[], missed: Missed[]): Promise<void> {
+  const actor = actorOf(ctx);
+  const policy = await routingPolicy(trx);
+  const people = await findPeople(trx, [...new Set(placed.map((p) => p.ownerId))]);
+  const dueCache = new Map<string, Date>();
+  const dueFor = (ownerId: string, slaHours: number) => {
+    const key = `${ownerId}:${slaHours}`;
+    let due = dueCache.get(key);
+    if (!due) {
+      const cal: BusinessCalendar | null = people.get(ownerId)?.calendar ?? null;
+      due = cal && hasWorkingTime(cal) ? addBusinessHours(cal, now, slaHours) : new Date(now.getTime() + slaHours * 3_600_000);
+      dueCache.set(key, due);
+    }
+    return due;
+  };
+  const changes: AuditedChange[] = [];
+  if (placed.length) {
+    const recordType = placed[0]!.subject.recordType;
+    const ids = placed.map((p) => p.subject.recordId);
+    const closed = await trx
+      .updateTable('assignments')
+      .set({ closed_at: now, closed_reason: 'reassigned' })
+      .where('record_type', '=', recordType)
+      .where('record_id', 'in', ids)
+      .where('closed_at', 'is', null)
+      .returning(['id', 'record_id', 'owner_id'])
+      .execute();
+    if (closed.length) await trx.updateTable('escalation_timers').set({ state: 'cancelled', outcome: 'assignment reassigned' }).where('assignment_id', 'in', closed.map((c) => c.id)).where('state', '=', 'pending').execute();
+    const previousOwner = new Map(closed.map((c) => [c.record_id, c.owner_id]));
+    const rows = placed.map((p) => ({
+      record_type: recordType,
+      record_id: p.subject.recordId,
+      owner_id: p.ownerId,
+      previous_owner_id: previousOwner.get(p.subject.recordId) ?? null,
+      team_id: people.get(p.ownerId)?.teamId ?? null,
+      reason_code: p.reasonCode,
+      reason: p.rule.name,
+      due_at: dueFor(p.ownerId, p.rule.then.slaHours ?? Number(policy.default_sla_hours)),
+      source: p.source,
+      ruleset_id: ruleset?.id ?? null,
+      ruleset_number: ruleset?.number ?? null,
+      rule_id: p.rule.id ?? null,
+      pool_id: p.poolId,
+      queue_id: p.queueId,
+      fairness: p.fairness ? JSON.stringify(p.fairness) : null,
+      explanation: JSON.stringify({ rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt: now.toISOString() }),
+      priority: p.rule.then.priority ?? 'normal',
+      escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      created_at: now,
+    }));
+    const inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }> = [];
+    for (let i = 0; i < rows.length; i += 1000) inserted.push(...(await trx.insertInto('assignments').values(rows.slice(i, i + 1000)).returning(['id', 'record_id', 'owner_id', 'due_at']).execute()));
+    await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
+    await sql`update ${sql.table(ROUTABLE_TABLES[recordType])} r
+              set owner_id = v.owner_id, current_assignment_id = v.assignment_id
+              from unnest(${inserted.map((a) => a.record_id)}::uuid[], ${inserted.map((a) => a.owner_id)}::uuid[], ${inserted.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
+              where r.id = v.record_id`.execute(trx);
+    await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
+    const timers = await timersFor(trx, inserted, rows, people);
+    for (let i = 0; i < timers.length; i += 1000) await trx.insertInto('escalation_timers').values(timers.slice(i, i + 1000)).execute();
+    await notifyOwners(trx, ctx, now, inserted, recordType);
+    const rowById = new Map(rows.map((r) => [r.record_id, r]));
+    for (const a of inserted) {
+      const row = rowById.get(a.record_id)!;
+      changes.push({
+        event: 'assignment.created',
+        entityType: recordType,
+        entityId: a.record_id,
+        reason: `${row.reason_code}: ${row.reason}`,
+        before: row.previous_owner_id ? { ownerId: row.previous_owner_id } : null,
+        after: { assignmentId: a.id, ownerId: a.owner_id, dueAt: a.due_at.toISOString(), ruleId: row.rule_id, poolId: row.pool_id, source: row.source },
+      });
+    }
+  }
+  if (missed.length) {
+    for (let i = 0; i < missed.length; i += 1000) {
+      await trx
+        .insertInto('unassigned_records')
+        .values(missed.slice(i, i + 1000).map((m) => ({ record_type: m.subject.recordType, record_id: m.subject.recordId, reason_code: m.code, reason: m.reason, explanation: JSON.stringify(m.explanation), ruleset_id: m.rulesetId, since: now })))
+        .onConflict((oc) => oc.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({ reason_code: eb.ref('excluded.reason_code'), reason: eb.ref('excluded.reason'), explanation: eb.ref('excluded.explanation') })))
+        .execute();
+    }
+    for (const m of missed) changes.push({ event: 'record.unassigned', entityType: m.subject.recordType, entityId: m.subject.recordId, reason: `${m.code}: ${m.reason}`, after: { reasonCode: m.code, ownerKept: m.subject.ownerId } });
+  }
+  await recordChanges(trx, ctx, changes);
+}
+
+/** One inbox entry per owner per batch ("12 leads assigned to you"), not one per record. */
+async function notifyOwners(trx: Trx, ctx: UseCaseContext, now: Date, inserted: Array<{ owner_id: string }>, recordType: string): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const a of inserted) counts.set(a.owner_id, (counts.get(a.owner_id) ?? 0) + 1);
+  const rows = [...counts].map(([userId, n]) => ({ user_id: userId, kind: 'assigned' as const, record_type: recordType, record_id: null, title: `${n} ${recordType}${n === 1 ? '' : 's'} assigned to you`, body: 'Routed in bulk; see My work.', created_at: now }));
+  if (rows.length === 0) return;
+  const ids = await trx.insertInto('notifications').values(rows).returning(['id', 'user_id', 'title']).execute();
+  await emitMany(trx, ctx, ids.map((n) => ({ type: 'notification.assigned', aggregateType: 'notification', aggregateId: n.id, payload: { userId: n.user_id, kind: 'assigned', title: n.title } })));
+}
+
+/** The breach timer for every new assignment, plus the steps of its rule's escalation policy. */
+async function timersFor(
+  trx: Trx,
+  inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }>,
+  rows: Array<{ record_id: string; escalation_policy_id: string | null }>,
+  people: Awaited<ReturnType<typeof findPeople>>,
+) {
+  const policyOf = new Map(rows.map((r) => [r.record_id, r.escalation_policy_id]));
+  const stepsByPolicy = new Map<string, ReturnType<typeof EscalationStepsSchema.parse>>();
+  for (const id of new Set([...policyOf.values()].filter((p): p is string => p !== null))) {
+    stepsByPolicy.set(id, EscalationStepsSchema.parse((await findEscalationPolicy(trx, id))?.steps ?? []));
+  }
+  return inserted.flatMap((a) => {
+    const steps = stepsByPolicy.get(policyOf.get(a.record_id) ?? '') ?? [];
+    const cal = people.get(a.owner_id)?.calendar ?? null;
+    const calendar = cal && hasWorkingTime(cal) ? cal : null;
+    return [
+      { assignment_id: a.id, step_index: 0, action: 'breach' as const, target: null, fire_at: a.due_at },
+      ...steps.map((step, i) => ({
+        assignment_id: a.id,
+        step_index: i + 1,
+        action: step.action,
+        target: step.target ? JSON.stringify(step.target) : null,
+        fire_at: calendar ? escalationFireAt(calendar, a.due_at, { hours: step.offsetHours, business: step.businessTime }) : new Date(a.due_at.getTime() + step.offsetHours * 3_600_000),
+      })),
+    ];
+  });
+}
