@@ -51,10 +51,18 @@ export type ConditionError = { path: string; message: string };
 
 /** Where the DSL meets the catalogue: unknown fields, operators that make no sense for a field, wrong values. */
 export function validateCondition(condition: Condition, catalog: FieldCatalog, pathPrefix: string): ConditionError[] {
-  if ('all' in condition) return condition.all.flatMap((c, i) => validateCondition(c, catalog, `${pathPrefix}.all[${i}]`));
-  if ('any' in condition) return condition.any.flatMap((c, i) => validateCondition(c, catalog, `${pathPrefix}.any[${i}]`));
-  if ('not' in condition) return validateCondition(condition.not, catalog, `${pathPrefix}.not`);
-  return validateLeaf(condition, catalog, pathPrefix);
+  return validateNode(condition, catalog, pathPrefix, true);
+}
+
+function validateNode(condition: Condition, catalog: FieldCatalog, path: string, root: boolean): ConditionError[] {
+  if ('all' in condition) {
+    // "Everything" inside a larger condition is either redundant or, under a not, a rule that can never match.
+    if (condition.all.length === 0 && !root) return [{ path: `${path}.all`, message: 'an empty group matches every record; use it only as a whole catch-all condition' }];
+    return condition.all.flatMap((c, i) => validateNode(c, catalog, `${path}.all[${i}]`, false));
+  }
+  if ('any' in condition) return condition.any.flatMap((c, i) => validateNode(c, catalog, `${path}.any[${i}]`, false));
+  if ('not' in condition) return validateNode(condition.not, catalog, `${path}.not`, false);
+  return validateLeaf(condition, catalog, path);
 }
 
 function kindOf(field: string, catalog: FieldCatalog): FieldKind | 'custom' | undefined {

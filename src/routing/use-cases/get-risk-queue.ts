@@ -57,7 +57,7 @@ export async function getRiskQueue(ctx: UseCaseContext, query: { teamId?: string
     .where('a.closed_at', 'is', null)
     .where('a.acknowledged_at', 'is', null);
   if (query.teamId) open = open.where('a.team_id', '=', query.teamId);
-  const rows = await open.orderBy('a.due_at').limit(query.limit).execute();
+  const rows = await open.orderBy('a.due_at').orderBy('a.id').limit(query.limit).execute();
   const titles = await recordTitles(ctx.db, rows.map((r) => ({ recordType: r.record_type, recordId: r.record_id })));
   const items: RiskItem[] = rows.map((r) => {
     const left = r.due_at.getTime() - now.getTime();
