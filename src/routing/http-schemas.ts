@@ -383,3 +383,18 @@ export const OverrideRequestsResponse = z.object({
     }),
   ),
 });
+
+const KpiRowResponse = z.object({
+  teamId: z.uuid().nullable(),
+  teamName: z.string().nullable(),
+  assignments: z.number(),
+  byRule: z.number(),
+  manual: z.number(),
+  escalated: z.number(),
+  acknowledged: z.number(),
+  slaMet: z.number(),
+  slaMetRate: z.number().nullable(),
+  medianMinutesToAcknowledge: z.number().nullable(),
+  p90MinutesToAcknowledge: z.number().nullable(),
+});
+export const RoutingKpisResponse = z.object({ period: z.object({ from: z.string(), to: z.string() }), overall: KpiRowResponse, byTeam: z.array(KpiRowResponse), unassignedNow: z.number(), overrideRate: z.number().nullable() });

@@ -101,6 +101,7 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/reports/routing-exceptions': ROUTING_MANAGERS,
   'GET /api/v1/reports/routing-exceptions/csv': ROUTING_MANAGERS,
   'GET /api/v1/reports/routing-exceptions/weekly': ROUTING_MANAGERS,
+  'GET /api/v1/kpis/routing': ROUTING_MANAGERS,
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

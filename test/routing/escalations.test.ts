@@ -159,6 +159,17 @@ describe('exception report', () => {
     expect(report.byRule[0]).toMatchObject({ ruleName: 'All inbound' });
   });
 
+  it('routing KPIs: share placed by rules, SLA met rate and time to acknowledge, per team and overall', async () => {
+    const res = await send('GET', `/api/v1/kpis/routing?${period}`, manager);
+    expect(res.statusCode, res.body).toBe(200);
+    const kpis = res.json();
+    // 3 rule assignments (one acknowledged at once, two breached) and 2 escalation reassignments.
+    expect(kpis.overall).toMatchObject({ assignments: 5, byRule: 3, escalated: 2, manual: 0, acknowledged: 1, slaMet: 1, medianMinutesToAcknowledge: 0 });
+    expect(kpis.overall.slaMetRate).toBeCloseTo(1 / 3);
+    expect(kpis.byTeam.map((r: { teamName: string | null }) => r.teamName).sort()).toEqual([null, 'Inbound'].sort());
+    expect(kpis.overrideRate).toBe(0);
+  });
+
   it('exports CSV with the same rows, safe for spreadsheets', async () => {
     const res = await send('GET', `/api/v1/reports/routing-exceptions/csv?${period}`, manager);
     expect(res.statusCode).toBe(200);

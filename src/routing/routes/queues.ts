@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
-import { ExceptionReportResponse, MyWorkResponse, NotificationsResponse, OverrideRequestsResponse, RiskQueueResponse, StoredReportsResponse, UnassignedResponse } from '../http-schemas.js';
+import { ExceptionReportResponse, RoutingKpisResponse, MyWorkResponse, NotificationsResponse, OverrideRequestsResponse, RiskQueueResponse, StoredReportsResponse, UnassignedResponse } from '../http-schemas.js';
 import { PeriodQuerySchema, RecordTypeSchema } from '../schemas.js';
 import { getExceptionReport, getExceptionReportCsv } from '../use-cases/get-exception-report.js';
 import { getMyWork } from '../use-cases/get-my-work.js';
+import { getRoutingKpis } from '../use-cases/get-routing-kpis.js';
 import { getRiskQueue } from '../use-cases/get-risk-queue.js';
 import { listStoredExceptionReports } from '../use-cases/list-exception-reports.js';
 import { listNotifications } from '../use-cases/list-notifications.js';
@@ -58,6 +59,9 @@ export function registerQueueRoutes(app: App): void {
       const csv = await getExceptionReportCsv(request.context(), period(request.query));
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="routing-exceptions-${request.query.from.slice(0, 10)}.csv"`).send(csv);
     },
+  );
+  app.get('/api/v1/kpis/routing', { config: { access: 'report.routing' }, schema: { tags, querystring: PeriodQuerySchema, response: { 200: RoutingKpisResponse } } }, async (request) =>
+    getRoutingKpis(request.context(), period(request.query)),
   );
   app.get('/api/v1/reports/routing-exceptions/weekly', { config: { access: 'report.routing' }, schema: { tags, response: { 200: StoredReportsResponse } } }, async (request) =>
     listStoredExceptionReports(request.context()),

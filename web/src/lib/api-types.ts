@@ -4997,6 +4997,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kpis/routing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            overall: {
+                                teamId: string | null;
+                                teamName: string | null;
+                                assignments: number;
+                                byRule: number;
+                                manual: number;
+                                escalated: number;
+                                acknowledged: number;
+                                slaMet: number;
+                                slaMetRate: number | null;
+                                medianMinutesToAcknowledge: number | null;
+                                p90MinutesToAcknowledge: number | null;
+                            };
+                            byTeam: {
+                                teamId: string | null;
+                                teamName: string | null;
+                                assignments: number;
+                                byRule: number;
+                                manual: number;
+                                escalated: number;
+                                acknowledged: number;
+                                slaMet: number;
+                                slaMetRate: number | null;
+                                medianMinutesToAcknowledge: number | null;
+                                p90MinutesToAcknowledge: number | null;
+                            }[];
+                            unassignedNow: number;
+                            overrideRate: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/routing-exceptions/weekly": {
         parameters: {
             query?: never;
