@@ -9,7 +9,8 @@
  *     Afterwards: every lead has exactly one open assignment, no WIP cap is exceeded, the audit chain verifies.
  * (b) Bulk: routeRecordsBatch over existing leads (inserted set-based), on a second fresh database whose caps
  *     do not bind; where the time goes comes from timing every SQL statement (Kysely's query log).
- * Usage: npx tsx bench/routing.ts [--n 3000] [--bulk 50000]
+ * Usage: npx tsx bench/routing.ts [--n 3000] [--bulk 50000] [--what-if-index]
+ *   --what-if-index adds an index on assignments (owner_id, pool_id, created_at) first, to measure that suggestion.
  */
 import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
 import pino from 'pino';
@@ -18,12 +19,16 @@ import { createApiToken } from '../src/identity/use-cases/create-api-token.js';
 import { createUser } from '../src/identity/use-cases/create-user.js';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
 import type { Database } from '../src/platform/db/database.js';
+import { createLead } from '../src/routing/use-cases/create-lead.js';
 import { routeRecordsBatch } from '../src/routing/use-cases/route-records-batch.js';
 import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, setupRoutingOrg, withBenchDatabase } from './support.js';
 
 const CLIENTS = 16;
 
-export type RoutingBenchOptions = BenchOptions & { bulk?: number };
+export type RoutingBenchOptions = BenchOptions & { bulk?: number; whatIfIndex?: boolean };
+
+/** The index suggested for the pool-load query's per-member "assigned today/this week" counts (not in the schema). */
+const WHAT_IF_INDEX = 'create index bench_assignments_owner_pool_created on assignments (owner_id, pool_id, created_at)';
 
 /** After a run: ownership invariants and the audit chain, straight from the database. */
 async function invariants(bench: BenchRuntime, leadFilter: string) {
@@ -55,8 +60,9 @@ async function invariants(bench: BenchRuntime, leadFilter: string) {
   };
 }
 
-async function httpPart(bench: BenchRuntime, n: number, progress: (step: number) => void) {
+async function httpPart(bench: BenchRuntime, n: number, progress: (step: number) => void, whatIfIndex: boolean) {
   const { runtime, handle, ctx } = bench;
+  if (whatIfIndex) await sql.raw(WHAT_IF_INDEX).execute(bench.superuser.db);
   // Caps sized so the busiest pools fill up during the run: the fallback path and the cap checks are exercised.
   const org = await setupRoutingOrg(ctx, { wipCap: Math.max(20, Math.round((n * 1.5) / 35)) });
   const baselineOwners = await Promise.all(Array.from({ length: 5 }, (_, i) => createUser(ctx, { email: `baseline${i}@bench.baton.dev`, name: `Baseline ${i}`, role: 'sales_rep' })));
@@ -83,7 +89,9 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
   try {
     const warmup = Math.min(200, n);
     await closedLoop(warmup, CLIENTS, (i) => post(1_000_000 + i));
+    const waits = sampleWaits(bench);
     const peak = await closedLoop(n, CLIENTS, post);
+    const waitProfile = await waits.stop();
     progress(2);
 
     // Half of peak, paced (open loop): requests start on schedule whether or not earlier ones have finished.
@@ -132,6 +140,10 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
     });
     progress(4);
 
+    // One decision at a time through the use case, every statement timed: the uncontended cost of a decision.
+    const profiled = timedKysely(bench);
+    const single = await closedLoop(Math.min(300, n), 1, (i) => createLead({ ...ctx, db: profiled.db }, leadInput(4_000_000 + i)));
+    const singlePlan = await profiled.explainCostliestSelect();
     const checks = await invariants(bench, '% inquiry #%');
     return {
       leads: n,
@@ -141,6 +153,8 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
       baton: { decisionsPerSec: peak.perSec, totalMs: peak.totalMs, latencyMs: peak.latencyMs },
       rawSqlBaseline: { decisionsPerSec: baseline.perSec, totalMs: baseline.totalMs, latencyMs: baseline.latencyMs, what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections' },
       ratioToBaseline: round(peak.perSec / baseline.perSec, 3),
+      databaseWaitsDuringPeak: waitProfile,
+      singleDecisionUncontended: { decisions: single.ops, perSec: single.perSec, latencyMs: single.latencyMs, ...profiled.split(single.ops, single.totalMs), costliestSelectPlan: singlePlan },
       halfPeakPaced: { targetPerSec: round(halfRate), requests: paced.length, achievedPerSec: round((paced.length / (performance.now() - pacedStarted)) * 1000), latencyMs: percentiles(paced) },
       invariants: checks,
       targets: 'HTTP ≥ 50 % of the raw baseline; p99 < 15 ms at half of peak',
@@ -158,7 +172,92 @@ const statementKey = (text: string) =>
     .replace(/\$\d+/g, '?')
     .slice(0, 90);
 
-async function bulkPart(bench: BenchRuntime, count: number, progress: (step: number) => void) {
+/** The same pool seen through a Kysely that times every statement (Kysely's query log), grouped by statement. */
+function timedKysely(bench: BenchRuntime) {
+  const byStatement = new Map<string, { count: number; ms: number; slowest: { ms: number; sql: string; parameters: readonly unknown[] } }>();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: bench.handle.pool }),
+    log: (event: LogEvent) => {
+      const key = statementKey(event.query.sql);
+      const entry = byStatement.get(key) ?? { count: 0, ms: 0, slowest: { ms: -1, sql: '', parameters: [] } };
+      entry.count++;
+      entry.ms += event.queryDurationMillis;
+      if (event.queryDurationMillis > entry.slowest.ms) entry.slowest = { ms: event.queryDurationMillis, sql: event.query.sql, parameters: event.query.parameters };
+      byStatement.set(key, entry);
+    },
+  });
+  return {
+    db,
+    /** EXPLAIN ANALYZE (now, on the data as it stands) of the costliest SELECT, with the parameters of its slowest call. */
+    async explainCostliestSelect(): Promise<{ statement: string; plan: string[] } | null> {
+      const found = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms).find(([key]) => key.trimStart().startsWith('select'));
+      if (!found) return null;
+      const { sql: text, parameters } = found[1].slowest;
+      const result = await bench.superuser.pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, parameters as unknown[]);
+      return { statement: found[0], plan: result.rows.map((r) => r['QUERY PLAN']) };
+    },
+    /**
+     * EXPLAIN ANALYZE of the costliest INSERT INTO assignments, replayed in a transaction that is rolled back, with
+     * its record type renamed so the one-open-assignment index does not refuse the replay. Shows the per-row
+     * foreign-key trigger time beside the insert itself.
+     */
+    async explainAssignmentInsert(): Promise<{ rows: number; plan: string[] } | null> {
+      const found = [...byStatement.entries()].find(([key]) => key.startsWith('insert into "assignments"'));
+      if (!found) return null;
+      const { sql: text, parameters } = found[1].slowest;
+      const client = await bench.superuser.pool.connect();
+      try {
+        await client.query('begin');
+        const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, wal) ${text}`, parameters.map((p) => (p === 'lead' ? 'explain-replay' : p)));
+        return { rows: parameters.filter((p) => p === 'lead').length, plan: result.rows.map((r) => r['QUERY PLAN']) };
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    },
+    /** Where `totalMs` went, per unit of work: SQL statement by statement (round trips included), and the rest. */
+    split(units: number, totalMs: number) {
+      const sqlMs = [...byStatement.values()].reduce((sum, s) => sum + s.ms, 0);
+      const statements = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms);
+      return {
+        sqlShare: round(sqlMs / totalMs, 3),
+        statementsPerUnit: round(statements.reduce((sum, [, s]) => sum + s.count, 0) / units, 2),
+        sqlMsPerUnit: round(sqlMs / units, 4),
+        otherMsPerUnit: round((totalMs - sqlMs) / units, 4),
+        other: 'JavaScript in the use case (facts, explain, pool selection, audit hashing, JSON) and the event loop',
+        topStatements: statements.slice(0, 12).map(([statement, s]) => ({ statement, calls: s.count, msPerUnit: round(s.ms / units, 4), share: round(s.ms / totalMs, 3) })),
+      };
+    },
+  };
+}
+
+/** What active database sessions wait on, sampled every 20 ms until stopped (lock contention shows up here). */
+function sampleWaits(bench: BenchRuntime) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ wait: string; query: string }>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '\s+', ' ', 'g'), 60) as query
+        from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
+      samples++;
+      for (const r of rows.rows) counts.set(`${r.wait} | ${r.query}`, (counts.get(`${r.wait} | ${r.query}`) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      return { samples, meanActiveSessions: round([...counts.values()].reduce((a, b) => a + b, 0) / Math.max(1, samples), 2), top: top.map(([what, c]) => ({ what, share: round(c / Math.max(1, samples), 2) })) };
+    },
+  };
+}
+
+async function bulkPart(bench: BenchRuntime, count: number, progress: (step: number) => void, whatIfIndex: boolean) {
+  if (whatIfIndex) await sql.raw(WHAT_IF_INDEX).execute(bench.superuser.db);
   const org = await setupRoutingOrg(bench.ctx, { wipCap: 100_000 });
   progress(5);
   // Existing, unrouted leads from the CRM dataset (cycled), with their real ages, linked to accounts by domain.
@@ -192,32 +291,21 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
   const setupMs = performance.now() - started;
   progress(6);
 
-  // The same pool, seen through a Kysely that times every statement the use case sends.
-  const byStatement = new Map<string, { count: number; ms: number }>();
-  const timed = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: bench.handle.pool }),
-    log: (event: LogEvent) => {
-      const key = statementKey(event.query.sql);
-      const entry = byStatement.get(key) ?? { count: 0, ms: 0 };
-      entry.count++;
-      entry.ms += event.queryDurationMillis;
-      byStatement.set(key, entry);
-    },
-  });
+  const timed = timedKysely(bench);
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
   started = performance.now();
-  const result = await routeRecordsBatch({ ...bench.ctx, db: timed }, { recordType: 'lead', recordIds: ids });
+  const result = await routeRecordsBatch({ ...bench.ctx, db: timed.db }, { recordType: 'lead', recordIds: ids });
   const routeMs = performance.now() - started;
   clearInterval(sampler);
   progress(7);
 
-  const dbMs = [...byStatement.values()].reduce((sum, s) => sum + s.ms, 0);
-  const statements = [...byStatement.entries()]
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .slice(0, 12)
-    .map(([statement, s]) => ({ statement, calls: s.count, ms: round(s.ms), share: round(s.ms / routeMs, 3) }));
+  const explanation = (
+    await sql<{ avg_bytes: string; avg_text: string }>`select avg(pg_column_size(explanation))::int as avg_bytes, avg(length(explanation::text))::int as avg_text from assignments`.execute(bench.superuser.db)
+  ).rows[0]!;
+  const bulkPlan = await timed.explainCostliestSelect();
+  const insertPlan = await timed.explainAssignmentInsert();
   const checks = await invariants(bench, 'Bulk %');
   return {
     records: count,
@@ -227,13 +315,10 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
     recordsPerSec: round((count / routeMs) * 1000),
     result: { routed: result.routed, assigned: result.assigned, unassigned: result.unassigned, missing: result.missing, owners: Object.keys(result.byOwner).length },
     rssMb: { before: round(rssBefore / 1_048_576), peak: round(rssPeak / 1_048_576) },
-    timeSplit: {
-      sqlMs: round(dbMs),
-      sqlShare: round(dbMs / routeMs, 3),
-      restMs: round(routeMs - dbMs),
-      rest: 'JavaScript (facts, explain, pool selection, hashing the audit chain, JSON) plus BEGIN/COMMIT, which the query log does not see',
-      topStatements: statements,
-    },
+    timeSplit: timed.split(count, routeMs),
+    costliestSelectPlan: bulkPlan,
+    assignmentInsertPlan: insertPlan,
+    explanationPerAssignment: { storedBytes: Number(explanation.avg_bytes), jsonChars: Number(explanation.avg_text) },
     invariants: checks,
     target: '≥ 20,000 records/s',
   };
@@ -243,11 +328,12 @@ export async function runRoutingBench(options: RoutingBenchOptions = {}) {
   const n = options.n ?? 3_000;
   const bulk = options.bulk ?? 50_000;
   const progress = (step: number) => options.onProgress?.(step, 7);
-  const http = await withBenchDatabase((bench) => httpPart(bench, n, progress), { connections: CLIENTS + 4 });
-  const bulkResult = await withBenchDatabase((bench) => bulkPart(bench, bulk, progress), { connections: 4 });
-  return { benchmark: 'routing-decisions', http, bulk: bulkResult };
+  const whatIfIndex = options.whatIfIndex ?? false;
+  const http = await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
+  const bulkResult = await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex), { connections: 4 });
+  return { benchmark: 'routing-decisions', whatIf: whatIfIndex ? WHAT_IF_INDEX : null, http, bulk: bulkResult };
 }
 
 if (isMain(import.meta.url)) {
-  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk') }), null, 2));
+  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk'), whatIfIndex: process.argv.includes('--what-if-index') }), null, 2));
 }

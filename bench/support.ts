@@ -14,6 +14,7 @@ import { createUser } from '../src/identity/use-cases/create-user.js';
 import { systemActor } from '../src/platform/access/actor.js';
 import { loadConfig } from '../src/platform/config.js';
 import { type DbHandle, createDb } from '../src/platform/db/kysely.js';
+import { withCredentials } from '../src/platform/db/roles.js';
 import type { UseCaseContext } from '../src/platform/use-case-context.js';
 import type { Condition } from '../src/routing/core/conditions.js';
 import { type AccountFacts, type Facts, leadFacts } from '../src/routing/core/facts.js';
@@ -72,14 +73,15 @@ export type BenchRuntime = { runtime: Runtime; handle: DbHandle; ctx: UseCaseCon
 
 /**
  * A fresh embedded PostgreSQL in a temporary directory, migrated, removed afterwards. `handle` is a pool of
- * `connections` app-role connections (the runtime's own pool has 10); `superuser` is for set-based setup.
+ * `connections` app-role connections (the runtime's own pool has 10); `superuser` is the cluster superuser.
  */
 export async function withBenchDatabase<T>(work: (bench: BenchRuntime) => Promise<T>, options: { connections?: number } = {}): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'));
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const runtime = await startRuntime({ config: { ...loadConfig({}), dataDir, logLevel: 'warn' }, logger });
   const handle = createDb(runtime.endpoints.appUrl, { max: options.connections ?? 24 });
-  const superuser = createDb(runtime.endpoints.ownerUrl, { max: 4 });
+  // The cluster's superuser: set-based setup, VACUUM, and pg_stat_activity with every session's wait events.
+  const superuser = createDb(withCredentials(runtime.endpoints.ownerUrl, 'postgres', runtime.secrets.superuserPassword), { max: 4 });
   try {
     return await work({ runtime, handle, superuser, ctx: { db: handle.db, clock: runtime.clock, actor: systemActor('bench') } });
   } finally {
