@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     limit?: number;
                 };
                 header?: never;
