@@ -67,7 +67,7 @@ export const CreateOrderSchema = z.object({
   paymentStatus: z.enum(['unpaid', 'authorized', 'paid']).default('unpaid'),
   lines: z.array(OrderLineInput).min(1).max(500),
 });
-export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
+export type CreateOrderInput = z.input<typeof CreateOrderSchema>;
 
 export const CreateQuoteSchema = z.object({ channelId: uuid, accountId: uuid, validUntil: z.coerce.date(), lines: z.array(OrderLineInput).min(1).max(500) });
 export type CreateQuoteInput = z.infer<typeof CreateQuoteSchema>;
