@@ -42,8 +42,13 @@ export async function moveStock(trx: Trx, ctx: UseCaseContext, moves: LedgerMove
   const ordered = [...moves].filter((m) => m.delta !== 0).sort((a, b) => (a.itemId + a.locationId).localeCompare(b.itemId + b.locationId));
   for (const move of ordered) {
     const column = sql.ref(move.bucket);
-    await sql`insert into stock_levels (item_id, location_id, ${column}) values (${move.itemId}, ${move.locationId}, ${move.delta})
-              on conflict (item_id, location_id) do update set ${column} = stock_levels.${column} + ${move.delta}`.execute(trx);
+    // Update first: CHECKs also judge an upsert's proposed row, so only a missing level is inserted.
+    let changed = await sql`update stock_levels set ${column} = ${column} + ${move.delta} where item_id = ${move.itemId} and location_id = ${move.locationId}`.execute(trx);
+    if (Number(changed.numAffectedRows) === 0 && move.delta > 0) {
+      changed = await sql`insert into stock_levels (item_id, location_id, ${column}) values (${move.itemId}, ${move.locationId}, ${move.delta})
+                          on conflict (item_id, location_id) do update set ${column} = stock_levels.${column} + ${move.delta}`.execute(trx);
+    }
+    if (Number(changed.numAffectedRows) !== 1) throw Object.assign(new Error('no stock level to decrease'), { code: '23514' });
     await trx
       .insertInto('stock_ledger')
       .values({ item_id: move.itemId, location_id: move.locationId, bucket: move.bucket, delta: move.delta, reason: move.reason, doc_type: move.docType, doc_id: move.docId, actor_id: actor, at: now })

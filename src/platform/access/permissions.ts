@@ -115,7 +115,7 @@ const ORDER_GRANTS: Partial<Record<Role, Permission[]>> = {
   sales_rep: ['order.read', 'order.write'],
   channel_manager: ['order.read', 'kpi.read'],
   ops: ['order.read', 'order.write', 'order.release', 'stock.manage', 'return.manage', 'credit.goods', 'kpi.read'],
-  finance: ['order.read', 'invoice.post', 'credit.goods', 'credit.price', 'purchase.approve', 'kpi.read'],
+  finance: ['order.read', 'order.release', 'invoice.post', 'credit.goods', 'credit.price', 'purchase.approve', 'kpi.read'],
   integration: ['order.read', 'order.write'],
 };
 for (const [role, granted] of Object.entries(ORDER_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);
