@@ -104,3 +104,6 @@ try {
   await runtime.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
+
+// Order benchmarks (their own runtime and JSON document).
+await import('./orders.js');

@@ -54,7 +54,7 @@ export const AdjustStockSchema = z.object({
   delta: z.number().int().refine((n) => n !== 0, 'must not be 0'),
   reason: z.string().trim().min(1).max(500),
 });
-export type AdjustStockInput = z.infer<typeof AdjustStockSchema>;
+export type AdjustStockInput = z.output<typeof AdjustStockSchema>;
 
 export const CycleCountSchema = z.object({ itemId: uuid, locationId: uuid, counted: z.number().int().min(0) });
 export type CycleCountInput = z.infer<typeof CycleCountSchema>;

@@ -6,8 +6,9 @@ import type { AdjustStockInput } from '../schemas.js';
 import { moveStock } from '../store.js';
 
 /** A manual receipt or write-off: one ledger row and the counter, refused if it would break a CHECK. */
-export async function adjustStock(ctx: UseCaseContext, input: AdjustStockInput) {
+export async function adjustStock(ctx: UseCaseContext, given: Omit<AdjustStockInput, 'bucket'> & { bucket?: AdjustStockInput['bucket'] }) {
   assertCan(ctx.actor, 'stock.manage');
+  const input = { ...given, bucket: given.bucket ?? 'on_hand' };
   return inTransaction(ctx, async (trx) => {
     if (!(await trx.selectFrom('items').select('id').where('id', '=', input.itemId).executeTakeFirst())) throw invalidField('itemId', 'no such item');
     if (!(await trx.selectFrom('locations').select('id').where('id', '=', input.locationId).executeTakeFirst())) throw invalidField('locationId', 'no such location');
