@@ -123,23 +123,22 @@ export async function openException(
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordChange(trx, ctx, { event: 'order_exception.opened', entityType: 'order_exception', entityId: row.id, after: { controlPoint: row.control_point, category: row.category, detail: row.detail } });
-  const published = await trx.selectFrom('rulesets').select('id').where('record_type', '=', 'order_exception').where('status', '=', 'published').executeTakeFirst();
-  if (published) {
-    await routeRecord(trx, ctx, {
-      recordType: 'order_exception',
-      recordId: row.id,
-      facts: {
-        id: row.id,
-        title: `${input.controlPoint} ${input.category}`,
-        controlPoint: input.controlPoint,
-        category: input.category,
-        channelId: input.channelId,
-        channelKind: channel?.kind ?? null,
-        channelCode: channel?.code ?? null,
-      },
-    });
-  }
+  await routeIfPublished(trx, ctx, 'order_exception', row.id, {
+    id: row.id,
+    title: `${input.controlPoint} ${input.category}`,
+    controlPoint: input.controlPoint,
+    category: input.category,
+    channelId: input.channelId,
+    channelKind: channel?.kind ?? null,
+    channelCode: channel?.code ?? null,
+  });
   return row;
+}
+
+/** Routes an order record in the caller's transaction when a rule set for its type is published; otherwise it keeps its direct owner. */
+export async function routeIfPublished(trx: Trx, ctx: UseCaseContext, recordType: 'order_exception' | 'sales_order', recordId: string, facts: Record<string, unknown>): Promise<void> {
+  const published = await trx.selectFrom('rulesets').select('id').where('record_type', '=', recordType).where('status', '=', 'published').executeTakeFirst();
+  if (published) await routeRecord(trx, ctx, { recordType, recordId, facts });
 }
 
 export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null): Promise<void> {

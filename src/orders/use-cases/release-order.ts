@@ -9,7 +9,7 @@ import { decide } from '../core/gates.js';
 import { bpOf, marginBp } from '../core/money.js';
 import { unallocatedQty } from '../core/quantities.js';
 import { getOrderIn } from '../read-order.js';
-import { bumpOrderVersion, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
+import { bumpOrderVersion, findChannel, gatesOfOrder, routeIfPublished, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
 import type { OrderView } from '../views.js';
 
 export type ReleaseResult = { order: OrderView; decision: { id: string; outcome: string; rules: unknown } };
@@ -57,6 +57,16 @@ export async function releaseOrder(ctx: UseCaseContext, orderId: string, expecte
     } else {
       await trx.updateTable('sales_orders').set({ lifecycle: 'released', released_at: ctx.clock.now() }).where('id', '=', order.id).execute();
       await orderEvent(trx, ctx, order, 'released', decision.id);
+      const channel = await findChannel(trx, order.channel_id);
+      await routeIfPublished(trx, ctx, 'sales_order', order.id, {
+        id: order.id,
+        title: `Order ${order.number}`,
+        channelId: order.channel_id,
+        channelKind: channel?.kind ?? null,
+        channelCode: channel?.code ?? null,
+        region: order.region,
+        totalMinor: net,
+      });
     }
     await bumpOrderVersion(trx, order.id);
     await recordChange(trx, ctx, { event: 'order.release_decided', entityType: 'sales_order', entityId: order.id, after: { outcome: verdict.outcome, failed: verdict.failed.map((f) => f.type) } });
