@@ -16,6 +16,7 @@ import { worker } from './commands/worker.js';
 import { cliContext, demoDataDir } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
+import { registerOrderCommands } from '../orders/cli.js';
 
 /** Short commands log warnings only, to stderr, so their stdout stays scriptable. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -142,6 +143,7 @@ export function buildCli(): Command {
         if (!result.ok) process.exitCode = EXIT.failed;
       }),
     );
+  registerOrderCommands(program, withRuntime);
   return program;
 }
 

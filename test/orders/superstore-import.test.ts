@@ -29,7 +29,7 @@ describe('Superstore historical import', () => {
     expect(errors.map((e) => e.field)).toEqual(['Order Date', 'Quantity', 'Profit']);
     const dry = await importHistoricalOrders(t.system, csv, { dryRun: true });
     expect(dry).toMatchObject({ orders: 5009, lines: 9994, channels: 3, locations: 4, customers: 793, errors: [] });
-    expect(Number((await t.database.superuser('select count(*) as n from sales_orders')).rows[0].n)).toBe(0);
+    expect(Number((await t.database.superuser<{ n: string }>('select count(*) as n from sales_orders')).rows[0]!.n)).toBe(0);
   });
 
   it('imports every line and produces the cycle times and margins the raw file implies', async () => {
