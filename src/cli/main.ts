@@ -16,7 +16,7 @@ import { worker } from './commands/worker.js';
 import { cliContext, demoDataDir } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
-import { registerOrderCommands } from '../orders/cli.js';
+import { registerOrderCommands } from './commands/import-orders.js';
 
 /** Short commands log warnings only, to stderr, so their stdout stays scriptable. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {

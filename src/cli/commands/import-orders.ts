@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Runtime } from '../runtime.js';
-import { cliContext } from '../cli/context.js';
-import { EXIT } from '../cli/exit-codes.js';
-import { progressBar } from '../cli/progress.js';
-import { importHistoricalOrders } from './use-cases/import-historical-orders.js';
+import type { Runtime } from '../../runtime.js';
+import { cliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { progressBar } from '../progress.js';
+import { importHistoricalOrders } from '../../orders/use-cases/import-historical-orders.js';
 
 /** `baton import orders FILE.csv [--dry-run]`: historical orders in the Superstore shape. */
 export function registerOrderCommands(program: Command, withRuntime: <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>): void {
