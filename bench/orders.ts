@@ -95,8 +95,9 @@ try {
   // Synthetic history for the KPI queries: one line per order, released → shipped → invoiced.
   const genStarted = performance.now();
   await sql`
-    insert into sales_orders (channel_id, account_id, currency, lifecycle, invoice_policy, tax_rate_bp, workflow_version, gates, created_at)
-    select ${channel.id}, ${account.id}, 'USD', 'closed', 'on_shipment', 1000, 1, '{}', now() - (g % 365) * interval '1 day'
+    insert into sales_orders (channel_id, account_id, currency, lifecycle, invoice_policy, tax_rate_bp, workflow_version, gates, created_at, released_at, shipped_at)
+    select ${channel.id}, ${account.id}, 'USD', 'closed', 'on_shipment', 1000, 1, '{}', now() - (g % 365) * interval '1 day',
+           now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day' + (1 + g % 48) * interval '1 hour'
     from generate_series(1, ${kpiLines}) g`.execute(db);
   await sql`
     insert into order_lines (order_id, line_no, item_id, unit_price_minor, unit_cost_minor, qty_ordered, qty_shipped, qty_invoiced)

@@ -35,6 +35,7 @@ export async function confirmShipment(ctx: UseCaseContext, shipmentId: string) {
     await trx.updateTable('shipments').set({ status: 'confirmed', confirmed_at: now }).where('id', '=', shipment.id).execute();
     const after = (await linesOf(trx, order.id)).map(quantitiesOf);
     await orderEvent(trx, ctx, order, fulfilmentStatus(after) === 'shipped' ? 'shipped' : 'partially_shipped', shipment.id);
+    if (fulfilmentStatus(after) === 'shipped') await trx.updateTable('sales_orders').set({ shipped_at: now }).where('id', '=', order.id).execute();
     if (canClose(after, order.invoice_policy)) {
       await trx.updateTable('sales_orders').set({ lifecycle: 'closed', closed_at: now }).where('id', '=', order.id).execute();
       await orderEvent(trx, ctx, order, 'closed');

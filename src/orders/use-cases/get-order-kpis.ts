@@ -21,58 +21,60 @@ export async function getOrderKpis(ctx: UseCaseContext, filter: KpiFilter) {
   const channel = filter.channelId ?? null;
   const scope = sql`o.created_at >= ${from} and o.created_at < ${to} and (${channel}::uuid is null or o.channel_id = ${channel}::uuid)`;
 
-  const cycle = await sql<{ channel_id: string; code: string; orders: string; p50: string | null; p90: string | null }>`
+  // Independent aggregates: run side by side on the pool rather than one after another.
+  const [cycle, exceptions, holds, accuracy, returns, margin, adoption] = await Promise.all([
+    sql<{ channel_id: string; code: string; orders: string; p50: string | null; p90: string | null }>`
     with t as (
-      select o.channel_id,
-             extract(epoch from (max(e.at) filter (where e.type = 'shipped') - min(e.at) filter (where e.type = 'released'))) / 3600 as h
-      from sales_orders o join order_events e on e.order_id = o.id
-      where ${scope} and e.type in ('released', 'shipped')
-      group by o.id, o.channel_id)
+      select o.channel_id, extract(epoch from (o.shipped_at - o.released_at)) / 3600 as h
+      from sales_orders o
+      where ${scope} and o.released_at is not null and o.shipped_at is not null)
     select c.id as channel_id, c.code, count(t.h) as orders,
            percentile_cont(0.5) within group (order by t.h) as p50, percentile_cont(0.9) within group (order by t.h) as p90
     from channels c left join t on t.channel_id = c.id
     where (${channel}::uuid is null or c.id = ${channel}::uuid)
-    group by c.id, c.code order by c.code`.execute(db);
-  const cycleTime = cycle.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: Number(r.orders), p50Hours: hours(r.p50), p90Hours: hours(r.p90), p90OverP50: r.p50 && Number(r.p50) > 0 && r.p90 ? Math.round((Number(r.p90) / Number(r.p50)) * 100) / 100 : null }));
+    group by c.id, c.code order by c.code`.execute(db),
 
-  const exceptions = await sql<{ channel_id: string; code: string; control_point: string; exceptions: string; orders: string }>`
+    sql<{ channel_id: string; code: string; control_point: string; exceptions: string; orders: string }>`
     with orders as (select o.channel_id, count(*) as n from sales_orders o where ${scope} group by o.channel_id)
     select c.id as channel_id, c.code, e.control_point, count(*) as exceptions, coalesce(max(orders.n), 0) as orders
     from order_exceptions e join sales_orders o on o.id = e.order_id join channels c on c.id = o.channel_id
     left join orders on orders.channel_id = c.id
     where ${scope}
-    group by c.id, c.code, e.control_point order by c.code, e.control_point`.execute(db);
+    group by c.id, c.code, e.control_point order by c.code, e.control_point`.execute(db),
 
-  const holds = await sql<{ channel_id: string; code: string; orders: string; held: string; mean_hours: string | null }>`
-    select c.id as channel_id, c.code, count(distinct o.id) as orders, count(distinct h.order_id) as held,
-           avg(extract(epoch from (h.released_at - h.opened_at)) / 3600) as mean_hours
-    from sales_orders o join channels c on c.id = o.channel_id left join holds h on h.order_id = o.id
-    where ${scope} group by c.id, c.code order by c.code`.execute(db);
+    sql<{ channel_id: string; code: string; orders: string; held: string; mean_hours: string | null }>`
+    with orders as (select o.channel_id, count(*) as n from sales_orders o where ${scope} group by o.channel_id),
+         held as (select o.channel_id, count(distinct h.order_id) as held, avg(extract(epoch from (h.released_at - h.opened_at)) / 3600) as hours
+                  from holds h join sales_orders o on o.id = h.order_id where ${scope} group by o.channel_id)
+    select c.id as channel_id, c.code, orders.n as orders, coalesce(held.held, 0) as held, held.hours as mean_hours
+    from orders join channels c on c.id = orders.channel_id left join held on held.channel_id = orders.channel_id order by c.code`.execute(db),
 
-  const accuracy = await sql<{ location_id: string; code: string; counts: string; accuracy: string | null }>`
+    sql<{ location_id: string; code: string; counts: string; accuracy: string | null }>`
     select l.id as location_id, l.code, count(*) as counts,
            avg(case when cc.expected = 0 then (case when cc.counted = 0 then 1 else 0 end)
                     else greatest(0, 1 - abs(cc.counted - cc.expected)::numeric / cc.expected) end) as accuracy
     from cycle_counts cc join locations l on l.id = cc.location_id
     where cc.counted_at >= ${from} and cc.counted_at < ${to}
-    group by l.id, l.code order by l.code`.execute(db);
+    group by l.id, l.code order by l.code`.execute(db),
 
-  const returns = await sql<{ returns: string; credited: string; p50: string | null; mean: string | null }>`
+    sql<{ returns: string; credited: string; p50: string | null; mean: string | null }>`
     select count(*) as returns, count(r.credited_at) as credited,
            percentile_cont(0.5) within group (order by extract(epoch from (r.credited_at - r.authorized_at)) / 3600) as p50,
            avg(extract(epoch from (r.credited_at - r.authorized_at)) / 3600) as mean
-    from return_authorizations r join sales_orders o on o.id = r.order_id where ${scope}`.execute(db);
+    from return_authorizations r join sales_orders o on o.id = r.order_id where ${scope}`.execute(db),
 
-  const margin = await sql<{ channel_id: string; code: string; net: string | null; cost: string | null; rebate: string | null }>`
+    sql<{ channel_id: string; code: string; net: string | null; cost: string | null; rebate: string | null }>`
     select c.id as channel_id, c.code, sum(il.net_minor) as net, sum(il.cost_minor) as cost, sum(il.rebate_minor) as rebate
     from invoice_lines il join invoices i on i.id = il.invoice_id join sales_orders o on o.id = i.order_id join channels c on c.id = o.channel_id
     where i.status = 'posted' and ${scope}
-    group by c.id, c.code order by c.code`.execute(db);
+    group by c.id, c.code order by c.code`.execute(db),
 
-  const adoption = await sql<{ outcome: string; on_variant: boolean; n: string }>`
+    sql<{ outcome: string; on_variant: boolean; n: string }>`
     select d.outcome, (d.variant_id is not null) as on_variant, count(*) as n
     from control_decisions d join sales_orders o on o.id = d.order_id
-    where ${scope} group by d.outcome, (d.variant_id is not null)`.execute(db);
+    where ${scope} group by d.outcome, (d.variant_id is not null)`.execute(db),
+  ]);
+  const cycleTime = cycle.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: Number(r.orders), p50Hours: hours(r.p50), p90Hours: hours(r.p90), p90OverP50: r.p50 && Number(r.p50) > 0 && r.p90 ? Math.round((Number(r.p90) / Number(r.p50)) * 100) / 100 : null }));
   const count = (pred: (r: { outcome: string; on_variant: boolean }) => boolean) => adoption.rows.filter(pred).reduce((a, r) => a + Number(r.n), 0);
   const passedStandard = count((r) => r.outcome === 'pass' && !r.on_variant);
   const passedVariant = count((r) => r.outcome === 'pass' && r.on_variant);

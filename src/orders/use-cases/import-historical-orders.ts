@@ -85,6 +85,7 @@ export async function importHistoricalOrders(ctx: UseCaseContext, csv: string, o
             gates: JSON.stringify(workflow.gates),
             created_at: ls[0]!.orderDate,
             released_at: ls[0]!.orderDate,
+            shipped_at: ls[0]!.shipDate,
             closed_at: ls[0]!.shipDate,
           })),
         )

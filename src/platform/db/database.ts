@@ -529,6 +529,7 @@ export interface SalesOrderTable {
   version: Generated<number>;
   created_at: Timestamp;
   released_at: Timestamp | null;
+  shipped_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   closed_at: Timestamp | null;
 }
 export interface OrderLineTable {

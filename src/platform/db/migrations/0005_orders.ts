@@ -206,6 +206,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       version           integer NOT NULL DEFAULT 1,
       created_at        timestamptz NOT NULL,
       released_at       timestamptz,
+      shipped_at        timestamptz,
       closed_at         timestamptz
     );
     CREATE INDEX sales_orders_channel ON sales_orders (channel_id, created_at);
