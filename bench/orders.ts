@@ -94,26 +94,25 @@ try {
 
   // Synthetic history for the KPI queries: one line per order, released → shipped → invoiced.
   const genStarted = performance.now();
-  await sql`
-    insert into sales_orders (channel_id, account_id, currency, lifecycle, invoice_policy, tax_rate_bp, workflow_version, gates, created_at, released_at, shipped_at)
-    select ${channel.id}, ${account.id}, 'USD', 'closed', 'on_shipment', 1000, 1, '{}', now() - (g % 365) * interval '1 day',
-           now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day' + (1 + g % 48) * interval '1 hour'
-    from generate_series(1, ${kpiLines}) g`.execute(db);
-  await sql`
-    insert into order_lines (order_id, line_no, item_id, unit_price_minor, unit_cost_minor, qty_ordered, qty_shipped, qty_invoiced)
-    select o.id, 1, ${hot.id}, 1000, 600, 2, 2, 2 from sales_orders o where not exists (select 1 from order_lines l where l.order_id = o.id)`.execute(db);
-  await sql`
-    insert into order_events (order_id, channel_id, type, at)
-    select o.id, o.channel_id, t.type, o.created_at + t.offs * (1 + (abs(hashtext(o.id::text)) % 48)) * interval '1 hour'
-    from sales_orders o cross join (values ('released', 0), ('shipped', 1)) t(type, offs)
-    where not exists (select 1 from order_events e where e.order_id = o.id)`.execute(db);
-  await sql`
-    with inv as (
-      insert into invoices (order_id, status, net_minor, tax_minor, total_minor, currency, posted_at)
-      select o.id, 'posted', 2000, 200, 2200, 'USD', o.created_at from sales_orders o where not exists (select 1 from invoices i where i.order_id = o.id)
-      returning id, order_id)
-    insert into invoice_lines (invoice_id, order_line_id, qty, net_minor, cost_minor, rebate_minor)
-    select inv.id, l.id, 2, 2000, 1200, 20 from inv join order_lines l on l.order_id = inv.order_id`.execute(db);
+  // In batches: one statement per 50k orders keeps each under the statement timeout.
+  for (let from = 1; from <= kpiLines; from += 50_000) {
+    const until = Math.min(kpiLines, from + 49_999);
+    await sql`
+      with o as (
+        insert into sales_orders (channel_id, account_id, currency, lifecycle, invoice_policy, tax_rate_bp, workflow_version, gates, created_at, released_at, shipped_at)
+        select ${channel.id}, ${account.id}, 'USD', 'closed', 'on_shipment', 1000, 1, '{}', now() - (g % 365) * interval '1 day',
+               now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day' + (1 + g % 48) * interval '1 hour'
+        from generate_series(${from}::int, ${until}::int) g
+        returning id, created_at),
+      l as (
+        insert into order_lines (order_id, line_no, item_id, unit_price_minor, unit_cost_minor, qty_ordered, qty_shipped, qty_invoiced)
+        select o.id, 1, ${hot.id}, 1000, 600, 2, 2, 2 from o returning id, order_id),
+      inv as (
+        insert into invoices (order_id, status, net_minor, tax_minor, total_minor, currency, posted_at)
+        select o.id, 'posted', 2000, 200, 2200, 'USD', o.created_at from o returning id, order_id)
+      insert into invoice_lines (invoice_id, order_line_id, qty, net_minor, cost_minor, rebate_minor)
+      select inv.id, l.id, 2, 2000, 1200, 20 from inv join l on l.order_id = inv.order_id`.execute(db);
+  }
   await sql`analyze`.execute(db);
   const genMs = performance.now() - genStarted;
   const kpiTimes: number[] = [];

@@ -20,7 +20,8 @@ export async function crossControlPoint(
   facts: Partial<GateFacts> = {},
 ): Promise<{ passed: true; decisionId: string } | { passed: false; decisionId: string; detail: string }> {
   const gates = gatesOfOrder(order)[controlPoint] ?? [];
-  const verdict = decide(gates, { ...NEUTRAL, paymentStatus: order.payment_status, ...facts });
+  const terms = gates.some((g) => g.type === 'payment_status') ? await trx.selectFrom('customer_terms').select('payment_terms').where('account_id', '=', order.account_id).executeTakeFirst() : undefined;
+  const verdict = decide(gates, { ...NEUTRAL, paymentStatus: order.payment_status, paymentTerms: terms?.payment_terms ?? 'prepaid', ...facts });
   if (verdict.outcome === 'hold') {
     const detail = verdict.failed.map((f) => `${f.type}: ${f.detail}`).join('; ');
     const decision = await writeDecision(trx, ctx, { controlPoint, subjectType: subject.type, subjectId: subject.id, order, outcome: 'fail', rules: verdict.results, reason: detail });

@@ -149,6 +149,8 @@ describe('gates and variants', () => {
     [{ ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: -100 }] }, ['overlay.ORDER_RELEASE[0]']],
     [{ ORDER_RELEASE: [{ type: 'credit_limit', version: 1, utilisationBp: 12000 }] }, ['overlay.ORDER_RELEASE[0].utilisationBp']],
     [{ NOPE: [] }, ['overlay.NOPE']],
+    [{ SHIPMENT_CONFIRMATION: [{ type: 'manual_approval', version: 1 }] }, ['overlay.SHIPMENT_CONFIRMATION[0].type']],
+    [{ INVOICE_GENERATION: [{ type: 'payment_status', version: 1, requirePaid: true }] }, []],
   ] as Array<[WorkflowGates, string[]]>)('overlay %j → errors at %j', (overlay, paths) => {
     expect(validateOverlay(standard, overlay).map((e) => e.path)).toEqual(expect.arrayContaining(paths));
     if (paths.length === 0) expect(validateOverlay(standard, overlay)).toEqual([]);

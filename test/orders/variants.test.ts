@@ -55,4 +55,18 @@ describe('governed variants on a real database', () => {
     expect(decisions.filter((d) => d.order_id === during.id).every((d) => d.variant_id === variant.id)).toBe(true);
     expect(decisions.filter((d) => d.order_id === before.id).every((d) => d.variant_id === null)).toBe(true);
   });
+
+  it('a variant gate at a document control point refuses the crossing, records the failure and opens a case', async () => {
+    const w = await makeWorld(database.db, fixedClock(new Date('2026-03-01T09:00:00Z')), { stock: [5, 0], paymentTerms: 'prepaid' });
+    const owner = await createUser(w.ctx, { email: 'owner2@variants.test', name: 'Owner 2', role: 'ops' });
+    const variant = await createVariant(w.ctx, { channelId: w.channel.id, overlay: { INVENTORY_ALLOCATION: [{ type: 'payment_status', version: 1, requirePaid: true }] }, ownerId: owner.id, rationale: 'marketplace chargebacks', supportModel: 'ops desk', reviewBy: new Date('2026-06-01T00:00:00Z') });
+    await activateVariant(w.ctx, variant.id);
+    const unpaid = await createOrder(w.ctx, { channelId: w.channel.id, accountId: w.accountId, lines: [{ itemId: w.item.id, qty: 1, unitPriceMinor: 1000 }] });
+    await expect(allocateOrder(w.ctx, unpaid.id)).rejects.toMatchObject({ code: 'rule_violation' });
+    const level = await database.db.selectFrom('stock_levels').select('allocated').where('item_id', '=', w.item.id).where('location_id', '=', w.a.id).executeTakeFirstOrThrow();
+    expect(level.allocated).toBe(0);
+    expect(await database.db.selectFrom('order_exceptions').select(['category', 'control_point']).where('order_id', '=', unpaid.id).execute()).toEqual([{ category: 'payment_status', control_point: 'INVENTORY_ALLOCATION' }]);
+    const paid = await createOrder(w.ctx, { channelId: w.channel.id, accountId: w.accountId, paymentStatus: 'paid', lines: [{ itemId: w.item.id, qty: 1, unitPriceMinor: 1000 }] });
+    expect((await allocateOrder(w.ctx, paid.id)).fulfilmentStatus).toBe('allocated');
+  });
 });

@@ -62,6 +62,15 @@ export function decide(gates: GateSpec[], facts: GateFacts, waived: ReadonlySet<
 
 // ---- variants -----------------------------------------------------------------------------------------
 
+/** Where each gate can run: holds (manual approval, credit, margin) exist only before release. */
+const GATE_CATALOG: Record<GateTypeName, readonly ControlPoint[]> = {
+  credit_limit: ['ORDER_RELEASE'],
+  margin_floor: ['ORDER_RELEASE'],
+  manual_approval: ['ORDER_RELEASE'],
+  stock_cover: ['ORDER_RELEASE', 'INVENTORY_ALLOCATION'],
+  payment_status: CONTROL_POINTS,
+};
+
 export type VariantError = { path: string; message: string };
 
 /** 0 = equal, 1 = stricter, -1 = looser. */
@@ -94,6 +103,7 @@ export function validateOverlay(standard: WorkflowGates, overlay: WorkflowGates)
       const path = `overlay.${cp}[${i}]`;
       if (!(GATE_TYPES as readonly string[]).includes(gate.type)) return errors.push({ path: `${path}.type`, message: 'unknown gate type' });
       if (seen.has(gate.type)) return errors.push({ path: `${path}.type`, message: 'gate listed twice' });
+      if (!GATE_CATALOG[gate.type].includes(cp as ControlPoint)) return errors.push({ path: `${path}.type`, message: `${gate.type} cannot run at ${cp}` });
       seen.add(gate.type);
       const base = (standard[cp as ControlPoint] ?? []).find((g) => g.type === gate.type);
       if (base && strictness(base, gate) < 0) errors.push({ path, message: `loosens the standard ${gate.type} gate` });

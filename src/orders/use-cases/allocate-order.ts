@@ -46,8 +46,16 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
       channel.allocation_strategy,
     );
     const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
-    const facts = { creditLimitMinor: 0, exposureMinor: 0, orderTotalMinor: 0, marginBp: 0, paymentStatus: order.payment_status, paymentTerms: 'prepaid' as const, fullyAllocated: plan.shortages.length === 0 };
-    const rules = evaluateGates(gates.filter((g) => g.type === 'stock_cover'), facts);
+    const terms = await trx.selectFrom('customer_terms').select('payment_terms').where('account_id', '=', order.account_id).executeTakeFirst();
+    const facts = { creditLimitMinor: 0, exposureMinor: 0, orderTotalMinor: 0, marginBp: 0, paymentStatus: order.payment_status, paymentTerms: terms?.payment_terms ?? 'prepaid', fullyAllocated: plan.shortages.length === 0 };
+    const rules = evaluateGates(gates, facts);
+    const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
+    if (refused.length > 0) {
+      const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
+      const decision = await writeDecision(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', subjectType: 'sales_order', subjectId: order.id, order, outcome: 'fail', rules, reason: detail });
+      await openException(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', category: refused[0]!.type, subjectType: 'sales_order', subjectId: order.id, orderId: order.id, channelId: order.channel_id, detail });
+      return { shortages: [] as Shortage[], refused: detail, decisionId: decision.id };
+    }
     if (plan.shortages.length > 0) {
       const decision = await writeDecision(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', subjectType: 'sales_order', subjectId: order.id, order, outcome: 'fail', rules: [...rules, { shortages: plan.shortages }], reason: 'insufficient stock' });
       await openException(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', category: 'stock_cover', subjectType: 'sales_order', subjectId: order.id, orderId: order.id, channelId: order.channel_id, detail: shortageText(plan.shortages) });
@@ -69,6 +77,7 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
     await recordChange(trx, ctx, { event: 'order.allocated', entityType: 'sales_order', entityId: order.id, after: { allocations: plan.allocations } });
     return { shortages: [] as Shortage[], view: await getOrderIn(trx, order.id) };
   });
+  if ('refused' in outcome && outcome.refused) throw new AppError('rule_violation', `INVENTORY_ALLOCATION gate failed: ${outcome.refused}. An exception case was opened.`);
   if (outcome.shortages.length > 0) {
     throw new AppError(
       'rule_violation',
