@@ -79,6 +79,7 @@ import { receiveTransfer } from './use-cases/receive-transfer.js';
 import { recordCycleCount } from './use-cases/record-cycle-count.js';
 import { releaseHold } from './use-cases/release-hold.js';
 import { releaseOrder } from './use-cases/release-order.js';
+import { resolveException } from './use-cases/resolve-exception.js';
 import { setCustomerTerms } from './use-cases/set-customer-terms.js';
 import { shipTransfer } from './use-cases/ship-transfer.js';
 
@@ -173,6 +174,18 @@ export function registerOrderRoutes(app: App): void {
     '/api/v1/exceptions',
     { config: { access: 'order.read' }, schema: { tags, querystring: z.strictObject({ ...PageQuerySchema, status: z.enum(['open', 'resolved', 'waived']).optional(), channelId: z.uuid().optional(), ownerId: z.uuid().optional() }), response: { 200: listOf(ExceptionResponse) } } },
     async (request) => listExceptions(request.context(), request.query),
+  );
+
+  app.post(
+    '/api/v1/exceptions/:id/resolve',
+    {
+      config: { access: 'order.release' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: z.strictObject({ outcome: z.enum(['resolved', 'waived']), reason: z.string().trim().min(1).max(1000) }), response: { 200: z.object({ id: z.uuid(), status: z.string(), version: z.number(), resolvedAt: z.string() }) } },
+    },
+    async (request, reply) => {
+      const result = await resolveException(request.context(), request.params.id, versionFromIfMatch(request.headers['if-match']), request.body);
+      return reply.header('etag', etagOf(result.version)).send(result);
+    },
   );
 
   // ---- documents -----------------------------------------------------------------------------------

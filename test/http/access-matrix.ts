@@ -125,6 +125,7 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/orders/:id/cancel': ['admin', 'sales_manager', 'sales_rep', 'ops', 'integration'],
   'POST /api/v1/holds/:id/release': ['admin', 'sales_manager', 'ops', 'finance'],
   'GET /api/v1/exceptions': INTERNAL,
+  'POST /api/v1/exceptions/:id/resolve': ['admin', 'sales_manager', 'ops', 'finance'],
   'POST /api/v1/shipments': ['admin', 'sales_manager', 'sales_rep', 'ops', 'integration'],
   'POST /api/v1/shipments/:id/confirm': ['admin', 'sales_manager', 'sales_rep', 'ops', 'integration'],
   'POST /api/v1/invoices': ['admin', 'finance'],

@@ -84,4 +84,21 @@ describe('orders over HTTP', () => {
     const registry = (await t.app.inject({ method: 'GET', url: '/api/v1/variants', headers: ops })).json();
     expect(registry.variants.find((v: { id: string }) => v.id === good.id).diff).toEqual([expect.objectContaining({ controlPoint: 'ORDER_RELEASE', change: 'added' })]);
   });
+
+  it('lists exception cases and resolves one with If-Match; a stale ETag is refused', async () => {
+    const loc = (await post('/api/v1/locations', ops, { code: 'X-1', name: 'X', kind: 'warehouse' })).json();
+    const item = (await post('/api/v1/items', ops, { sku: 'X-SKU', name: 'Scarce', unitCostMinor: 100 })).json();
+    const channel = (await post('/api/v1/channels', admin, { code: 'X-CH', name: 'X', kind: 'marketplace', locationIds: [loc.id], opsOwnerId: opsId })).json();
+    const now = new Date().toISOString();
+    const account = await t.database.db.insertInto('accounts').values({ name: 'X customer', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    const created = await post('/api/v1/orders', ops, { channelId: channel.id, accountId: account.id, lines: [{ itemId: item.id, qty: 3, unitPriceMinor: 500 }] });
+    const refused = await post(`/api/v1/orders/${created.json().id}/allocate`, { ...ops, 'if-match': created.headers.etag as string });
+    expect(refused.statusCode).toBe(422);
+    const list = (await t.app.inject({ method: 'GET', url: `/api/v1/exceptions?status=open&channelId=${channel.id}`, headers: ops })).json();
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({ controlPoint: 'INVENTORY_ALLOCATION', category: 'stock_cover', ownerId: opsId });
+    const resolve = (etag: string) => t.app.inject({ method: 'POST', url: `/api/v1/exceptions/${list.items[0].id}/resolve`, headers: { ...finance, 'if-match': etag }, payload: { outcome: 'waived', reason: 'customer will wait' } });
+    expect((await resolve(`"v${list.items[0].version}"`)).json()).toMatchObject({ status: 'waived' });
+    expect((await resolve(`"v${list.items[0].version}"`)).statusCode).toBe(412);
+  });
 });

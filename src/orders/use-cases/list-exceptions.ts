@@ -16,7 +16,7 @@ export async function listExceptions(ctx: UseCaseContext, query: { limit: number
   return toPage(
     rows,
     query.limit,
-    (e) => ({ id: e.id, controlPoint: e.control_point, category: e.category, subjectType: e.subject_type, subjectId: e.subject_id, orderId: e.order_id, channelId: e.channel_id, detail: e.detail, status: e.status, ownerId: e.owner_id, dueAt: e.due_at.toISOString(), openedAt: e.opened_at.toISOString() }),
+    (e) => ({ id: e.id, controlPoint: e.control_point, category: e.category, subjectType: e.subject_type, subjectId: e.subject_id, orderId: e.order_id, channelId: e.channel_id, detail: e.detail, status: e.status, ownerId: e.owner_id, dueAt: e.due_at.toISOString(), openedAt: e.opened_at.toISOString(), version: e.version }),
     (e) => [e.opened_at.toISOString(), e.id],
   );
 }
