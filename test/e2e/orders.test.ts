@@ -35,6 +35,13 @@ describe('orders (browser)', { timeout: 90_000 }, () => {
     await page.getByTestId('release-hold').first().click();
     await expect.poll(() => page.getByTestId('release-hold').count(), { timeout: 10_000 }).toBe(openHolds - 1);
 
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('tab-exceptions').click();
+    await page.getByTestId('exception-row').first().waitFor();
+    await page.getByTestId('tab-stock').click();
+    await page.getByTestId('stock-table').locator('tbody tr').first().waitFor();
+    await screenshot(page, 'order-stock');
+
     await page.getByTestId('nav-order-variants').click();
     await page.getByTestId('variant-row').first().waitFor();
     expect(await page.getByTestId('variant-row').first().innerText()).toMatch(/manual_approval/);

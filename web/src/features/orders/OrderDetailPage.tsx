@@ -14,7 +14,10 @@ export function OrderDetailPage() {
   const { orderId } = useParams({ from: '/authenticated/orders/$orderId' });
   const client = useQueryClient();
   const [reason, setReason] = useState('');
-  const order = useQuery({ queryKey: ['order', orderId], queryFn: () => unwrap(api.GET('/api/v1/orders/{id}', { params: { path: { id: orderId } } })) });
+  const order = useQuery({
+    queryKey: ['order', orderId],
+    queryFn: () => unwrap(api.GET('/api/v1/orders/{id}', { params: { path: { id: orderId } } })),
+  });
   const release = useMutation({
     mutationFn: (holdId: string) => unwrap(api.POST('/api/v1/holds/{id}/release', { params: { path: { id: holdId } }, body: { reason } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['order', orderId] }),
@@ -32,26 +35,36 @@ export function OrderDetailPage() {
       </Group>
       <SimpleGrid cols={{ base: 2, md: 5 }}>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Fulfilment</Text>
+          <Text size="xs" c="dimmed">
+            Fulfilment
+          </Text>
           <Text fw={600}>{o.fulfilmentStatus}</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Billing</Text>
+          <Text size="xs" c="dimmed">
+            Billing
+          </Text>
           <Text fw={600}>{o.billingStatus}</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Returns</Text>
+          <Text size="xs" c="dimmed">
+            Returns
+          </Text>
           <Text fw={600}>{o.returnStatus}</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Workflow</Text>
+          <Text size="xs" c="dimmed">
+            Workflow
+          </Text>
           <Text fw={600}>
             v{o.workflowVersion}
             {o.variantId ? ' + variant' : ' standard'}
           </Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Net</Text>
+          <Text size="xs" c="dimmed">
+            Net
+          </Text>
           <Text fw={600}>{money(o.totalNetMinor)}</Text>
         </Card>
       </SimpleGrid>
@@ -82,7 +95,12 @@ export function OrderDetailPage() {
       <Title order={4}>Holds</Title>
       {release.error && <ErrorAlert error={release.error} />}
       <Group>
-        <TextInput placeholder="Reason for releasing" value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="hold-reason" />
+        <TextInput
+          placeholder="Reason for releasing"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          data-testid="hold-reason"
+        />
       </Group>
       <Stack gap="xs" data-testid="order-holds">
         {o.holds.length === 0 && <Text c="dimmed">No holds.</Text>}
@@ -95,7 +113,13 @@ export function OrderDetailPage() {
                 released {formatDateTime(h.releasedAt)}
               </Text>
             ) : (
-              <Button size="xs" disabled={!reason.trim()} loading={release.isPending} onClick={() => release.mutate(h.id)} data-testid="release-hold">
+              <Button
+                size="xs"
+                disabled={!reason.trim()}
+                loading={release.isPending}
+                onClick={() => release.mutate(h.id)}
+                data-testid="release-hold"
+              >
                 Release
               </Button>
             )}

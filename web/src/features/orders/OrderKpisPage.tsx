@@ -30,38 +30,82 @@ export function OrderKpisPage() {
       </Group>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Spread of channel medians</Text>
+          <Text size="xs" c="dimmed">
+            Spread of channel medians
+          </Text>
           <Text fw={700}>{k.cycleTime.spreadOfMediansHours ?? '—'} h</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Standard path</Text>
+          <Text size="xs" c="dimmed">
+            Standard path
+          </Text>
           <Text fw={700}>{pct(k.adoption.standardShare)}</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Overrides</Text>
+          <Text size="xs" c="dimmed">
+            Overrides
+          </Text>
           <Text fw={700}>{pct(k.adoption.overrideShare)}</Text>
         </Card>
         <Card withBorder>
-          <Text size="xs" c="dimmed">Returns turnaround (p50)</Text>
+          <Text size="xs" c="dimmed">
+            Returns turnaround (p50)
+          </Text>
           <Text fw={700}>{k.returnsTurnaround.p50Hours ?? '—'} h</Text>
         </Card>
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
-          <Text fw={600} mb="sm">Cycle time released → shipped (hours)</Text>
-          <BarChart h={260} data={k.cycleTime.byChannel.map((c) => ({ channel: c.channel, p50: c.p50Hours ?? 0, p90: c.p90Hours ?? 0 }))} dataKey="channel" series={[{ name: 'p50', color: 'blue.6' }, { name: 'p90', color: 'indigo.3' }]} />
+          <Text fw={600} mb="sm">
+            Cycle time released → shipped (hours)
+          </Text>
+          <BarChart
+            h={260}
+            data={k.cycleTime.byChannel.map((c) => ({ channel: c.channel, p50: c.p50Hours ?? 0, p90: c.p90Hours ?? 0 }))}
+            dataKey="channel"
+            series={[
+              { name: 'p50', color: 'blue.6' },
+              { name: 'p90', color: 'indigo.3' },
+            ]}
+          />
         </Card>
         <Card withBorder>
-          <Text fw={600} mb="sm">Exception rate by control point (% of orders)</Text>
-          <BarChart h={260} data={exceptionRows} dataKey="channel" type="stacked" series={controlPoints.map((cp, i) => ({ name: cp, color: palette[i % palette.length]! }))} />
+          <Text fw={600} mb="sm">
+            Exception rate by control point (% of orders)
+          </Text>
+          <BarChart
+            h={260}
+            data={exceptionRows}
+            dataKey="channel"
+            type="stacked"
+            series={controlPoints.map((cp, i) => ({ name: cp, color: palette[i % palette.length]! }))}
+          />
         </Card>
         <Card withBorder>
-          <Text fw={600} mb="sm">Margin by channel</Text>
-          <BarChart h={260} data={k.marginByChannel.map((m) => ({ channel: m.channel, margin: m.marginMinor / 100, net: m.netMinor / 100 }))} dataKey="channel" series={[{ name: 'net', color: 'gray.4' }, { name: 'margin', color: 'teal.6' }]} valueFormatter={(v) => money(v * 100)} />
+          <Text fw={600} mb="sm">
+            Margin by channel
+          </Text>
+          <BarChart
+            h={260}
+            data={k.marginByChannel.map((m) => ({ channel: m.channel, margin: m.marginMinor / 100, net: m.netMinor / 100 }))}
+            dataKey="channel"
+            series={[
+              { name: 'net', color: 'gray.4' },
+              { name: 'margin', color: 'teal.6' },
+            ]}
+            valueFormatter={(v) => money(v * 100)}
+          />
         </Card>
         <Card withBorder>
-          <Text fw={600} mb="sm">Hold rate by channel (%)</Text>
-          <BarChart h={260} data={k.holds.map((h) => ({ channel: h.channel, holdRate: Math.round(h.holdRate * 1000) / 10 }))} dataKey="channel" series={[{ name: 'holdRate', color: 'red.5' }]} />
+          <Text fw={600} mb="sm">
+            Hold rate by channel (%)
+          </Text>
+          <BarChart
+            h={260}
+            data={k.holds.map((h) => ({ channel: h.channel, holdRate: Math.round(h.holdRate * 1000) / 10 }))}
+            dataKey="channel"
+            series={[{ name: 'holdRate', color: 'red.5' }]}
+          />
         </Card>
       </SimpleGrid>
       <Card withBorder>
