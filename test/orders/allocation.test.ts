@@ -79,3 +79,19 @@ describe('allocation', () => {
 });
 
 const w0ctx = () => ({ db: database.db, clock: systemClock, actor: { kind: 'system' as const, role: 'admin' as const, partnerId: null, label: 'test' } });
+
+describe('cycle counts', () => {
+  it('posts a variance to the ledger, and a count below what is allocated records the count and an exception without moving the counter', async () => {
+    const w = await makeWorld(database.db, systemClock, { stock: [5, 0] });
+    const { recordCycleCount } = await import('../../src/orders/use-cases/record-cycle-count.js');
+    expect(await recordCycleCount(w.ctx, { itemId: w.item.id, locationId: w.a.id, counted: 4 })).toMatchObject({ expected: 5, counted: 4, variance: -1 });
+    expect((await level(w.item.id, w.a.id)).on_hand).toBe(4);
+    const order = await createOrder(w.ctx, { channelId: w.channel.id, accountId: w.accountId, lines: [{ itemId: w.item.id, qty: 3, unitPriceMinor: 1000 }] });
+    await allocateOrder(w.ctx, order.id);
+    await expect(recordCycleCount(w.ctx, { itemId: w.item.id, locationId: w.a.id, counted: 1 })).rejects.toMatchObject({ code: 'rule_violation' });
+    expect((await level(w.item.id, w.a.id)).on_hand).toBe(4);
+    expect(await database.db.selectFrom('cycle_counts').select('counted').where('item_id', '=', w.item.id).orderBy('counted_at').execute()).toEqual([{ counted: 4 }, { counted: 1 }]);
+    expect(await database.db.selectFrom('order_exceptions').select('category').where('category', '=', 'count_below_allocated').execute()).toHaveLength(1);
+    expect(await detectStockDrift(w.ctx)).toEqual([]);
+  });
+});

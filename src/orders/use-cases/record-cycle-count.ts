@@ -11,7 +11,7 @@ import { moveStock, openException } from '../store.js';
  */
 export async function recordCycleCount(ctx: UseCaseContext, input: CycleCountInput) {
   assertCan(ctx.actor, 'stock.manage');
-  return inTransaction(ctx, async (trx) => {
+  const result = await inTransaction(ctx, async (trx) => {
     const level = await trx.selectFrom('stock_levels').selectAll().where('item_id', '=', input.itemId).where('location_id', '=', input.locationId).forUpdate().executeTakeFirst();
     if (!level) throw invalidField('itemId', 'no stock level for this item at this location');
     const count = await trx
@@ -29,7 +29,9 @@ export async function recordCycleCount(ctx: UseCaseContext, input: CycleCountInp
     }
     const view = { id: count.id, itemId: count.item_id, locationId: count.location_id, expected: count.expected, counted: count.counted, variance: count.variance };
     await recordChange(trx, ctx, { event: 'stock.counted', entityType: 'cycle_count', entityId: count.id, after: view });
-    if (variance !== 0 && input.counted < level.allocated + level.quarantined) throw new AppError('rule_violation', 'Counted less than is allocated; an exception case was opened.');
-    return view;
+    return { view, belowAllocated: variance !== 0 && input.counted < level.allocated + level.quarantined };
   });
+  // The count and its exception case are committed; the caller still hears that the counter was not moved.
+  if (result.belowAllocated) throw new AppError('rule_violation', 'Counted less than is allocated or quarantined; the count and an exception case were recorded, the counter was not changed.');
+  return result.view;
 }
