@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { z } from 'zod';
 import { verifyAuditTrail } from '../audit/verify-audit-trail.js';
@@ -11,6 +11,7 @@ import { ROLES } from '../platform/access/permissions.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { type Runtime, startRuntime, version } from '../runtime.js';
+import { BENCHMARKS, type BenchmarkName, bench } from './commands/bench.js';
 import { serve } from './commands/serve.js';
 import { worker } from './commands/worker.js';
 import { cliContext, demoDataDir } from './context.js';
@@ -143,6 +144,13 @@ export function buildCli(): Command {
         if (!result.ok) process.exitCode = EXIT.failed;
       }),
     );
+
+  program
+    .command('bench')
+    .description('run a benchmark on a throwaway embedded database and print JSON (Baton vs a baseline in the same run)')
+    .addArgument(new Argument('<name>', 'which benchmark').choices(BENCHMARKS))
+    .option('--json', 'one line of JSON, no progress bar')
+    .action(async (name: BenchmarkName, options: { json?: boolean }) => bench(name, options));
   registerOrderCommands(program, withRuntime);
   return program;
 }

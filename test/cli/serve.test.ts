@@ -44,9 +44,9 @@ describe('`baton serve` on the embedded database', () => {
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const url = `http://127.0.0.1:${port}`;
 
-  it('starts on an empty data dir, seeds the demo org, is healthy within 30 s and stops cleanly on SIGTERM', async () => {
+  it('starts on an empty data dir, seeds the demo org, is healthy once the demo is seeded (under 90 s even on a loaded 2-core CI box) and stops cleanly on SIGTERM', async () => {
     const baton = startBaton(port);
-    const health = await waitForHealth(url, 30_000).catch((error: Error) => {
+    const health = await waitForHealth(url, 90_000).catch((error: Error) => {
       throw new Error(`${error.message}\n${baton.output()}`);
     });
     expect(health.body).toMatchObject({ status: 'ok', db: 'ok', migrations: 'current' });
@@ -62,7 +62,7 @@ describe('`baton serve` on the embedded database', () => {
     expect(await baton.exited).toBe(0);
     // the final checkpoint vouches for everything written so far
     expect(fs.readFileSync(path.join(dataDir, 'audit-checkpoints.baton.jsonl'), 'utf8')).toContain('"seq"');
-  }, 60_000);
+  }, 150_000);
 
   it('restarts on the same data: same database port, no second admin, no second demo seed', async () => {
     const pgPort = fs.readFileSync(path.join(dataDir, 'pg-port'), 'utf8').trim();

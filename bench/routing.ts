@@ -1,0 +1,339 @@
+/**
+ * Routing decisions on a throwaway embedded database, with the CRM dataset's reps in three regional pools (round
+ * robin, weighted, least loaded) plus a strategic desk, and the 31-rule lead rule set (bench/support.ts).
+ *
+ * (a) HTTP: 16 concurrent clients POST /api/v1/leads over a real socket (each lead is routed in its own
+ *     transaction: pool row lock, assignment, audit, outbox, timers, inbox) vs a raw-SQL baseline on the same
+ *     database — 16 connections, one transaction per lead with 3 inserts (lead, assignment, outbox event) and
+ *     1 update (the lead's owner). Then the same traffic paced at half the measured peak, for tail latency.
+ *     Afterwards: every lead has exactly one open assignment, no WIP cap is exceeded, the audit chain verifies.
+ * (b) Bulk: routeRecordsBatch over existing leads (inserted set-based), on a second fresh database whose caps
+ *     do not bind; where the time goes comes from timing every SQL statement (Kysely's query log).
+ * Usage: npx tsx bench/routing.ts [--n 3000] [--bulk 50000] [--what-if-index]
+ *   --what-if-index adds an index on assignments (owner_id, pool_id, created_at) first, to measure that suggestion.
+ */
+import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
+import pino from 'pino';
+import { buildApp } from '../src/app.js';
+import { createApiToken } from '../src/identity/use-cases/create-api-token.js';
+import { createUser } from '../src/identity/use-cases/create-user.js';
+import { verifyAudit } from '../src/platform/audit/verify-audit.js';
+import type { Database } from '../src/platform/db/database.js';
+import { createLead } from '../src/routing/use-cases/create-lead.js';
+import { routeRecordsBatch } from '../src/routing/use-cases/route-records-batch.js';
+import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, setupRoutingOrg, withBenchDatabase } from './support.js';
+
+const CLIENTS = 16;
+
+export type RoutingBenchOptions = BenchOptions & { bulk?: number; whatIfIndex?: boolean };
+
+/** The index suggested for the pool-load query's per-member "assigned today/this week" counts (not in the schema). */
+const WHAT_IF_INDEX = 'create index bench_assignments_owner_pool_created on assignments (owner_id, pool_id, created_at)';
+
+/** After a run: ownership invariants and the audit chain, straight from the database. */
+async function invariants(bench: BenchRuntime, leadFilter: string) {
+  const db = bench.superuser.db;
+  const row = (
+    await sql<{ leads: string; not_one_open: string; owner_mismatch: string; unassigned: string; over_cap: string; max_open_vs_cap: string | null }>`
+      with l as (select * from leads where name like ${leadFilter} and name not like 'Baseline %'),
+      open_counts as (select l.id, l.owner_id, l.current_assignment_id, count(a.id) as open, max(a.owner_id::text) as open_owner, max(a.id::text) as open_id
+                      from l left join assignments a on a.record_type = 'lead' and a.record_id = l.id and a.closed_at is null group by l.id, l.owner_id, l.current_assignment_id),
+      loads as (select m.user_id, min(m.wip_cap) as cap, (select count(*) from assignments a where a.owner_id = m.user_id and a.closed_at is null) as open
+                from pool_members m where m.wip_cap is not null group by m.user_id)
+      select (select count(*) from l) as leads,
+             (select count(*) from open_counts where open <> 1) as not_one_open,
+             (select count(*) from open_counts where open = 1 and (owner_id::text is distinct from open_owner or current_assignment_id::text is distinct from open_id)) as owner_mismatch,
+             (select count(*) from unassigned_records u join l on l.id = u.record_id) as unassigned,
+             (select count(*) from loads where open > cap) as over_cap,
+             (select max(open)::text || ' / ' || min(cap)::text from loads) as max_open_vs_cap`.execute(db)
+  ).rows[0]!;
+  const started = performance.now();
+  const chain = await verifyAudit(bench.handle.db, bench.runtime.checkpoints);
+  return {
+    leads: Number(row.leads),
+    leadsWithoutExactlyOneOpenAssignment: Number(row.not_one_open),
+    leadsWhoseOwnerDiffersFromTheLedger: Number(row.owner_mismatch),
+    unassigned: Number(row.unassigned),
+    membersOverWipCap: Number(row.over_cap),
+    busiestMemberOpenVsCap: row.max_open_vs_cap,
+    auditChain: { ok: chain.ok, rows: chain.rows, verifyMs: round(performance.now() - started) },
+  };
+}
+
+async function httpPart(bench: BenchRuntime, n: number, progress: (step: number) => void, whatIfIndex: boolean) {
+  const { runtime, handle, ctx } = bench;
+  if (whatIfIndex) await sql.raw(WHAT_IF_INDEX).execute(bench.superuser.db);
+  // Caps sized so the busiest pools fill up during the run: the fallback path and the cap checks are exercised.
+  const org = await setupRoutingOrg(ctx, { wipCap: Math.max(20, Math.round((n * 1.5) / 35)) });
+  const baselineOwners = await Promise.all(Array.from({ length: 5 }, (_, i) => createUser(ctx, { email: `baseline${i}@bench.baton.dev`, name: `Baseline ${i}`, role: 'sales_rep' })));
+  const admin = await createUser(ctx, { email: 'bench.admin@bench.baton.dev', name: 'Bench Admin', role: 'admin' });
+  const token = await createApiToken(ctx, { name: 'bench', userId: admin.id });
+  const app = await buildApp({
+    db: handle.db,
+    pool: handle.pool,
+    clock: runtime.clock,
+    logger: pino({ level: 'silent' }),
+    checkpoints: runtime.checkpoints,
+    cookieSecret: runtime.secrets.cookieSecret,
+    version: 'bench',
+    rateLimit: { max: 1_000_000_000, timeWindow: '1 minute' },
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  progress(1);
+  const statuses: Record<string, number> = {};
+  const post = async (i: number) => {
+    const res = await fetch(`${address}/api/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' }, body: JSON.stringify(leadInput(i)) });
+    await res.arrayBuffer();
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  };
+  try {
+    const warmup = Math.min(200, n);
+    await closedLoop(warmup, CLIENTS, (i) => post(1_000_000 + i));
+    const waits = sampleWaits(bench);
+    const peak = await closedLoop(n, CLIENTS, post);
+    const waitProfile = await waits.stop();
+    progress(2);
+
+    // Half of peak, paced (open loop): requests start on schedule whether or not earlier ones have finished.
+    const halfRate = peak.perSec / 2;
+    const paced = new Float64Array(Math.round(n / 2));
+    const pacedStarted = performance.now();
+    await Promise.all(
+      Array.from(paced, async (_, i) => {
+        const at = pacedStarted + (i * 1000) / halfRate;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
+        const t0 = performance.now();
+        await post(2_000_000 + i);
+        paced[i] = performance.now() - t0;
+      }),
+    );
+    progress(3);
+
+    // Raw baseline: the minimal durable decision, same database, same number of concurrent connections.
+    const owners = baselineOwners.map((u) => u.id);
+    const baseline = await closedLoop(n, CLIENTS, async (i) => {
+      const client = await handle.pool.connect();
+      try {
+        const lead = { ...leadInput(3_000_000 + i), name: `Baseline lead ${i}` };
+        const owner = owners[i % owners.length]!;
+        await client.query('begin');
+        const inserted = await client.query<{ id: string }>(
+          `insert into leads (name, company, email, region, product, product_line, amount, source, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, now(), now()) returning id`,
+          [lead.name, lead.company, lead.email, lead.region, lead.product, lead.productLine, lead.amount, lead.source],
+        );
+        const leadId = inserted.rows[0]!.id;
+        const assignment = await client.query<{ id: string }>(
+          `insert into assignments (record_type, record_id, owner_id, reason_code, reason, due_at, source, explanation, actor_label, created_at)
+           values ('lead', $1, $2, 'rule', 'baseline', now() + interval '8 hours', 'rule', '{}', 'baseline', now()) returning id`,
+          [leadId, owner],
+        );
+        await client.query(`insert into outbox_events (aggregate_type, aggregate_id, event_type, payload) values ('lead', $1, 'assignment.created', $2)`, [leadId, JSON.stringify({ ownerId: owner })]);
+        // The owner guard trigger only lets routing write owner_id; the baseline says it is routing, in the same statement.
+        await client.query(`update leads set owner_id = $2, current_assignment_id = $3 from (select set_config('baton.ownership_writer', 'routing', true)) w where id = $1`, [leadId, owner, assignment.rows[0]!.id]);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+    progress(4);
+
+    // One decision at a time through the use case, every statement timed: the uncontended cost of a decision.
+    const profiled = timedKysely(bench);
+    const single = await closedLoop(Math.min(300, n), 1, (i) => createLead({ ...ctx, db: profiled.db }, leadInput(4_000_000 + i)));
+    const singlePlan = await profiled.explainCostliestSelect();
+    const checks = await invariants(bench, '% inquiry #%');
+    return {
+      leads: n,
+      clients: CLIENTS,
+      wipCap: org.wipCap,
+      statuses,
+      baton: { decisionsPerSec: peak.perSec, totalMs: peak.totalMs, latencyMs: peak.latencyMs },
+      rawSqlBaseline: { decisionsPerSec: baseline.perSec, totalMs: baseline.totalMs, latencyMs: baseline.latencyMs, what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections' },
+      ratioToBaseline: round(peak.perSec / baseline.perSec, 3),
+      databaseWaitsDuringPeak: waitProfile,
+      singleDecisionUncontended: { decisions: single.ops, perSec: single.perSec, latencyMs: single.latencyMs, ...profiled.split(single.ops, single.totalMs), costliestSelectPlan: singlePlan },
+      halfPeakPaced: { targetPerSec: round(halfRate), requests: paced.length, achievedPerSec: round((paced.length / (performance.now() - pacedStarted)) * 1000), latencyMs: percentiles(paced) },
+      invariants: checks,
+      targets: 'HTTP ≥ 50 % of the raw baseline; p99 < 15 ms at half of peak',
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+/** Statement text with literals and placeholder lists collapsed, so equal statements group together. */
+const statementKey = (text: string) =>
+  text
+    .replace(/\s+/g, ' ')
+    .replace(/\(\$\d+(, \$\d+)*\)/g, '(…)')
+    .replace(/\$\d+/g, '?')
+    .slice(0, 90);
+
+/** The same pool seen through a Kysely that times every statement (Kysely's query log), grouped by statement. */
+function timedKysely(bench: BenchRuntime) {
+  const byStatement = new Map<string, { count: number; ms: number; slowest: { ms: number; sql: string; parameters: readonly unknown[] } }>();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: bench.handle.pool }),
+    log: (event: LogEvent) => {
+      const key = statementKey(event.query.sql);
+      const entry = byStatement.get(key) ?? { count: 0, ms: 0, slowest: { ms: -1, sql: '', parameters: [] } };
+      entry.count++;
+      entry.ms += event.queryDurationMillis;
+      if (event.queryDurationMillis > entry.slowest.ms) entry.slowest = { ms: event.queryDurationMillis, sql: event.query.sql, parameters: event.query.parameters };
+      byStatement.set(key, entry);
+    },
+  });
+  return {
+    db,
+    /** EXPLAIN ANALYZE (now, on the data as it stands) of the costliest SELECT, with the parameters of its slowest call. */
+    async explainCostliestSelect(): Promise<{ statement: string; plan: string[] } | null> {
+      const found = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms).find(([key]) => key.trimStart().startsWith('select'));
+      if (!found) return null;
+      const { sql: text, parameters } = found[1].slowest;
+      const result = await bench.superuser.pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, parameters as unknown[]);
+      return { statement: found[0], plan: result.rows.map((r) => r['QUERY PLAN']) };
+    },
+    /**
+     * EXPLAIN ANALYZE of the costliest INSERT INTO assignments, replayed in a transaction that is rolled back, with
+     * its record type renamed so the one-open-assignment index does not refuse the replay. Shows the per-row
+     * foreign-key trigger time beside the insert itself.
+     */
+    async explainAssignmentInsert(): Promise<{ rows: number; plan: string[] } | null> {
+      const found = [...byStatement.entries()].find(([key]) => key.startsWith('insert into "assignments"'));
+      if (!found) return null;
+      const { sql: text, parameters } = found[1].slowest;
+      const client = await bench.superuser.pool.connect();
+      try {
+        await client.query('begin');
+        const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, wal) ${text}`, parameters.map((p) => (p === 'lead' ? 'explain-replay' : p)));
+        return { rows: parameters.filter((p) => p === 'lead').length, plan: result.rows.map((r) => r['QUERY PLAN']) };
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    },
+    /** Where `totalMs` went, per unit of work: SQL statement by statement (round trips included), and the rest. */
+    split(units: number, totalMs: number) {
+      const sqlMs = [...byStatement.values()].reduce((sum, s) => sum + s.ms, 0);
+      const statements = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms);
+      return {
+        sqlShare: round(sqlMs / totalMs, 3),
+        statementsPerUnit: round(statements.reduce((sum, [, s]) => sum + s.count, 0) / units, 2),
+        sqlMsPerUnit: round(sqlMs / units, 4),
+        otherMsPerUnit: round((totalMs - sqlMs) / units, 4),
+        other: 'JavaScript in the use case (facts, explain, pool selection, audit hashing, JSON) and the event loop',
+        topStatements: statements.slice(0, 12).map(([statement, s]) => ({ statement, calls: s.count, msPerUnit: round(s.ms / units, 4), share: round(s.ms / totalMs, 3) })),
+      };
+    },
+  };
+}
+
+/** What active database sessions wait on, sampled every 20 ms until stopped (lock contention shows up here). */
+function sampleWaits(bench: BenchRuntime) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ wait: string; query: string }>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '\s+', ' ', 'g'), 60) as query
+        from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
+      samples++;
+      for (const r of rows.rows) counts.set(`${r.wait} | ${r.query}`, (counts.get(`${r.wait} | ${r.query}`) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      return { samples, meanActiveSessions: round([...counts.values()].reduce((a, b) => a + b, 0) / Math.max(1, samples), 2), top: top.map(([what, c]) => ({ what, share: round(c / Math.max(1, samples), 2) })) };
+    },
+  };
+}
+
+async function bulkPart(bench: BenchRuntime, count: number, progress: (step: number) => void, whatIfIndex: boolean) {
+  if (whatIfIndex) await sql.raw(WHAT_IF_INDEX).execute(bench.superuser.db);
+  const org = await setupRoutingOrg(bench.ctx, { wipCap: 100_000 });
+  progress(5);
+  // Existing, unrouted leads from the CRM dataset (cycled), with their real ages, linked to accounts by domain.
+  const facts = crmFacts(Date.now());
+  const crm = loadCrm();
+  const columns = { name: [] as string[], company: [] as (string | null)[], email: [] as (string | null)[], region: [] as (string | null)[], product: [] as (string | null)[], line: [] as (string | null)[], amount: [] as (number | null)[], source: [] as (string | null)[], created: [] as number[] };
+  for (let i = 0; i < count; i++) {
+    const lead = leadInput(5_000_000 + i);
+    columns.name.push(`Bulk ${lead.name}`);
+    columns.company.push(lead.company ?? null);
+    columns.email.push(lead.email ?? null);
+    columns.region.push(lead.region ?? null);
+    columns.product.push(lead.product ?? null);
+    columns.line.push(lead.productLine ?? null);
+    columns.amount.push(lead.amount ?? null);
+    columns.source.push(lead.source ?? null);
+    columns.created.push(facts[i % crm.leads.length]!.createdAt as number);
+  }
+  let started = performance.now();
+  const ids = (
+    await sql<{ id: string }>`
+      insert into leads (name, company, email, domain, region, product, product_line, amount, source, account_id, created_at, updated_at)
+      select v.name, v.company, v.email, split_part(v.email, '@', 2), v.region, v.product, v.line, v.amount, v.source, a.id, to_timestamp(v.created / 1000.0), now()
+      from unnest(${columns.name}::text[], ${columns.company}::text[], ${columns.email}::text[], ${columns.region}::text[], ${columns.product}::text[],
+                  ${columns.line}::text[], ${columns.amount}::bigint[], ${columns.source}::text[], ${columns.created}::float8[])
+           as v(name, company, email, region, product, line, amount, source, created)
+      left join accounts a on a.domain = split_part(v.email, '@', 2)
+      returning id`.execute(bench.superuser.db)
+  ).rows.map((r) => r.id);
+  await sql`vacuum analyze leads`.execute(bench.superuser.db);
+  const setupMs = performance.now() - started;
+  progress(6);
+
+  const timed = timedKysely(bench);
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  started = performance.now();
+  const result = await routeRecordsBatch({ ...bench.ctx, db: timed.db }, { recordType: 'lead', recordIds: ids });
+  const routeMs = performance.now() - started;
+  clearInterval(sampler);
+  progress(7);
+
+  const explanation = (
+    await sql<{ avg_bytes: string; avg_text: string }>`select avg(pg_column_size(explanation))::int as avg_bytes, avg(length(explanation::text))::int as avg_text from assignments`.execute(bench.superuser.db)
+  ).rows[0]!;
+  const bulkPlan = await timed.explainCostliestSelect();
+  const insertPlan = await timed.explainAssignmentInsert();
+  const checks = await invariants(bench, 'Bulk %');
+  return {
+    records: count,
+    setupMs: round(setupMs),
+    wipCap: org.wipCap,
+    totalMs: round(routeMs),
+    recordsPerSec: round((count / routeMs) * 1000),
+    result: { routed: result.routed, assigned: result.assigned, unassigned: result.unassigned, missing: result.missing, owners: Object.keys(result.byOwner).length },
+    rssMb: { before: round(rssBefore / 1_048_576), peak: round(rssPeak / 1_048_576) },
+    timeSplit: timed.split(count, routeMs),
+    costliestSelectPlan: bulkPlan,
+    assignmentInsertPlan: insertPlan,
+    explanationPerAssignment: { storedBytes: Number(explanation.avg_bytes), jsonChars: Number(explanation.avg_text) },
+    invariants: checks,
+    target: '≥ 20,000 records/s',
+  };
+}
+
+export async function runRoutingBench(options: RoutingBenchOptions = {}) {
+  const n = options.n ?? 3_000;
+  const bulk = options.bulk ?? 50_000;
+  const progress = (step: number) => options.onProgress?.(step, 7);
+  const whatIfIndex = options.whatIfIndex ?? false;
+  const http = await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
+  const bulkResult = await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex), { connections: 4 });
+  return { benchmark: 'routing-decisions', whatIf: whatIfIndex ? WHAT_IF_INDEX : null, http, bulk: bulkResult };
+}
+
+if (isMain(import.meta.url)) {
+  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk'), whatIfIndex: process.argv.includes('--what-if-index') }), null, 2));
+}
