@@ -21,6 +21,7 @@ import { systemActor } from '../src/platform/access/actor.js';
 import { loadConfig } from '../src/platform/config.js';
 import { startRuntime } from '../src/runtime.js';
 import { runEscalationBench } from './escalation.js';
+import { runOrdersBench } from './orders.js';
 import { runRoutingBench } from './routing.js';
 import { runRulesBench } from './rules.js';
 import { type BenchOptions, isMain, numberArg } from './support.js';
@@ -139,5 +140,7 @@ if (isMain(import.meta.url)) {
   results.rules = await runRulesBench();
   results.routing = await runRoutingBench();
   results.escalation = await runEscalationBench();
+  results.orders = await runOrdersBench();
   console.log(JSON.stringify(results, null, 2));
 }
+

@@ -15,6 +15,8 @@ import { maintenanceTasks } from './platform/jobs/maintenance-tasks.js';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { version } from './runtime.js';
+import { registerOrderRoutes } from './orders/routes.js';
+import { orderCron, orderTasks } from './orders/tasks.js';
 
 export type AppDeps = {
   db: Db;
@@ -47,6 +49,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerIdentityRoutes(app, { db: deps.db, clock: deps.clock, policy: deps.sessionPolicy });
   registerAuditRoutes(app, deps);
   registerRoutingRoutes(app);
+  registerOrderRoutes(app);
   return app;
 }
 
@@ -59,5 +62,7 @@ export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) 
     { task: 'purge_sessions', schedule: '23 3 * * *' },
     ...routingCron,
   ];
+  Object.assign(tasks, orderTasks(deps));
+  cron.push(...orderCron);
   return { tasks, cron };
 }

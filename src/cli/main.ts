@@ -17,6 +17,7 @@ import { worker } from './commands/worker.js';
 import { cliContext, demoDataDir } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
+import { registerOrderCommands } from './commands/import-orders.js';
 
 /** Short commands log warnings only, to stderr, so their stdout stays scriptable. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -150,6 +151,7 @@ export function buildCli(): Command {
     .addArgument(new Argument('<name>', 'which benchmark').choices(BENCHMARKS))
     .option('--json', 'one line of JSON, no progress bar')
     .action(async (name: BenchmarkName, options: { json?: boolean }) => bench(name, options));
+  registerOrderCommands(program, withRuntime);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { updateUser } from '../identity/use-cases/update-user.js';
 import type { Role } from '../platform/db/database.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type RoutingDemoSummary, seedRoutingDemo } from '../routing/seed-routing-demo.js';
+import { seedOrdersDemo } from '../orders/seed-orders-demo.js';
 
 const SalesTeamRow = z.object({ sales_agent: z.string().min(1), manager: z.string().min(1), regional_office: z.enum(['Central', 'East', 'West']) });
 
@@ -83,5 +84,6 @@ export async function seedDemo(ctx: UseCaseContext, options: { dataDir: string; 
   }
   const users = done - 3 - managers.length - 1;
   const routing = await seedRoutingDemo(ctx, { dataDir: options.dataDir, onProgress: tick });
+  await seedOrdersDemo(ctx);
   return { seeded: true, teams: managers.length, users, password: options.password, routing };
 }

@@ -47,7 +47,19 @@ export type Permission =
   | 'absence.manage_any'
   | 'queue.risk'
   | 'report.routing'
-  | 'notification.read_own';
+  | 'notification.read_own'
+  | 'order.read'
+  | 'order.write'
+  | 'order.release'
+  | 'order.configure'
+  | 'stock.manage'
+  | 'invoice.post'
+  | 'return.manage'
+  | 'credit.goods'
+  | 'credit.price'
+  | 'variant.manage'
+  | 'purchase.approve'
+  | 'kpi.read';
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
 /** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
@@ -94,3 +106,16 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   partner_user: [],
   integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read'],
 };
+
+// ---- orders: granted in one appended block so other features' lines above stay untouched ----
+const ORDER_GRANTS: Partial<Record<Role, Permission[]>> = {
+  admin: ['order.read', 'order.write', 'order.release', 'order.configure', 'stock.manage', 'invoice.post', 'return.manage', 'credit.goods', 'credit.price', 'variant.manage', 'purchase.approve', 'kpi.read'],
+  revops: ['order.read', 'order.configure', 'variant.manage', 'kpi.read'],
+  sales_manager: ['order.read', 'order.write', 'order.release', 'return.manage', 'kpi.read'],
+  sales_rep: ['order.read', 'order.write'],
+  channel_manager: ['order.read', 'kpi.read'],
+  ops: ['order.read', 'order.write', 'order.release', 'stock.manage', 'return.manage', 'credit.goods', 'kpi.read'],
+  finance: ['order.read', 'order.release', 'invoice.post', 'credit.goods', 'credit.price', 'purchase.approve', 'kpi.read'],
+  integration: ['order.read', 'order.write'],
+};
+for (const [role, granted] of Object.entries(ORDER_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);

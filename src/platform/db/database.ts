@@ -446,3 +446,193 @@ export type TeamRow = Selectable<TeamTable>;
 export type CalendarRow = Selectable<CalendarTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewOutboxEvent = Insertable<OutboxEventTable>;
+
+// ---- orders (0005) --------------------------------------------------------------------------------------
+type Minor = ColumnType<string, number | string, number | string>;
+type GeneratedMinor = ColumnType<string, number | string | undefined, number | string>;
+type Qty = ColumnType<number, number | undefined, number>;
+export type ControlPointName = 'ORDER_RELEASE' | 'INVENTORY_ALLOCATION' | 'SHIPMENT_CONFIRMATION' | 'INVOICE_GENERATION' | 'RETURN_AUTHORIZATION' | 'CREDIT_MEMO';
+export type GateType = 'credit_limit' | 'margin_floor' | 'payment_status' | 'stock_cover' | 'manual_approval';
+
+export interface LocationTable { id: Generated<string>; code: string; name: string; kind: 'warehouse' | 'branch' | 'in_transit'; region: string | null; created_at: Timestamp }
+export interface ItemTable { id: Generated<string>; sku: string; name: string; specs: Json<JsonObject>; unit_cost_minor: Minor; currency: Generated<string>; created_at: Timestamp }
+export interface PriceListTable { id: Generated<string>; name: string; currency: Generated<string>; channel_id: string | null; tier: string | null; valid_from: Timestamp; valid_to: Timestamp | null; priority: Generated<number>; created_at: Timestamp }
+export interface PriceListItemTable { id: Generated<string>; price_list_id: string; item_id: string; min_quantity: Generated<number>; unit_price_minor: Minor }
+export interface ChannelTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  kind: 'ecommerce' | 'wholesale' | 'marketplace' | 'field_sales' | 'partner' | 'branch';
+  allocation_strategy: Generated<'priority' | 'most_stock'>;
+  invoice_policy: Generated<'on_order' | 'on_shipment'>;
+  price_list_id: string | null;
+  tax_rate_bp: Generated<number>;
+  ops_owner_id: string | null;
+  currency: Generated<string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+}
+export interface ChannelLocationTable { channel_id: string; location_id: string; position: number }
+export interface TaxRateTable { id: Generated<string>; channel_id: string; region: string | null; rate_bp: number }
+export interface CustomerTermsTable { account_id: string; tier: Generated<string>; credit_limit_minor: GeneratedMinor; payment_terms: Generated<'prepaid' | 'net30' | 'net60'>; updated_at: Timestamp }
+export interface RebateProgramTable { id: Generated<string>; name: string; tier: string | null; account_id: string | null; rate_bp: number; valid_from: Timestamp; valid_to: Timestamp | null; created_at: Timestamp }
+export interface WorkflowDefinitionTable { version: number; gates: Json<JsonObject>; status: 'active' | 'retired'; created_at: Timestamp }
+export interface WorkflowVariantTable {
+  id: Generated<string>;
+  channel_id: string;
+  version: Generated<number>;
+  base_version: number;
+  overlay: Json<JsonObject>;
+  owner_id: string | null;
+  rationale: string | null;
+  support_model: string | null;
+  review_by: Timestamp | null;
+  status: Generated<'proposed' | 'active' | 'retired'>;
+  activated_by: string | null;
+  activated_at: Timestamp | null;
+  created_at: Timestamp;
+}
+export interface StockLevelTable { item_id: string; location_id: string; on_hand: Qty; allocated: Qty; quarantined: Qty; incoming: Qty }
+export interface StockLedgerTable { id: Generated<string>; item_id: string; location_id: string; bucket: 'on_hand' | 'quarantined' | 'incoming'; delta: number; reason: string; doc_type: string; doc_id: string | null; actor_id: string | null; at: Timestamp }
+export interface CycleCountTable { id: Generated<string>; item_id: string; location_id: string; expected: number; counted: number; variance: Generated<number>; counted_by: string | null; counted_at: Timestamp }
+export interface QuoteTable {
+  id: Generated<string>;
+  channel_id: string;
+  account_id: string;
+  opportunity_id: string | null;
+  owner_user_id: string | null;
+  status: Generated<'draft' | 'sent' | 'accepted' | 'rejected' | 'expired' | 'cancelled'>;
+  valid_until: Timestamp;
+  lines: Json<Array<{ itemId: string; qty: number; unitPriceMinor: number; priceListItemId: string | null }>>;
+  version: Generated<number>;
+  created_at: Timestamp;
+}
+export interface SalesOrderTable {
+  id: Generated<string>;
+  number: Generated<string>;
+  channel_id: string;
+  account_id: string;
+  quote_id: string | null;
+  region: string | null;
+  currency: string;
+  lifecycle: Generated<'submitted' | 'released' | 'closed' | 'cancelled'>;
+  payment_status: Generated<'unpaid' | 'authorized' | 'paid'>;
+  invoice_policy: 'on_order' | 'on_shipment';
+  tax_rate_bp: number;
+  workflow_version: number;
+  variant_id: string | null;
+  variant_version: number | null;
+  gates: Json<JsonObject>;
+  created_by: string | null;
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  current_assignment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  released_at: Timestamp | null;
+  shipped_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: Timestamp | null;
+}
+export interface OrderLineTable {
+  id: Generated<string>;
+  order_id: string;
+  line_no: number;
+  item_id: string;
+  unit_price_minor: Minor;
+  price_list_item_id: string | null;
+  unit_cost_minor: Minor;
+  qty_ordered: number;
+  qty_cancelled: Qty;
+  qty_allocated: Qty;
+  qty_shipped: Qty;
+  qty_invoiced: Qty;
+  qty_return_authorized: Qty;
+  qty_return_received: Qty;
+  qty_credited: Qty;
+}
+export interface AllocationTable { id: Generated<string>; order_line_id: string | null; transfer_line_id: string | null; item_id: string; location_id: string; qty: number; status: Generated<'active' | 'consumed' | 'released'>; created_at: Timestamp; closed_at: Timestamp | null }
+export interface ControlDecisionTable {
+  id: Generated<string>;
+  control_point: ControlPointName;
+  subject_type: string;
+  subject_id: string;
+  order_id: string | null;
+  channel_id: string | null;
+  outcome: 'pass' | 'hold' | 'fail' | 'override';
+  rules: Json<unknown[]>;
+  workflow_version: number;
+  variant_id: string | null;
+  variant_version: number | null;
+  actor_id: string | null;
+  actor_label: string;
+  reason: string | null;
+  at: Timestamp;
+}
+export interface HoldTable { id: Generated<string>; order_id: string; control_point: ControlPointName; type: GateType; reason: string; decision_id: string; opened_at: Timestamp; released_at: Timestamp | null; released_by: string | null; release_reason: string | null }
+export interface OrderExceptionTable {
+  id: Generated<string>;
+  control_point: ControlPointName;
+  category: string;
+  subject_type: string;
+  subject_id: string;
+  order_id: string | null;
+  channel_id: string | null;
+  detail: string;
+  status: Generated<'open' | 'resolved' | 'waived'>;
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  current_assignment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  due_at: Timestamp;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  version: Generated<number>;
+}
+export interface ShipmentTable { id: Generated<string>; order_id: string; location_id: string; status: Generated<'planned' | 'confirmed' | 'cancelled'>; created_at: Timestamp; confirmed_at: Timestamp | null }
+export interface ShipmentLineTable { id: Generated<string>; shipment_id: string; order_line_id: string; allocation_id: string; qty: number }
+export interface InvoiceTable { id: Generated<string>; order_id: string; shipment_id: string | null; status: Generated<'draft' | 'posted' | 'void'>; net_minor: Minor; tax_minor: Minor; total_minor: Minor; currency: string; posted_at: Timestamp }
+export interface InvoiceLineTable { id: Generated<string>; invoice_id: string; order_line_id: string; qty: number; net_minor: Minor; cost_minor: Minor; rebate_minor: GeneratedMinor; rebate_program_id: string | null }
+export interface ReturnAuthorizationTable { id: Generated<string>; order_id: string; location_id: string; status: Generated<'authorized' | 'declined' | 'received' | 'closed'>; reason: string; authorized_at: Timestamp; received_at: Timestamp | null; credited_at: Timestamp | null; version: Generated<number> }
+export interface ReturnLineTable { id: Generated<string>; return_id: string; order_line_id: string; qty_authorized: number; qty_received: Qty; qty_restocked: Qty; qty_quarantined: Qty; qty_scrapped: Qty }
+export interface CreditMemoTable { id: Generated<string>; order_id: string; return_id: string | null; kind: 'goods' | 'price'; reason_code: string | null; status: Generated<'draft' | 'approved' | 'posted' | 'void'>; net_minor: Minor; tax_minor: Minor; total_minor: Minor; posted_at: Timestamp }
+export interface CreditMemoLineTable { id: Generated<string>; credit_memo_id: string; order_line_id: string; qty: number; net_minor: Minor }
+export interface PurchaseOrderTable { id: Generated<string>; supplier: string; location_id: string; status: 'pending_approval' | 'ordered' | 'received' | 'cancelled'; total_minor: Minor; approved_by: string | null; created_by: string | null; created_at: Timestamp; version: Generated<number> }
+export interface PurchaseOrderLineTable { id: Generated<string>; purchase_order_id: string; item_id: string; qty_ordered: number; qty_received: Qty; unit_cost_minor: Minor }
+export interface TransferTable { id: Generated<string>; from_location_id: string; to_location_id: string; transit_location_id: string; status: 'shipped' | 'partially_received' | 'received'; created_at: Timestamp }
+export interface TransferLineTable { id: Generated<string>; transfer_id: string; item_id: string; qty_shipped: number; qty_received: Qty }
+export interface OrderEventTable { id: Generated<string>; order_id: string; channel_id: string; type: string; subject_id: string | null; actor_id: string | null; at: Timestamp }
+
+// Declaration merging keeps this block append-only.
+export interface Database {
+  locations: LocationTable;
+  items: ItemTable;
+  price_lists: PriceListTable;
+  price_list_items: PriceListItemTable;
+  channels: ChannelTable;
+  channel_locations: ChannelLocationTable;
+  tax_rates: TaxRateTable;
+  customer_terms: CustomerTermsTable;
+  rebate_programs: RebateProgramTable;
+  workflow_definitions: WorkflowDefinitionTable;
+  workflow_variants: WorkflowVariantTable;
+  stock_levels: StockLevelTable;
+  stock_ledger: StockLedgerTable;
+  cycle_counts: CycleCountTable;
+  quotes: QuoteTable;
+  sales_orders: SalesOrderTable;
+  order_lines: OrderLineTable;
+  allocations: AllocationTable;
+  control_decisions: ControlDecisionTable;
+  holds: HoldTable;
+  order_exceptions: OrderExceptionTable;
+  shipments: ShipmentTable;
+  shipment_lines: ShipmentLineTable;
+  invoices: InvoiceTable;
+  invoice_lines: InvoiceLineTable;
+  return_authorizations: ReturnAuthorizationTable;
+  return_lines: ReturnLineTable;
+  credit_memos: CreditMemoTable;
+  credit_memo_lines: CreditMemoLineTable;
+  purchase_orders: PurchaseOrderTable;
+  purchase_order_lines: PurchaseOrderLineTable;
+  transfers: TransferTable;
+  transfer_lines: TransferLineTable;
+  order_events: OrderEventTable;
+}

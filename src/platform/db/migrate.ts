@@ -43,6 +43,7 @@ async function grantAppPrivileges(db: Kysely<unknown>): Promise<void> {
     REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${app};
     REVOKE DELETE, TRUNCATE ON assignments, stage_history FROM ${app};
     REVOKE UPDATE, DELETE, TRUNCATE ON stage_history FROM ${app};
+    REVOKE UPDATE, DELETE, TRUNCATE ON stock_ledger, control_decisions, order_events FROM ${app};
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON kysely_migration, kysely_migration_lock FROM ${app};
     GRANT USAGE ON SCHEMA graphile_worker TO ${app};
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${app};

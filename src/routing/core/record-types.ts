@@ -7,6 +7,8 @@ export const ROUTABLE_TABLES = {
   lead: 'leads',
   account: 'accounts',
   opportunity: 'opportunities',
+  order_exception: 'order_exceptions',
+  sales_order: 'sales_orders',
 } as const satisfies Record<string, string>;
 
 export type RoutableRecordType = keyof typeof ROUTABLE_TABLES;

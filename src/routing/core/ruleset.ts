@@ -84,6 +84,8 @@ export const FIELD_CATALOGS = {
     'previous.stage': 'string',
     ...nested('account', ACCOUNT_FIELDS),
   },
+  order_exception: { id: 'id', title: 'string', controlPoint: 'string', category: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', ownerId: 'id' },
+  sales_order: { id: 'id', title: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', totalMinor: 'number', ownerId: 'id' },
 } as const satisfies Record<string, FieldCatalog>;
 
 export const isCatchAll = (rule: Pick<Rule, 'when'>): boolean => rule.when === undefined || ('all' in rule.when && rule.when.all.length === 0);

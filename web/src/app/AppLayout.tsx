@@ -7,13 +7,16 @@ import { can, isPartnerRole, type Me, type Permission, ROLE_COLORS, ROLE_LABELS,
 import { useSignOut } from '../lib/use-sign-out';
 import { AuditIcon, BatonMark, HomeIcon, PeopleIcon, SignOutIcon } from './icons';
 
-type NavItem = { to: '/' | '/people' | '/audit'; label: string; icon: ReactNode; permission?: Permission; testId: string };
+type NavItem = { to: '/' | '/people' | '/audit' | '/orders' | '/order-variants' | '/order-kpis'; label: string; icon: ReactNode; permission?: Permission; testId: string };
 
 /** Only features that exist appear here; each is gated on the permission its API needs. */
 const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: <HomeIcon />, testId: 'nav-home' },
   { to: '/people', label: 'People', icon: <PeopleIcon />, permission: 'user.read', testId: 'nav-people' },
   { to: '/audit', label: 'Audit log', icon: <AuditIcon />, permission: 'audit.read', testId: 'nav-audit' },
+  { to: '/orders', label: 'Orders', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-orders' },
+  { to: '/order-variants', label: 'Workflow variants', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-order-variants' },
+  { to: '/order-kpis', label: 'Order KPIs', icon: <AuditIcon />, permission: 'kpi.read' as Permission, testId: 'nav-order-kpis' },
 ];
 
 export const navItemsFor = (me: Me) => NAV_ITEMS.filter((item) => !item.permission || can(me, item.permission));

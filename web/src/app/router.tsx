@@ -3,7 +3,8 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { HomePage } from '../features/home/HomePage';
 import { PeoplePage } from '../features/people/PeoplePage';
 import { SignInPage } from '../features/sign-in/SignInPage';
-import { meQuery } from '../lib/session';
+import { meQuery, type Permission } from '../lib/session';
+import type { ReactNode } from 'react';
 import { AppLayout } from './AppLayout';
 import { NotFoundPage } from './NotFoundPage';
 import { RequirePermission } from './RequirePermission';
@@ -67,7 +68,24 @@ const auditRoute = createRoute({
   ),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute])]);
+// ---- orders ----
+const ORDER_READ = 'order.read' as Permission;
+const OrdersPage = lazyRouteComponent(() => import('../features/orders/OrdersPage'), 'OrdersPage');
+const OrderDetailPage = lazyRouteComponent(() => import('../features/orders/OrderDetailPage'), 'OrderDetailPage');
+const VariantsPage = lazyRouteComponent(() => import('../features/orders/VariantsPage'), 'VariantsPage');
+const OrderKpisPage = lazyRouteComponent(() => import('../features/orders/OrderKpisPage'), 'OrderKpisPage');
+const gated = (permission: Permission, Page: () => ReactNode) => () => (
+  <RequirePermission permission={permission}>
+    <Page />
+  </RequirePermission>
+);
+const ordersRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/orders', component: gated(ORDER_READ, () => <OrdersPage />) });
+const orderDetailRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/orders/$orderId', component: gated(ORDER_READ, () => <OrderDetailPage />) });
+const variantsRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/order-variants', component: gated(ORDER_READ, () => <VariantsPage />) });
+const orderKpisRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/order-kpis', component: gated('kpi.read' as Permission, () => <OrderKpisPage />) });
+const orderRoutes = [ordersRoute, orderDetailRoute, variantsRoute, orderKpisRoute];
+
+const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...orderRoutes])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

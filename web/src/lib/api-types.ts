@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
                     limit?: number;
                 };
                 header?: never;
@@ -5107,6 +5107,2422 @@ export interface paths {
                                 };
                             }[];
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                kind: string;
+                                locationIds: string[];
+                                allocationStrategy: string;
+                                invoicePolicy: string;
+                                taxRateBp: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "ecommerce" | "wholesale" | "marketplace" | "field_sales" | "partner" | "branch";
+                        locationIds: string[];
+                        /**
+                         * @default priority
+                         * @enum {string}
+                         */
+                        allocationStrategy?: "priority" | "most_stock";
+                        /**
+                         * @default on_shipment
+                         * @enum {string}
+                         */
+                        invoicePolicy?: "on_order" | "on_shipment";
+                        /** Format: uuid */
+                        priceListId?: string;
+                        /** @default 0 */
+                        taxRateBp?: number;
+                        /** @default [] */
+                        regionTaxRates?: {
+                            region: string;
+                            rateBp: number;
+                        }[];
+                        /** Format: uuid */
+                        opsOwnerId?: string;
+                        /** @default USD */
+                        currency?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            kind: string;
+                            locationIds: string[];
+                            allocationStrategy: string;
+                            invoicePolicy: string;
+                            taxRateBp: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** Format: uuid */
+                                id: string;
+                                sku: string;
+                                name: string;
+                                unitCostMinor: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sku: string;
+                        name: string;
+                        /** @default {} */
+                        specs?: {
+                            [key: string]: unknown;
+                        };
+                        unitCostMinor: number;
+                        /** @default USD */
+                        currency?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            sku: string;
+                            name: string;
+                            unitCostMinor: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                kind: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "warehouse" | "branch" | "in_transit";
+                        region?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            kind: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/price-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default USD */
+                        currency?: string;
+                        /** Format: uuid */
+                        channelId?: string;
+                        tier?: string;
+                        validFrom: unknown;
+                        validTo?: unknown;
+                        /** @default 0 */
+                        priority?: number;
+                        items: {
+                            /** Format: uuid */
+                            itemId: string;
+                            /** @default 1 */
+                            minQuantity?: number;
+                            unitPriceMinor: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rebate-programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        tier?: string;
+                        /** Format: uuid */
+                        accountId?: string;
+                        rateBp: number;
+                        validFrom: unknown;
+                        validTo?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tier: string;
+                        creditLimitMinor: number;
+                        /** @enum {string} */
+                        paymentTerms: "prepaid" | "net30" | "net60";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            accountId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    itemId?: string;
+                    locationId?: string;
+                    channelId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            levels: {
+                                /** Format: uuid */
+                                itemId: string;
+                                sku: string;
+                                /** Format: uuid */
+                                locationId: string;
+                                onHand: number;
+                                allocated: number;
+                                quarantined: number;
+                                incoming: number;
+                                available: number;
+                                projected: number;
+                            }[];
+                            channel: {
+                                /** Format: uuid */
+                                itemId: string;
+                                sku: string;
+                                available: number;
+                                projected: number;
+                            }[] | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stock/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        itemId: string;
+                        /** Format: uuid */
+                        locationId: string;
+                        /**
+                         * @default on_hand
+                         * @enum {string}
+                         */
+                        bucket?: "on_hand" | "quarantined" | "incoming";
+                        delta: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            itemId: string;
+                            /** Format: uuid */
+                            locationId: string;
+                            onHand: number;
+                            allocated: number;
+                            quarantined: number;
+                            incoming: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stock/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        itemId: string;
+                        /** Format: uuid */
+                        locationId: string;
+                        counted: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId: string;
+                        /** Format: uuid */
+                        accountId: string;
+                        validUntil: unknown;
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            qty: number;
+                            unitPriceMinor?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    channelId?: string;
+                    lifecycle?: "submitted" | "released" | "closed" | "cancelled";
+                    onHold?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** Format: uuid */
+                                id: string;
+                                number: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** Format: uuid */
+                                accountId: string;
+                                lifecycle: string;
+                                status: string;
+                                fulfilmentStatus: string;
+                                billingStatus: string;
+                                returnStatus: string;
+                                paymentStatus: string;
+                                invoicePolicy: string;
+                                workflowVersion: number;
+                                variantId: string | null;
+                                openHolds: number;
+                                totalNetMinor: number;
+                                version: number;
+                                createdAt: string;
+                                lines: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    lineNo: number;
+                                    /** Format: uuid */
+                                    itemId: string;
+                                    unitPriceMinor: number;
+                                    unitCostMinor: number;
+                                    priceListItemId: string | null;
+                                    qty: {
+                                        ordered: number;
+                                        cancelled: number;
+                                        allocated: number;
+                                        shipped: number;
+                                        invoiced: number;
+                                        returnAuthorized: number;
+                                        returnReceived: number;
+                                        credited: number;
+                                    };
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId: string;
+                        /** Format: uuid */
+                        accountId: string;
+                        region?: string;
+                        /**
+                         * @default unpaid
+                         * @enum {string}
+                         */
+                        paymentStatus?: "unpaid" | "authorized" | "paid";
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            qty: number;
+                            unitPriceMinor?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                            allocations: ({
+                                /** Format: uuid */
+                                id: string;
+                                orderLineId: string | null;
+                                /** Format: uuid */
+                                locationId: string;
+                                qty: number;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            holds: ({
+                                /** Format: uuid */
+                                id: string;
+                                type: string;
+                                controlPoint: string;
+                                reason: string;
+                                openedAt: string;
+                                releasedAt: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            decisions: ({
+                                /** Format: uuid */
+                                id: string;
+                                controlPoint: string;
+                                outcome: string;
+                                rules: unknown;
+                                actor: string;
+                                reason: string | null;
+                                at: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            exceptions: ({
+                                /** Format: uuid */
+                                id: string;
+                                controlPoint: string;
+                                category: string;
+                                detail: string;
+                                status: string;
+                                ownerId: string | null;
+                                dueAt: string;
+                                openedAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            timeline: {
+                                type: string;
+                                subjectId: string | null;
+                                actorId: string | null;
+                                at: string;
+                            }[];
+                            shipments: ({
+                                /** Format: uuid */
+                                id: string;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            invoices: ({
+                                /** Format: uuid */
+                                id: string;
+                                totalMinor: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            returns: ({
+                                /** Format: uuid */
+                                id: string;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            creditMemos: ({
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                totalMinor: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/allocate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: {
+                                /** Format: uuid */
+                                id: string;
+                                number: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** Format: uuid */
+                                accountId: string;
+                                lifecycle: string;
+                                status: string;
+                                fulfilmentStatus: string;
+                                billingStatus: string;
+                                returnStatus: string;
+                                paymentStatus: string;
+                                invoicePolicy: string;
+                                workflowVersion: number;
+                                variantId: string | null;
+                                openHolds: number;
+                                totalNetMinor: number;
+                                version: number;
+                                createdAt: string;
+                                lines: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    lineNo: number;
+                                    /** Format: uuid */
+                                    itemId: string;
+                                    unitPriceMinor: number;
+                                    unitCostMinor: number;
+                                    priceListItemId: string | null;
+                                    qty: {
+                                        ordered: number;
+                                        cancelled: number;
+                                        allocated: number;
+                                        shipped: number;
+                                        invoiced: number;
+                                        returnAuthorized: number;
+                                        returnReceived: number;
+                                        credited: number;
+                                    };
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            decision: {
+                                /** Format: uuid */
+                                id: string;
+                                outcome: string;
+                                rules: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            type: string;
+                            releasedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "resolved" | "waived";
+                    channelId?: string;
+                    ownerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** Format: uuid */
+                                id: string;
+                                controlPoint: string;
+                                category: string;
+                                detail: string;
+                                status: string;
+                                ownerId: string | null;
+                                dueAt: string;
+                                openedAt: string;
+                                subjectType: string;
+                                /** Format: uuid */
+                                subjectId: string;
+                                orderId: string | null;
+                                channelId: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exceptions/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "resolved" | "waived";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            status: string;
+                            version: number;
+                            resolvedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        orderId: string;
+                        lines: {
+                            /** Format: uuid */
+                            allocationId: string;
+                            qty: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        orderId: string;
+                        /** Format: uuid */
+                        shipmentId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        orderId: string;
+                        /** Format: uuid */
+                        locationId: string;
+                        reason: string;
+                        lines: {
+                            /** Format: uuid */
+                            orderLineId: string;
+                            qty: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/returns/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            /** Format: uuid */
+                            returnLineId: string;
+                            /** @default 0 */
+                            restock?: number;
+                            /** @default 0 */
+                            quarantine?: number;
+                            /** @default 0 */
+                            scrap?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-memos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "goods";
+                        /** Format: uuid */
+                        orderId: string;
+                        /** Format: uuid */
+                        returnId: string;
+                        lines: {
+                            /** Format: uuid */
+                            orderLineId: string;
+                            qty: number;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        kind: "price";
+                        /** Format: uuid */
+                        orderId: string;
+                        reasonCode: string;
+                        lines: {
+                            /** Format: uuid */
+                            orderLineId: string;
+                            amountMinor: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        supplier: string;
+                        /** Format: uuid */
+                        locationId: string;
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            qty: number;
+                            unitCostMinor: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        purchaseOrderId: string;
+                        lines: {
+                            /** Format: uuid */
+                            lineId: string;
+                            qty: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        fromLocationId: string;
+                        /** Format: uuid */
+                        toLocationId: string;
+                        /** Format: uuid */
+                        transitLocationId: string;
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            qty: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            /** Format: uuid */
+                            lineId: string;
+                            qty: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            standard: {
+                                version: number;
+                                gates: unknown;
+                                exceptionRate: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            variants: ({
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                channelId: string;
+                                version: number;
+                                status: string;
+                                expired: boolean;
+                                ownerId: string | null;
+                                reviewBy: string | null;
+                                diff: unknown[];
+                                exceptionRate: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId: string;
+                        overlay: {
+                            [key: string]: ({
+                                /** @enum {string} */
+                                type: "credit_limit";
+                                /** @default 1 */
+                                version?: number;
+                                utilisationBp?: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "margin_floor";
+                                /** @default 1 */
+                                version?: number;
+                                minMarginBp: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "payment_status";
+                                /** @default 1 */
+                                version?: number;
+                                requirePaid?: boolean;
+                            } | {
+                                /** @enum {string} */
+                                type: "stock_cover";
+                                /** @default 1 */
+                                version?: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "manual_approval";
+                                /** @default 1 */
+                                version?: number;
+                                note?: string;
+                            })[];
+                        };
+                        /** Format: uuid */
+                        ownerId?: string;
+                        rationale?: string;
+                        supportModel?: string;
+                        reviewBy?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            channelId: string;
+                            version: number;
+                            status: string;
+                            expired: boolean;
+                            ownerId: string | null;
+                            reviewBy: string | null;
+                            diff: unknown[];
+                            exceptionRate: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/variants/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            channelId: string;
+                            version: number;
+                            status: string;
+                            expired: boolean;
+                            ownerId: string | null;
+                            reviewBy: string | null;
+                            diff: unknown[];
+                            exceptionRate: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: unknown;
+                    to?: unknown;
+                    channel?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cycleTime: {
+                                byChannel: ({
+                                    channel: string;
+                                    orders: number;
+                                    p50Hours: number | null;
+                                    p90Hours: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                spreadOfMediansHours: number | null;
+                            };
+                            exceptionRate: ({
+                                channel: string;
+                                controlPoint: string;
+                                rate: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            holds: ({
+                                channel: string;
+                                holdRate: number;
+                                meanHoldHours: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            inventoryAccuracy: ({
+                                location: string;
+                                accuracy: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            returnsTurnaround: {
+                                returns: number;
+                                p50Hours: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            marginByChannel: ({
+                                channel: string;
+                                netMinor: number;
+                                marginMinor: number;
+                                marginRate: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            adoption: {
+                                transitions: number;
+                                standardShare: number;
+                                overrideShare: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/orders/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: unknown;
+                    to?: unknown;
+                    channel?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
                     };
                 };
             };

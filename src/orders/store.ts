@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { ControlPointName, Executor, Trx } from '../platform/db/database.js';
+import { actorOf, type UseCaseContext } from '../platform/use-case-context.js';
+import { recordChange } from '../platform/record-change.js';
+import { routeRecord } from '../routing/use-cases/route-record.js';
+import type { GateResult, WorkflowGates } from './core/gates.js';
+import type { LineQuantities } from './core/quantities.js';
+
+export type OrderRow = Awaited<ReturnType<typeof lockOrder>> & object;
+export type OrderLineRow = Awaited<ReturnType<typeof linesOf>>[number];
+
+export const lockOrder = (trx: Trx, id: string) => trx.selectFrom('sales_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const findOrder = (db: Executor, id: string) => db.selectFrom('sales_orders').selectAll().where('id', '=', id).executeTakeFirst();
+export const linesOf = (db: Executor, orderId: string) => db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
+export const lockLines = (trx: Trx, orderId: string) => trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').forUpdate().execute();
+export const findChannel = (db: Executor, id: string) => db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+export const channelLocationIds = async (db: Executor, channelId: string) =>
+  (await db.selectFrom('channel_locations').select('location_id').where('channel_id', '=', channelId).orderBy('position').execute()).map((r) => r.location_id);
+
+export const quantitiesOf = (line: OrderLineRow): LineQuantities => ({
+  ordered: line.qty_ordered,
+  cancelled: line.qty_cancelled,
+  allocated: line.qty_allocated,
+  shipped: line.qty_shipped,
+  invoiced: line.qty_invoiced,
+  returnAuthorized: line.qty_return_authorized,
+  returnReceived: line.qty_return_received,
+  credited: line.qty_credited,
+});
+
+export const gatesOfOrder = (order: { gates: unknown }) => order.gates as WorkflowGates;
+
+export type LedgerMove = { itemId: string; locationId: string; bucket: 'on_hand' | 'quarantined' | 'incoming'; delta: number; reason: string; docType: string; docId: string | null };
+
+/**
+ * The single writer of stock counters besides allocation: each move updates the level (creating it at 0)
+ * and appends its ledger row in the same statement batch; CHECK constraints refuse any negative result.
+ */
+export async function moveStock(trx: Trx, ctx: UseCaseContext, moves: LedgerMove[]): Promise<void> {
+  const now = ctx.clock.now();
+  const actor = actorOf(ctx).id;
+  const ordered = [...moves].filter((m) => m.delta !== 0).sort((a, b) => (a.itemId + a.locationId).localeCompare(b.itemId + b.locationId));
+  for (const move of ordered) {
+    const column = sql.ref(move.bucket);
+    // Update first: CHECKs also judge an upsert's proposed row, so only a missing level is inserted.
+    let changed = await sql`update stock_levels set ${column} = ${column} + ${move.delta} where item_id = ${move.itemId} and location_id = ${move.locationId}`.execute(trx);
+    if (Number(changed.numAffectedRows) === 0 && move.delta > 0) {
+      changed = await sql`insert into stock_levels (item_id, location_id, ${column}) values (${move.itemId}, ${move.locationId}, ${move.delta})
+                          on conflict (item_id, location_id) do update set ${column} = stock_levels.${column} + ${move.delta}`.execute(trx);
+    }
+    if (Number(changed.numAffectedRows) !== 1) throw Object.assign(new Error('no stock level to decrease'), { code: '23514' });
+    await trx
+      .insertInto('stock_ledger')
+      .values({ item_id: move.itemId, location_id: move.locationId, bucket: move.bucket, delta: move.delta, reason: move.reason, doc_type: move.docType, doc_id: move.docId, actor_id: actor, at: now })
+      .execute();
+  }
+}
+
+export type DecisionInput = {
+  controlPoint: ControlPointName;
+  subjectType: string;
+  subjectId: string;
+  order: { id: string; channel_id: string; workflow_version: number; variant_id: string | null; variant_version: number | null } | null;
+  channelId?: string;
+  outcome: 'pass' | 'hold' | 'fail' | 'override';
+  rules: GateResult[] | unknown[];
+  reason?: string | null;
+};
+
+/** Every control-point crossing leaves this row in the crossing's own transaction. */
+export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: DecisionInput) {
+  const actor = actorOf(ctx);
+  const row = await trx
+    .insertInto('control_decisions')
+    .values({
+      control_point: input.controlPoint,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      order_id: input.order?.id ?? null,
+      channel_id: input.order?.channel_id ?? input.channelId ?? null,
+      outcome: input.outcome,
+      rules: JSON.stringify(input.rules),
+      workflow_version: input.order?.workflow_version ?? 1,
+      variant_id: input.order?.variant_id ?? null,
+      variant_version: input.order?.variant_version ?? null,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      reason: input.reason ?? null,
+      at: ctx.clock.now(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+const EXCEPTION_DUE_HOURS = 24;
+
+/**
+ * A failed gate becomes a case with an owner and a due date: the channel's ops owner first, then routing
+ * (order_exception rules) in the same transaction when a rule set is published.
+ */
+export async function openException(
+  trx: Trx,
+  ctx: UseCaseContext,
+  input: { controlPoint: ControlPointName; category: string; subjectType: string; subjectId: string; orderId: string | null; channelId: string | null; detail: string },
+) {
+  const now = ctx.clock.now();
+  const channel = input.channelId ? await findChannel(trx, input.channelId) : undefined;
+  const row = await trx
+    .insertInto('order_exceptions')
+    .values({
+      control_point: input.controlPoint,
+      category: input.category,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      order_id: input.orderId,
+      channel_id: input.channelId,
+      detail: input.detail,
+      owner_id: channel?.ops_owner_id ?? null,
+      due_at: new Date(now.getTime() + EXCEPTION_DUE_HOURS * 3600_000),
+      opened_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordChange(trx, ctx, { event: 'order_exception.opened', entityType: 'order_exception', entityId: row.id, after: { controlPoint: row.control_point, category: row.category, detail: row.detail } });
+  await routeIfPublished(trx, ctx, 'order_exception', row.id, {
+    id: row.id,
+    title: `${input.controlPoint} ${input.category}`,
+    controlPoint: input.controlPoint,
+    category: input.category,
+    channelId: input.channelId,
+    channelKind: channel?.kind ?? null,
+    channelCode: channel?.code ?? null,
+  });
+  return row;
+}
+
+/** Routes an order record in the caller's transaction when a rule set for its type is published; otherwise it keeps its direct owner. */
+export async function routeIfPublished(trx: Trx, ctx: UseCaseContext, recordType: 'order_exception' | 'sales_order', recordId: string, facts: Record<string, unknown>): Promise<void> {
+  const published = await trx.selectFrom('rulesets').select('id').where('record_type', '=', recordType).where('status', '=', 'published').executeTakeFirst();
+  if (published) await routeRecord(trx, ctx, { recordType, recordId, facts });
+}
+
+export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null): Promise<void> {
+  await trx.insertInto('order_events').values({ order_id: order.id, channel_id: order.channel_id, type, subject_id: subjectId, actor_id: actorOf(ctx).id, at: ctx.clock.now() }).execute();
+}
+
+export const bumpOrderVersion = (trx: Trx, orderId: string) => trx.updateTable('sales_orders').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', orderId).execute();
