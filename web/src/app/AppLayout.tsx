@@ -5,6 +5,8 @@ import type { ReactNode } from 'react';
 import { PartnerPortalPage } from '../features/partner/PartnerPortalPage';
 import { can, isPartnerRole, type Me, type Permission, ROLE_COLORS, ROLE_LABELS, useMe } from '../lib/session';
 import { useSignOut } from '../lib/use-sign-out';
+import { NotificationBell } from '../features/routing/NotificationBell';
+import { ROUTING_NAV_ITEMS } from '../features/routing/nav';
 import { AuditIcon, BatonMark, HomeIcon, PeopleIcon, SignOutIcon } from './icons';
 
 type NavItem = { to: '/' | '/people' | '/audit'; label: string; icon: ReactNode; permission?: Permission; testId: string };
@@ -15,6 +17,9 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/people', label: 'People', icon: <PeopleIcon />, permission: 'user.read', testId: 'nav-people' },
   { to: '/audit', label: 'Audit log', icon: <AuditIcon />, permission: 'audit.read', testId: 'nav-audit' },
 ];
+
+// Routing (issue 3): its pages, gated on routing permissions the web Permission union does not list yet.
+NAV_ITEMS.push(...(ROUTING_NAV_ITEMS as unknown as NavItem[]));
 
 export const navItemsFor = (me: Me) => NAV_ITEMS.filter((item) => !item.permission || can(me, item.permission));
 
@@ -42,6 +47,7 @@ export function AppHeader({ me, burger }: { me: Me; burger?: ReactNode }) {
         </Link>
       </Group>
       <Group gap="sm" wrap="nowrap">
+        <NotificationBell me={me} />
         <Avatar color={ROLE_COLORS[me.user.role]} radius="xl" size={32} visibleFrom="xs">
           {initials(me.user.name)}
         </Avatar>
