@@ -119,4 +119,70 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     expect(await page.locator('[data-testid="ruleset-row"][data-name="East leads first"]').getAttribute('data-status')).toBe('published');
     await page.context().close();
   });
+
+  test('a cross-team reassignment waits for approval; revops approves it, edits a pool, reads the exception report and clears the inbox', async () => {
+    const manager = await newPage(browser);
+    await signIn(manager, server.url, 'dustin.brinkmann@demo.baton.dev', server.demoPassword);
+    // A lead of one of Dustin's own (Central) reps, handed to an East rep: cross-team, so it needs approval.
+    const lead = await server.database.db
+      .selectFrom('assignments as a')
+      .innerJoin('users as u', 'u.id', 'a.owner_id')
+      .innerJoin('teams as t', 't.id', 'u.team_id')
+      .innerJoin('users as m', 'm.id', 't.manager_id')
+      .select('a.record_id')
+      .where('m.email', '=', 'dustin.brinkmann@demo.baton.dev')
+      .where('a.record_type', '=', 'lead')
+      .where('a.closed_at', 'is', null)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await manager.goto(new URL(`/routing/records/lead/${lead.record_id}`, server.url).href);
+    await manager.getByTestId('explanation').waitFor();
+    const title = await manager.getByTestId('record-title').innerText();
+    await manager.getByTestId('reassign').click();
+    await manager.getByTestId('reassign-user').fill('Violet');
+    await manager.getByRole('option', { name: 'Violet Mclelland' }).click();
+    await manager.getByTestId('reassign-reason').fill('Customer moved to the East coast');
+    await manager.getByTestId('reassign-submit').click();
+    expect(await manager.getByTestId('reassign-outcome').innerText()).toMatch(/waiting for approval/i);
+    await manager.context().close();
+
+    const revops = await newPage(browser);
+    await signIn(revops, server.url, 'riley.revops@demo.baton.dev', server.demoPassword);
+    await revops.getByTestId('routing-nav-overrides').click();
+    const request = revops.getByTestId('override-row').filter({ hasText: title });
+    await request.waitFor();
+    await request.getByTestId('override-approve').click();
+    await revops.getByTestId('override-reason').fill('Agreed with both managers');
+    await revops.getByTestId('override-submit').click();
+    await request.waitFor({ state: 'detached' });
+    const approved = await server.database.db.selectFrom('override_requests').select(['status']).where('reason', '=', 'Customer moved to the East coast').executeTakeFirstOrThrow();
+    expect(approved.status).toBe('approved');
+
+    // Pools: edit a weight; the PATCH carries If-Match and the version moves on.
+    await revops.getByTestId('routing-nav-pools').click();
+    await revops.getByTestId('pool-tab').filter({ hasText: 'East reps' }).click();
+    await revops.getByTestId('pool-member').first().waitFor();
+    const poolBefore = await server.database.db.selectFrom('pools').select(['id', 'version']).where('name', '=', 'East reps').executeTakeFirstOrThrow();
+    await revops.getByTestId('pool-edit').click();
+    await revops.getByTestId('member-weight').first().fill('7');
+    await revops.getByTestId('pool-save').click();
+    await revops.getByTestId('pool-edit').waitFor();
+    const poolAfter = await server.database.db.selectFrom('pools').select('version').where('id', '=', poolBefore.id).executeTakeFirstOrThrow();
+    expect(poolAfter.version).toBe(poolBefore.version + 1);
+    expect(await revops.getByTestId('pool-member').first().locator('td').nth(3).innerText()).toBe('7');
+    await screenshot(revops, 'routing-pools');
+
+    await revops.getByTestId('routing-nav-exceptions').click();
+    await revops.getByTestId('exceptions-total').waitFor();
+    expect(Number(await revops.getByTestId('exceptions-total').locator('p').last().innerText())).toBeGreaterThan(0);
+    expect(await revops.getByTestId('exceptions-csv').getAttribute('href')).toMatch(/\/api\/v1\/reports\/routing-exceptions\/csv\?from=.+&to=.+/);
+    await screenshot(revops, 'routing-exceptions');
+
+    await revops.getByTestId('inbox-bell').click();
+    await revops.getByTestId('notification').first().waitFor();
+    await revops.getByTestId('mark-all-read').click();
+    await expect.poll(() => revops.getByTestId('inbox-bell').getAttribute('data-unread')).toBe('0');
+    expect(await revops.locator('[data-testid="notification"][data-read="false"]').count()).toBe(0);
+    await revops.context().close();
+  });
 });

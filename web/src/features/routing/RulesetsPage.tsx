@@ -33,6 +33,7 @@ import { ExplanationView } from './Explanation';
 import { hasPermission, ifMatch, type RulesetView, type Simulation, StateBadge, StatCard, type TestResult, useRoutingTargets, useUserNames } from './shared';
 
 type ApiRules = NonNullable<import('../../lib/api-types').paths['/api/v1/rulesets/validate']['post']['requestBody']>['content']['application/json']['rules'];
+const TYPE_LABELS: Record<RecordType, string> = { lead: 'Leads', account: 'Accounts', opportunity: 'Opportunities' };
 const asApiRules = (rules: Rule[]) => rules as unknown as ApiRules;
 
 const groupErrors = (errors: FieldError[]): ErrorsByPath => {
@@ -197,6 +198,18 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
           <BarChart h={260} data={load} dataKey="owner" series={[{ name: 'Projected', color: 'indigo.6' }, { name: 'WIP cap', color: 'red.3' }]} tickLine="y" xAxisProps={{ hide: true }} withLegend />
         </Card>
       </SimpleGrid>
+      <Card withBorder radius="md" p="sm" data-testid="sim-rule-hits">
+        <Text fw={600} mb={4}>
+          Rule hits
+        </Text>
+        <Group gap="xs">
+          {s.ruleHits.map((h, i) => (
+            <Badge key={`${h.ruleId ?? 'none'}${i}`} variant="light" color={h.ruleId === null ? 'red' : h.catchAll ? 'yellow' : 'blue'} tt="none" size="lg" data-testid="sim-rule-hit">
+              {h.ruleName ?? 'no rule matched'}: {h.hits}
+            </Badge>
+          ))}
+        </Group>
+      </Card>
       <Card withBorder radius="md" p={0}>
         <Table.ScrollContainer minWidth={700} mah={360}>
           <Table striped verticalSpacing={4} fz="sm" data-testid="sim-diff-table">
@@ -567,8 +580,8 @@ export function RulesetsPage() {
       >
         <Tabs.List>
           {RECORD_TYPES.map((t) => (
-            <Tabs.Tab key={t} value={t} data-testid={`rulesets-tab-${t}`} tt="capitalize">
-              {t}s
+            <Tabs.Tab key={t} value={t} data-testid={`rulesets-tab-${t}`}>
+              {TYPE_LABELS[t]}
             </Tabs.Tab>
           ))}
         </Tabs.List>
@@ -595,7 +608,7 @@ export function RulesetsPage() {
                       v{r.number} · {r.name}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {r.rules.length} rules
+                      {r.rules.length} rule{r.rules.length === 1 ? '' : 's'}
                     </Text>
                   </Table.Td>
                   <Table.Td>
