@@ -53,8 +53,8 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await page.getByTestId('risk-row').first().waitFor();
     expect(Number(await page.getByTestId('risk-breached').locator('p').last().innerText())).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="risk-row"][data-state="breached"]').count()).toBeGreaterThan(0);
-    await page.getByTestId('chart-breaches-by-team').locator('.recharts-bar-rectangle').first().waitFor();
-    await page.getByTestId('chart-load-by-owner').locator('.recharts-bar-rectangle').first().waitFor();
+    await page.getByTestId('chart-breaches-by-team').locator('.recharts-bar-rectangle').first().waitFor({ state: 'attached' });
+    await page.getByTestId('chart-load-by-owner').locator('.recharts-bar-rectangle').first().waitFor({ state: 'attached' });
     await screenshot(page, 'routing-risk');
 
     await page.getByTestId('risk-table').getByTestId('record-link').first().click();
@@ -75,7 +75,7 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await page.locator('[data-testid="ruleset-editor"][data-status="published"]').waitFor();
 
     await page.getByTestId('new-ruleset').click();
-    await page.getByTestId('new-ruleset-name').fill('East leads first');
+    await page.getByTestId('new-ruleset-name').fill('Central leads first');
     await page.getByTestId('create-ruleset').click();
     const editor = page.locator('[data-testid="ruleset-editor"][data-status="draft"]');
     await editor.waitFor();
@@ -89,13 +89,13 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await screenshot(page, 'routing-builder-error');
 
-    await byPath(page, 'condition-value', 'rules[0].when.all[0].value').fill('East');
+    await byPath(page, 'condition-value', 'rules[0].when.all[0].value').fill('Central');
     await valueError.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('validation-state').getAttribute('data-errors')).toBe('0');
     expect(await page.getByTestId('validation-state').getAttribute('data-publishable')).toBe('true');
     // The JSON view shows the same rules the builder made.
     await page.getByTestId('view-toggle').getByText('JSON').click();
-    expect(JSON.parse(await page.getByTestId('rules-json').inputValue())[0].when).toEqual({ all: [{ field: 'region', op: 'eq', value: 'East' }] });
+    expect(JSON.parse(await page.getByTestId('rules-json').inputValue())[0].when).toEqual({ all: [{ field: 'region', op: 'eq', value: 'Central' }] });
 
     await page.getByTestId('tab-test').click();
     await page.getByTestId('test-record').click();
@@ -110,13 +110,16 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await page.getByTestId('run-simulate').click();
     await page.getByTestId('simulation-result').waitFor();
     expect(Number(await page.getByTestId('sim-records').locator('p').last().innerText())).toBeGreaterThan(0);
-    await page.getByTestId('sim-distribution-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    await page.getByTestId('sim-distribution-chart').locator('.recharts-bar-rectangle').first().waitFor({ state: 'attached' });
+    // The demo's recent leads are Central or International: the new rule takes the Central ones.
+    expect(await page.getByTestId('sim-rule-hit').first().innerText()).toMatch(/^New rule: [1-9]\d*$/);
+    await page.getByTestId('sim-rule-hits').scrollIntoViewIfNeeded();
     await screenshot(page, 'routing-simulate');
 
     await page.getByTestId('publish').click();
     await page.locator('[data-testid="ruleset-editor"][data-status="published"]').waitFor();
     expect(await page.getByTestId('editor-notice').innerText()).toMatch(/published/i);
-    expect(await page.locator('[data-testid="ruleset-row"][data-name="East leads first"]').getAttribute('data-status')).toBe('published');
+    expect(await page.locator('[data-testid="ruleset-row"][data-name="Central leads first"]').getAttribute('data-status')).toBe('published');
     await page.context().close();
   });
 

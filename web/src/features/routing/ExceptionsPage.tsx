@@ -16,15 +16,22 @@ const COLORS = { override: 'grape.6', escalation: 'orange.6', breach: 'red.6', u
 const label = (c: string) => c.replace('_', '-');
 
 export function ExceptionsPage() {
-  const [range, setRange] = useState<DatesRangeValue<string | null>>([dayjs().subtract(6, 'day').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const [range, setRange] = useState<DatesRangeValue<string | null>>([
+    dayjs().subtract(6, 'day').format('YYYY-MM-DD'),
+    dayjs().format('YYYY-MM-DD'),
+  ]);
   const [fromDay, toDay] = range;
-  const period = fromDay && toDay ? { from: dayjs(fromDay).startOf('day').format(), to: dayjs(toDay).add(1, 'day').startOf('day').format() } : null;
+  const period =
+    fromDay && toDay ? { from: dayjs(fromDay).startOf('day').format(), to: dayjs(toDay).add(1, 'day').startOf('day').format() } : null;
   const report = useQuery({
     queryKey: ['exception-report', period],
     queryFn: () => unwrap(api.GET('/api/v1/reports/routing-exceptions', { params: { query: period! } })),
     enabled: period !== null,
   });
-  const weekly = useQuery({ queryKey: ['exception-report', 'weekly'], queryFn: () => unwrap(api.GET('/api/v1/reports/routing-exceptions/weekly')) });
+  const weekly = useQuery({
+    queryKey: ['exception-report', 'weekly'],
+    queryFn: () => unwrap(api.GET('/api/v1/reports/routing-exceptions/weekly')),
+  });
   const csvHref = period ? `/api/v1/reports/routing-exceptions/csv?${new URLSearchParams(period).toString()}` : undefined;
   const data = report.data;
   return (
@@ -35,7 +42,15 @@ export function ExceptionsPage() {
           <Text c="dimmed">Overrides, escalations, breaches, unassigned records and catch-all hits for a period.</Text>
         </div>
         <Group align="flex-end">
-          <DatePickerInput type="range" label="Period" value={range} onChange={setRange} valueFormat="D MMM YYYY" w={260} data-testid="exceptions-period" />
+          <DatePickerInput
+            type="range"
+            label="Period"
+            value={range}
+            onChange={setRange}
+            valueFormat="D MMM YYYY"
+            w={260}
+            data-testid="exceptions-period"
+          />
           <Button component="a" href={csvHref} variant="light" disabled={!csvHref} data-testid="exceptions-csv">
             Download CSV
           </Button>
@@ -57,15 +72,30 @@ export function ExceptionsPage() {
             <BarChart
               h={260}
               type="stacked"
-              data={data.byTeam.map((t) => ({ team: t.teamName ?? 'No team', ...Object.fromEntries(CATEGORIES.map((c) => [label(c), t[c]])) }))}
+              data={data.byTeam.map((t) => ({
+                team: t.teamName ?? 'No team',
+                ...Object.fromEntries(CATEGORIES.map((c) => [label(c), t[c]])),
+              }))}
               dataKey="team"
               series={CATEGORIES.map((c) => ({ name: label(c), color: COLORS[c] }))}
               withLegend
             />
           </Card>
-          <SimpleGrid cols={{ base: 1, lg: 2 }}>
-            <CountsTable title="By team" testId="exceptions-by-team" rows={data.byTeam.map((t) => ({ key: t.teamId ?? 'none', name: t.teamName ?? 'No team', counts: t }))} />
-            <CountsTable title="By rule" testId="exceptions-by-rule" rows={data.byRule.map((r, i) => ({ key: `${r.rulesetId ?? ''}${r.ruleId ?? ''}${i}`, name: r.ruleName ?? '(no rule)', counts: r }))} />
+          <SimpleGrid cols={{ base: 1, xl: 2 }}>
+            <CountsTable
+              title="By team"
+              testId="exceptions-by-team"
+              rows={data.byTeam.map((t) => ({ key: t.teamId ?? 'none', name: t.teamName ?? 'No team', counts: t }))}
+            />
+            <CountsTable
+              title="By rule"
+              testId="exceptions-by-rule"
+              rows={data.byRule.map((r, i) => ({
+                key: `${r.rulesetId ?? ''}${r.ruleId ?? ''}${i}`,
+                name: r.ruleName ?? '(no rule)',
+                counts: r,
+              }))}
+            />
           </SimpleGrid>
         </>
       )}
@@ -88,7 +118,9 @@ export function ExceptionsPage() {
                 <Table.Td>{w.totals.total} exceptions</Table.Td>
                 <Table.Td c="dimmed">generated {formatDateTime(w.generatedAt)}</Table.Td>
                 <Table.Td>
-                  <Anchor href={`/api/v1/reports/routing-exceptions/csv?${new URLSearchParams({ from: w.from, to: w.to }).toString()}`}>CSV</Anchor>
+                  <Anchor href={`/api/v1/reports/routing-exceptions/csv?${new URLSearchParams({ from: w.from, to: w.to }).toString()}`}>
+                    CSV
+                  </Anchor>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -100,34 +132,44 @@ export function ExceptionsPage() {
 }
 
 type Counts = Record<(typeof CATEGORIES)[number] | 'total', number>;
-function CountsTable({ title, rows, testId }: { title: string; rows: Array<{ key: string; name: string; counts: Counts }>; testId: string }) {
+function CountsTable({
+  title,
+  rows,
+  testId,
+}: {
+  title: string;
+  rows: Array<{ key: string; name: string; counts: Counts }>;
+  testId: string;
+}) {
   return (
     <Card withBorder radius="md" p={0}>
       <Text fw={600} p="sm">
         {title}
       </Text>
-      <Table fz="sm" verticalSpacing={4} data-testid={testId}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            {CATEGORIES.map((c) => (
-              <Table.Th key={c}>{label(c)}</Table.Th>
-            ))}
-            <Table.Th>Total</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((r) => (
-            <Table.Tr key={r.key}>
-              <Table.Td>{r.name}</Table.Td>
+      <Table.ScrollContainer minWidth={640}>
+        <Table fz="sm" verticalSpacing={4} data-testid={testId}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
               {CATEGORIES.map((c) => (
-                <Table.Td key={c}>{r.counts[c]}</Table.Td>
+                <Table.Th key={c}>{label(c)}</Table.Th>
               ))}
-              <Table.Td fw={600}>{r.counts.total}</Table.Td>
+              <Table.Th>Total</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.key}>
+                <Table.Td miw={180}>{r.name}</Table.Td>
+                {CATEGORIES.map((c) => (
+                  <Table.Td key={c}>{r.counts[c]}</Table.Td>
+                ))}
+                <Table.Td fw={600}>{r.counts.total}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Card>
   );
 }

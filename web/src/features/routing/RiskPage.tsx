@@ -16,7 +16,7 @@ function RiskTab() {
   const load = [...loadByOwner]
     .sort((a, b) => b.open - a.open)
     .slice(0, 25)
-    .map((o) => ({ owner: o.ownerName, Open: o.open, 'WIP cap': o.wipCap ?? 0 }));
+    .map((o) => ({ owner: o.ownerName, Open: o.open, 'WIP cap': o.wipCap ?? undefined }));
   return (
     <Stack gap="lg">
       <SimpleGrid cols={{ base: 2, md: 5 }}>
@@ -31,13 +31,13 @@ function RiskTab() {
           <Text fw={600} mb="xs">
             Breaches by team
           </Text>
-          <BarChart h={240} data={teams} dataKey="team" type="stacked" series={[{ name: 'Breached', color: 'red.6' }, { name: 'Due soon', color: 'orange.4' }]} withLegend />
+          <BarChart h={280} data={teams} dataKey="team" type="stacked" series={[{ name: 'Breached', color: 'red.6' }, { name: 'Due soon', color: 'orange.4' }]} xAxisProps={{ interval: 0, fontSize: 11 }} withLegend />
         </Card>
         <Card withBorder radius="md" data-testid="chart-load-by-owner">
           <Text fw={600} mb="xs">
             Open work per owner vs WIP cap
           </Text>
-          <BarChart h={240} data={load} dataKey="owner" series={[{ name: 'Open', color: 'blue.6' }, { name: 'WIP cap', color: 'gray.4' }]} xAxisProps={{ hide: true }} withLegend />
+          <BarChart h={280} data={load} dataKey="owner" series={[{ name: 'Open', color: 'blue.6' }, { name: 'WIP cap', color: 'gray.4' }]} xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
         </Card>
       </SimpleGrid>
       <Card withBorder radius="md" p={0}>
@@ -45,12 +45,12 @@ function RiskTab() {
           <Table verticalSpacing="xs" highlightOnHover data-testid="risk-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Time to breach</Table.Th>
+                <Table.Th w={130}>Time to breach</Table.Th>
                 <Table.Th>Record</Table.Th>
                 <Table.Th>Owner</Table.Th>
                 <Table.Th>Team</Table.Th>
                 <Table.Th>Priority</Table.Th>
-                <Table.Th>State</Table.Th>
+                <Table.Th w={130}>State</Table.Th>
                 <Table.Th>Next escalation</Table.Th>
               </Table.Tr>
             </Table.Thead>

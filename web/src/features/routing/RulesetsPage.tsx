@@ -172,7 +172,7 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
   const load = [...s.load]
     .sort((a, b) => b.projected - a.projected)
     .slice(0, 20)
-    .map((l) => ({ owner: nameOf(l.userId), Projected: l.projected, 'WIP cap': l.wipCap ?? 0 }));
+    .map((l) => ({ owner: nameOf(l.userId), Projected: l.projected, 'WIP cap': l.wipCap ?? undefined }));
   const changed = sim.decisions.filter((d) => d.changed).slice(0, 100);
   return (
     <Stack gap="md" data-testid="simulation-result">
@@ -189,13 +189,13 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
           <Text fw={600} mb="xs">
             Distribution: current vs projected
           </Text>
-          <BarChart h={260} data={distribution} dataKey="owner" series={[{ name: 'Current', color: 'gray.5' }, { name: 'Projected', color: 'blue.6' }]} tickLine="y" xAxisProps={{ hide: true }} withLegend />
+          <BarChart h={260} data={distribution} dataKey="owner" series={[{ name: 'Current', color: 'gray.5' }, { name: 'Projected', color: 'blue.6' }]} tickLine="y" xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
         </Card>
         <Card withBorder radius="md" data-testid="sim-load-chart">
           <Text fw={600} mb="xs">
             Projected load vs WIP cap
           </Text>
-          <BarChart h={260} data={load} dataKey="owner" series={[{ name: 'Projected', color: 'indigo.6' }, { name: 'WIP cap', color: 'red.3' }]} tickLine="y" xAxisProps={{ hide: true }} withLegend />
+          <BarChart h={260} data={load} dataKey="owner" series={[{ name: 'Projected', color: 'indigo.6' }, { name: 'WIP cap', color: 'red.3' }]} tickLine="y" xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
         </Card>
       </SimpleGrid>
       <Card withBorder radius="md" p="sm" data-testid="sim-rule-hits">
