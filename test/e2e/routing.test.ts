@@ -43,6 +43,13 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     expect(await row.getByTestId('acknowledge').count()).toBe(0);
     const stored = await server.database.db.selectFrom('assignments').select('acknowledged_at').where('id', '=', open.id).executeTakeFirstOrThrow();
     expect(stored.acknowledged_at).not.toBeNull();
+
+    // The records list finds leads by name and links to their ownership page.
+    await page.getByTestId('routing-nav-records').click();
+    await page.getByTestId('records-row').first().waitFor();
+    await page.getByTestId('records-search').fill('inquiry');
+    await page.getByTestId('records-table').getByTestId('record-link').first().click();
+    await page.getByTestId('record-owner').waitFor();
     await page.context().close();
   });
 

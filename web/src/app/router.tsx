@@ -89,6 +89,7 @@ const routingComponents: Record<string, ReturnType<typeof lazyRouteComponent>> =
   InboxPage: lazyRouteComponent(() => import('../features/routing/WorkPages'), 'InboxPage'),
   RiskPage: lazyRouteComponent(() => import('../features/routing/RiskPage'), 'RiskPage'),
   RecordPage: lazyRouteComponent(() => import('../features/routing/RecordPage'), 'RecordPage'),
+  RecordsPage: lazyRouteComponent(() => import('../features/routing/RecordsPage'), 'RecordsPage'),
   OverridesPage: lazyRouteComponent(() => import('../features/routing/RecordPage'), 'OverridesPage'),
   ExceptionsPage: lazyRouteComponent(() => import('../features/routing/ExceptionsPage'), 'ExceptionsPage'),
 };
@@ -98,6 +99,7 @@ const routingRoutes = [
   routingPage('/routing/my-work', 'assignment.read', 'MyWorkPage'),
   routingPage('/routing/inbox', 'notification.read_own', 'InboxPage'),
   routingPage('/routing/risk', 'queue.risk', 'RiskPage'),
+  routingPage('/routing/records', 'record.read', 'RecordsPage'),
   routingPage('/routing/records/$type/$id', 'record.read', 'RecordPage'),
   routingPage('/routing/overrides', 'assignment.read', 'OverridesPage'),
   routingPage('/routing/exceptions', 'report.routing', 'ExceptionsPage'),

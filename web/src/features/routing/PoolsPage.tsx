@@ -1,9 +1,10 @@
 import { Alert, Badge, Button, Card, Code, Group, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../app/ErrorAlert';
 import { api, unwrap } from '../../lib/api-client';
-import { prettyJson } from '../../lib/format';
+import { formatDateTime, prettyJson } from '../../lib/format';
 import { useMe } from '../../lib/session';
 import { hasPermission, ifMatch, type PoolDetail } from './shared';
 
@@ -163,6 +164,69 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
   );
 }
 
+function AbsencesCard({ pool }: { pool: PoolDetail }) {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const names = new Map(pool.live.map((l) => [l.userId, l.name]));
+  const absences = useQuery({ queryKey: ['absences'], queryFn: () => unwrap(api.GET('/api/v1/absences', { params: { query: {} } })) });
+  const [userId, setUserId] = useState<string | null>(null);
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const [reason, setReason] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/absences', {
+          body: { userId: userId!, startsAt: dayjs(startsAt).format(), endsAt: dayjs(endsAt).format(), ...(reason.trim() && { reason: reason.trim() }) },
+        }),
+      ),
+    onSuccess: async () => {
+      setUserId(null);
+      setReason('');
+      await queryClient.invalidateQueries({ queryKey: ['absences'] });
+      await queryClient.invalidateQueries({ queryKey: ['pool', pool.id] });
+    },
+  });
+  const mine = (absences.data?.items ?? []).filter((a) => names.has(a.userId));
+  return (
+    <Card withBorder radius="md" data-testid="pool-absences">
+      <Text fw={600} mb={4}>
+        Absences (current and upcoming)
+      </Text>
+      {mine.length === 0 && (
+        <Text size="sm" c="dimmed">
+          Nobody in this pool is away.
+        </Text>
+      )}
+      <Table fz="sm" verticalSpacing={2}>
+        <Table.Tbody>
+          {mine.map((a) => (
+            <Table.Tr key={a.id}>
+              <Table.Td>{names.get(a.userId)}</Table.Td>
+              <Table.Td>
+                {formatDateTime(a.startsAt)} → {formatDateTime(a.endsAt)}
+              </Table.Td>
+              <Table.Td c="dimmed">{a.reason ?? ''}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {hasPermission(me, 'absence.manage_any') && (
+        <Group mt="sm" align="flex-end" gap="xs">
+          <Select size="xs" label="Member" data={pool.live.map((l) => ({ value: l.userId, label: l.name }))} value={userId} onChange={setUserId} searchable w={200} />
+          <TextInput size="xs" label="From" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} />
+          <TextInput size="xs" label="Until" type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} />
+          <TextInput size="xs" label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={160} />
+          <Button size="xs" onClick={() => create.mutate()} disabled={!userId || !startsAt || !endsAt} loading={create.isPending}>
+            Add absence
+          </Button>
+        </Group>
+      )}
+      {create.isError && <ErrorAlert error={create.error} title="Absence not saved" />}
+    </Card>
+  );
+}
+
 export function PoolsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const pools = useQuery({ queryKey: ['pools'], queryFn: () => unwrap(api.GET('/api/v1/pools')) });
@@ -184,6 +248,7 @@ export function PoolsPage() {
       </Group>
       {detail.isError && <ErrorAlert error={detail.error} />}
       {detail.data && <PoolDetailView pool={detail.data} />}
+      {detail.data && <AbsencesCard pool={detail.data} />}
     </Stack>
   );
 }
