@@ -41,7 +41,11 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await row.getByTestId('acknowledge').click();
     await expect.poll(() => row.getAttribute('data-state')).toBe('acknowledged');
     expect(await row.getByTestId('acknowledge').count()).toBe(0);
-    const stored = await server.database.db.selectFrom('assignments').select('acknowledged_at').where('id', '=', open.id).executeTakeFirstOrThrow();
+    const stored = await server.database.db
+      .selectFrom('assignments')
+      .select('acknowledged_at')
+      .where('id', '=', open.id)
+      .executeTakeFirstOrThrow();
     expect(stored.acknowledged_at).not.toBeNull();
 
     // The records list finds leads by name and links to their ownership page.
@@ -102,7 +106,9 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('validation-state').getAttribute('data-publishable')).toBe('true');
     // The JSON view shows the same rules the builder made.
     await page.getByTestId('view-toggle').getByText('JSON').click();
-    expect(JSON.parse(await page.getByTestId('rules-json').inputValue())[0].when).toEqual({ all: [{ field: 'region', op: 'eq', value: 'Central' }] });
+    expect(JSON.parse(await page.getByTestId('rules-json').inputValue())[0].when).toEqual({
+      all: [{ field: 'region', op: 'eq', value: 'Central' }],
+    });
 
     await page.getByTestId('tab-test').click();
     await page.getByTestId('test-record').click();
@@ -126,7 +132,9 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await page.getByTestId('publish').click();
     await page.locator('[data-testid="ruleset-editor"][data-status="published"]').waitFor();
     expect(await page.getByTestId('editor-notice').innerText()).toMatch(/published/i);
-    expect(await page.locator('[data-testid="ruleset-row"][data-name="Central leads first"]').getAttribute('data-status')).toBe('published');
+    expect(await page.locator('[data-testid="ruleset-row"][data-name="Central leads first"]').getAttribute('data-status')).toBe(
+      'published',
+    );
     await page.context().close();
   });
 
@@ -165,19 +173,31 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await revops.getByTestId('override-reason').fill('Agreed with both managers');
     await revops.getByTestId('override-submit').click();
     await request.waitFor({ state: 'detached' });
-    const approved = await server.database.db.selectFrom('override_requests').select(['status']).where('reason', '=', 'Customer moved to the East coast').executeTakeFirstOrThrow();
+    const approved = await server.database.db
+      .selectFrom('override_requests')
+      .select(['status'])
+      .where('reason', '=', 'Customer moved to the East coast')
+      .executeTakeFirstOrThrow();
     expect(approved.status).toBe('approved');
 
     // Pools: edit a weight; the PATCH carries If-Match and the version moves on.
     await revops.getByTestId('routing-nav-pools').click();
     await revops.getByTestId('pool-tab').filter({ hasText: 'East reps' }).click();
     await revops.getByTestId('pool-member').first().waitFor();
-    const poolBefore = await server.database.db.selectFrom('pools').select(['id', 'version']).where('name', '=', 'East reps').executeTakeFirstOrThrow();
+    const poolBefore = await server.database.db
+      .selectFrom('pools')
+      .select(['id', 'version'])
+      .where('name', '=', 'East reps')
+      .executeTakeFirstOrThrow();
     await revops.getByTestId('pool-edit').click();
     await revops.getByTestId('member-weight').first().fill('7');
     await revops.getByTestId('pool-save').click();
     await revops.getByTestId('pool-edit').waitFor();
-    const poolAfter = await server.database.db.selectFrom('pools').select('version').where('id', '=', poolBefore.id).executeTakeFirstOrThrow();
+    const poolAfter = await server.database.db
+      .selectFrom('pools')
+      .select('version')
+      .where('id', '=', poolBefore.id)
+      .executeTakeFirstOrThrow();
     expect(poolAfter.version).toBe(poolBefore.version + 1);
     expect(await revops.getByTestId('pool-member').first().locator('td').nth(3).innerText()).toBe('7');
     await screenshot(revops, 'routing-pools');
@@ -185,7 +205,9 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
     await revops.getByTestId('routing-nav-exceptions').click();
     await revops.getByTestId('exceptions-total').waitFor();
     expect(Number(await revops.getByTestId('exceptions-total').locator('p').last().innerText())).toBeGreaterThan(0);
-    expect(await revops.getByTestId('exceptions-csv').getAttribute('href')).toMatch(/\/api\/v1\/reports\/routing-exceptions\/csv\?from=.+&to=.+/);
+    expect(await revops.getByTestId('exceptions-csv').getAttribute('href')).toMatch(
+      /\/api\/v1\/reports\/routing-exceptions\/csv\?from=.+&to=.+/,
+    );
     await screenshot(revops, 'routing-exceptions');
 
     await revops.getByTestId('inbox-bell').click();

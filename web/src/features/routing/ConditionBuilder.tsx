@@ -1,5 +1,28 @@
-import { ActionIcon, Autocomplete, Badge, Button, Card, Group, NumberInput, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
-import { type Condition, FIELD_CATALOGS, type Leaf, kindOf, OP_LABELS, type Operator, OPS_BY_KIND, type RecordType, type Scalar } from './catalog';
+import {
+  ActionIcon,
+  Autocomplete,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  Select,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import {
+  type Condition,
+  FIELD_CATALOGS,
+  type Leaf,
+  kindOf,
+  OP_LABELS,
+  type Operator,
+  OPS_BY_KIND,
+  type RecordType,
+  type Scalar,
+} from './catalog';
 
 export type ErrorsByPath = Map<string, string[]>;
 
@@ -22,15 +45,36 @@ function FieldError({ errors, path, exact }: { errors: ErrorsByPath; path: strin
   );
 }
 
-const toScalar = (raw: string, numeric: boolean): Scalar => (numeric && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
+const toScalar = (raw: string, numeric: boolean): Scalar =>
+  numeric && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
 
-function ValueInput({ leaf, kind, onChange, path, readOnly }: { leaf: Leaf; kind: string; onChange: (value: Leaf['value']) => void; path: string; readOnly: boolean }) {
+function ValueInput({
+  leaf,
+  kind,
+  onChange,
+  path,
+  readOnly,
+}: {
+  leaf: Leaf;
+  kind: string;
+  onChange: (value: Leaf['value']) => void;
+  path: string;
+  readOnly: boolean;
+}) {
   const numeric = kind === 'number';
   const common = { size: 'xs' as const, readOnly, 'data-testid': 'condition-value', 'data-path': `${path}.value` };
   if (NO_VALUE.includes(leaf.op)) return null;
   if (leaf.op === 'in' || leaf.op === 'nin') {
     const list = Array.isArray(leaf.value) ? leaf.value.map(String) : [];
-    return <TagsInput {...common} placeholder="values, Enter after each" value={list} onChange={(v) => onChange(v.map((s) => toScalar(s, numeric)))} style={{ flex: '1 1 200px' }} />;
+    return (
+      <TagsInput
+        {...common}
+        placeholder="values, Enter after each"
+        value={list}
+        onChange={(v) => onChange(v.map((s) => toScalar(s, numeric)))}
+        style={{ flex: '1 1 200px' }}
+      />
+    );
   }
   if (leaf.op === 'between') {
     const [lo, hi] = Array.isArray(leaf.value) ? leaf.value : [null, null];
@@ -41,9 +85,21 @@ function ValueInput({ leaf, kind, onChange, path, readOnly }: { leaf: Leaf; kind
     };
     return (
       <Group gap={4} style={{ flex: '1 1 200px' }}>
-        <TextInput {...common} placeholder="low" value={lo == null ? '' : String(lo)} onChange={(e) => set(0)(e.currentTarget.value)} w={110} />
+        <TextInput
+          {...common}
+          placeholder="low"
+          value={lo == null ? '' : String(lo)}
+          onChange={(e) => set(0)(e.currentTarget.value)}
+          w={110}
+        />
         <Text size="xs">and</Text>
-        <TextInput {...common} placeholder="high" value={hi == null ? '' : String(hi)} onChange={(e) => set(1)(e.currentTarget.value)} w={110} />
+        <TextInput
+          {...common}
+          placeholder="high"
+          value={hi == null ? '' : String(hi)}
+          onChange={(e) => set(1)(e.currentTarget.value)}
+          w={110}
+        />
       </Group>
     );
   }
@@ -85,7 +141,12 @@ function LeafEditor({ leaf, onChange, onRemove, path, recordType, errors, readOn
   const ops = OPS_BY_KIND[kind];
   const setOp = (op: Operator) => {
     const next: Leaf = { field: leaf.field, op };
-    if (!NO_VALUE.includes(op) && leaf.value !== undefined && Array.isArray(leaf.value) === (op === 'in' || op === 'nin' || op === 'between')) next.value = leaf.value;
+    if (
+      !NO_VALUE.includes(op) &&
+      leaf.value !== undefined &&
+      Array.isArray(leaf.value) === (op === 'in' || op === 'nin' || op === 'between')
+    )
+      next.value = leaf.value;
     onChange(next);
   };
   return (
@@ -113,7 +174,13 @@ function LeafEditor({ leaf, onChange, onRemove, path, recordType, errors, readOn
           data-testid="condition-op"
           data-path={`${path}.op`}
         />
-        <ValueInput leaf={leaf} kind={kind} path={path} readOnly={readOnly} onChange={(value) => onChange(value === undefined ? { field: leaf.field, op: leaf.op } : { ...leaf, value })} />
+        <ValueInput
+          leaf={leaf}
+          kind={kind}
+          path={path}
+          readOnly={readOnly}
+          onChange={(value) => onChange(value === undefined ? { field: leaf.field, op: leaf.op } : { ...leaf, value })}
+        />
         {!readOnly && onRemove && (
           <ActionIcon size="sm" variant="subtle" color="gray" onClick={onRemove} aria-label="Remove condition">
             ×
@@ -190,13 +257,29 @@ export function ConditionNode({ value, ...props }: NodeProps & { value: Conditio
           )}
           {!readOnly && (
             <>
-              <Button size="compact-xs" variant="light" onClick={() => setChildren([...children, newLeaf(recordType)])} data-testid="add-condition">
+              <Button
+                size="compact-xs"
+                variant="light"
+                onClick={() => setChildren([...children, newLeaf(recordType)])}
+                data-testid="add-condition"
+              >
                 + condition
               </Button>
-              <Button size="compact-xs" variant="light" color="teal" onClick={() => setChildren([...children, { any: [newLeaf(recordType)] }])} data-testid="add-group">
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="teal"
+                onClick={() => setChildren([...children, { any: [newLeaf(recordType)] }])}
+                data-testid="add-group"
+              >
                 + group
               </Button>
-              <Button size="compact-xs" variant="light" color="red" onClick={() => setChildren([...children, { not: newLeaf(recordType) }])}>
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="red"
+                onClick={() => setChildren([...children, { not: newLeaf(recordType) }])}
+              >
                 + not
               </Button>
               <Button size="compact-xs" variant="subtle" color="gray" onClick={() => onChange({ not: value })}>

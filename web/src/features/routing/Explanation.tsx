@@ -19,7 +19,12 @@ const show = (v: unknown): string => (v === undefined ? '(missing)' : typeof v =
 export function explanationFrom(raw: unknown, ownerId: string | null): ExplanationModel | null {
   if (!raw || typeof raw !== 'object') return null;
   const e = raw as Partial<{ rules: Verdict[]; candidates: Candidate[]; path: string[] }>;
-  return { rules: Array.isArray(e.rules) ? e.rules : [], candidates: Array.isArray(e.candidates) ? e.candidates : [], path: Array.isArray(e.path) ? e.path : [], ownerId };
+  return {
+    rules: Array.isArray(e.rules) ? e.rules : [],
+    candidates: Array.isArray(e.candidates) ? e.candidates : [],
+    path: Array.isArray(e.path) ? e.path : [],
+    ownerId,
+  };
 }
 
 /** "Why this owner?": every rule up to the winner with the checks that failed and the actual values, then the pool's candidates. */
@@ -96,10 +101,25 @@ export function ExplanationView({ explanation, extra }: { explanation: Explanati
             </Table.Thead>
             <Table.Tbody>
               {explanation.candidates.map((c) => (
-                <Table.Tr key={c.userId} data-testid="candidate" data-eligible={String(c.eligible)} fw={c.userId === explanation.ownerId ? 700 : undefined}>
+                <Table.Tr
+                  key={c.userId}
+                  data-testid="candidate"
+                  data-eligible={String(c.eligible)}
+                  fw={c.userId === explanation.ownerId ? 700 : undefined}
+                >
                   <Table.Td>{c.position}</Table.Td>
                   <Table.Td>{nameOf(c.userId)}</Table.Td>
-                  <Table.Td>{c.eligible ? <Badge color="green" size="xs">yes</Badge> : <Badge color="gray" size="xs">no</Badge>}</Table.Td>
+                  <Table.Td>
+                    {c.eligible ? (
+                      <Badge color="green" size="xs">
+                        yes
+                      </Badge>
+                    ) : (
+                      <Badge color="gray" size="xs">
+                        no
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td c="dimmed">{[c.skipped?.replace(/_/g, ' '), c.detail].filter(Boolean).join(': ') || '—'}</Table.Td>
                 </Table.Tr>
               ))}

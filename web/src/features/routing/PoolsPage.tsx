@@ -33,7 +33,14 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
             strategy,
             members: pool.members.map((m) => {
               const e = edits[m.userId]!;
-              return { userId: m.userId, weight: e.weight, wipCap: e.wipCap, rateCap: { perDay: e.perDay, perWeek: m.rateCap.perWeek }, regions: m.regions, productLines: m.productLines };
+              return {
+                userId: m.userId,
+                weight: e.weight,
+                wipCap: e.wipCap,
+                rateCap: { perDay: e.perDay, perWeek: m.rateCap.perWeek },
+                regions: m.regions,
+                productLines: m.productLines,
+              };
             }),
             ...(reason.trim() && { reason: reason.trim() }),
           },
@@ -53,7 +60,15 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
         <Group gap="xs">
           <Title order={3}>{pool.name}</Title>
           {editing ? (
-            <Select size="xs" data={[...STRATEGIES]} value={strategy} onChange={(v) => v && setStrategy(v as typeof strategy)} allowDeselect={false} w={150} data-testid="pool-strategy" />
+            <Select
+              size="xs"
+              data={[...STRATEGIES]}
+              value={strategy}
+              onChange={(v) => v && setStrategy(v as typeof strategy)}
+              allowDeselect={false}
+              w={150}
+              data-testid="pool-strategy"
+            />
           ) : (
             <Badge variant="light">{pool.strategy.replace('_', ' ')}</Badge>
           )}
@@ -65,7 +80,13 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
         {canEdit &&
           (editing ? (
             <Group gap="xs">
-              <TextInput size="xs" placeholder="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={220} />
+              <TextInput
+                size="xs"
+                placeholder="Reason (optional)"
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                w={220}
+              />
               <Button size="xs" variant="default" onClick={() => setEditing(false)}>
                 Cancel
               </Button>
@@ -116,11 +137,33 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
                         <Badge color="green">available</Badge>
                       )}
                     </Table.Td>
-                    <Table.Td>{editing && e ? <NumberInput size="xs" w={80} min={1} max={1000} value={e.weight} onChange={(v) => set(m.userId, { weight: typeof v === 'number' ? v : 1 })} data-testid="member-weight" /> : m.weight}</Table.Td>
+                    <Table.Td>
+                      {editing && e ? (
+                        <NumberInput
+                          size="xs"
+                          w={80}
+                          min={1}
+                          max={1000}
+                          value={e.weight}
+                          onChange={(v) => set(m.userId, { weight: typeof v === 'number' ? v : 1 })}
+                          data-testid="member-weight"
+                        />
+                      ) : (
+                        m.weight
+                      )}
+                    </Table.Td>
                     <Table.Td c={over ? 'red' : undefined}>
                       {l?.openCount ?? 0} /{' '}
                       {editing && e ? (
-                        <NumberInput size="xs" w={80} min={0} display="inline-block" value={e.wipCap ?? ''} onChange={(v) => set(m.userId, { wipCap: typeof v === 'number' ? v : null })} data-testid="member-wip" />
+                        <NumberInput
+                          size="xs"
+                          w={80}
+                          min={0}
+                          display="inline-block"
+                          value={e.wipCap ?? ''}
+                          onChange={(v) => set(m.userId, { wipCap: typeof v === 'number' ? v : null })}
+                          data-testid="member-wip"
+                        />
                       ) : (
                         (m.wipCap ?? '∞')
                       )}
@@ -128,7 +171,14 @@ function PoolDetailView({ pool }: { pool: PoolDetail }) {
                     <Table.Td>
                       {l?.assignedToday ?? 0} /{' '}
                       {editing && e ? (
-                        <NumberInput size="xs" w={80} min={0} display="inline-block" value={e.perDay ?? ''} onChange={(v) => set(m.userId, { perDay: typeof v === 'number' ? v : null })} />
+                        <NumberInput
+                          size="xs"
+                          w={80}
+                          min={0}
+                          display="inline-block"
+                          value={e.perDay ?? ''}
+                          onChange={(v) => set(m.userId, { perDay: typeof v === 'number' ? v : null })}
+                        />
                       ) : (
                         (m.rateCap.perDay ?? '∞')
                       )}
@@ -177,7 +227,12 @@ function AbsencesCard({ pool }: { pool: PoolDetail }) {
     mutationFn: () =>
       unwrap(
         api.POST('/api/v1/absences', {
-          body: { userId: userId!, startsAt: dayjs(startsAt).format(), endsAt: dayjs(endsAt).format(), ...(reason.trim() && { reason: reason.trim() }) },
+          body: {
+            userId: userId!,
+            startsAt: dayjs(startsAt).format(),
+            endsAt: dayjs(endsAt).format(),
+            ...(reason.trim() && { reason: reason.trim() }),
+          },
         }),
       ),
     onSuccess: async () => {
@@ -213,7 +268,15 @@ function AbsencesCard({ pool }: { pool: PoolDetail }) {
       </Table>
       {hasPermission(me, 'absence.manage_any') && (
         <Group mt="sm" align="flex-end" gap="xs">
-          <Select size="xs" label="Member" data={pool.live.map((l) => ({ value: l.userId, label: l.name }))} value={userId} onChange={setUserId} searchable w={200} />
+          <Select
+            size="xs"
+            label="Member"
+            data={pool.live.map((l) => ({ value: l.userId, label: l.name }))}
+            value={userId}
+            onChange={setUserId}
+            searchable
+            w={200}
+          />
           <TextInput size="xs" label="From" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} />
           <TextInput size="xs" label="Until" type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} />
           <TextInput size="xs" label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={160} />
@@ -231,7 +294,11 @@ export function PoolsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const pools = useQuery({ queryKey: ['pools'], queryFn: () => unwrap(api.GET('/api/v1/pools')) });
   const current = selected ?? pools.data?.items[0]?.id ?? null;
-  const detail = useQuery({ queryKey: ['pool', current], queryFn: () => unwrap(api.GET('/api/v1/pools/{id}', { params: { path: { id: current! } } })), enabled: current !== null });
+  const detail = useQuery({
+    queryKey: ['pool', current],
+    queryFn: () => unwrap(api.GET('/api/v1/pools/{id}', { params: { path: { id: current! } } })),
+    enabled: current !== null,
+  });
   return (
     <Stack gap="lg" maw={1400} data-testid="pools-page">
       <div>

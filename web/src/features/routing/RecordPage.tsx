@@ -1,4 +1,21 @@
-import { Alert, Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Tabs, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Timeline,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import dayjs from 'dayjs';
@@ -34,7 +51,12 @@ function ReassignDialog({ type, id, opened, onClose }: { type: RecordType; id: s
       unwrap(
         api.POST('/api/v1/records/{type}/{id}/reassign', {
           params: { path: { type, id } },
-          body: { toUserId: toUserId!, reasonCode: reasonCode as (typeof REASON_CODES)[number], reason, ...(dueAt && { dueAt: dayjs(dueAt).format() }) },
+          body: {
+            toUserId: toUserId!,
+            reasonCode: reasonCode as (typeof REASON_CODES)[number],
+            reason,
+            ...(dueAt && { dueAt: dayjs(dueAt).format() }),
+          },
         }),
       ),
     onSuccess: async (result) => {
@@ -49,21 +71,48 @@ function ReassignDialog({ type, id, opened, onClose }: { type: RecordType; id: s
         <Select
           label="New owner"
           searchable
-          data={users.filter((u) => u.active && !u.role.startsWith('partner') && u.role !== 'integration').map((u) => ({ value: u.id, label: u.name }))}
+          data={users
+            .filter((u) => u.active && !u.role.startsWith('partner') && u.role !== 'integration')
+            .map((u) => ({ value: u.id, label: u.name }))}
           value={toUserId}
           onChange={setToUserId}
           data-testid="reassign-user"
         />
-        <Select label="Reason code" data={REASON_CODES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))} value={reasonCode} onChange={setReasonCode} allowDeselect={false} data-testid="reassign-code" />
-        <Textarea label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-testid="reassign-reason" />
-        <TextInput label="Due (optional)" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.currentTarget.value)} data-testid="reassign-due" />
+        <Select
+          label="Reason code"
+          data={REASON_CODES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))}
+          value={reasonCode}
+          onChange={setReasonCode}
+          allowDeselect={false}
+          data-testid="reassign-code"
+        />
+        <Textarea
+          label="Reason"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          autosize
+          minRows={2}
+          data-testid="reassign-reason"
+        />
+        <TextInput
+          label="Due (optional)"
+          type="datetime-local"
+          value={dueAt}
+          onChange={(e) => setDueAt(e.currentTarget.value)}
+          data-testid="reassign-due"
+        />
         {reassign.isError && <ErrorAlert error={reassign.error} title="Could not reassign" />}
         {outcome && (
           <Alert color="green" data-testid="reassign-outcome">
             {outcome}
           </Alert>
         )}
-        <Button onClick={() => reassign.mutate()} disabled={!toUserId || !reason.trim()} loading={reassign.isPending} data-testid="reassign-submit">
+        <Button
+          onClick={() => reassign.mutate()}
+          disabled={!toUserId || !reason.trim()}
+          loading={reassign.isPending}
+          data-testid="reassign-submit"
+        >
           Reassign
         </Button>
       </Stack>
@@ -77,9 +126,16 @@ export function RecordPage() {
   const { nameOf } = useUserNames();
   const [reassigning, setReassigning] = useState(false);
   const record = useQuery({ queryKey: ['record', type, id], queryFn: () => fetchRecord(type, id) });
-  const timeline = useQuery({ queryKey: ['ownership', type, id], queryFn: () => unwrap(api.GET('/api/v1/records/{type}/{id}/ownership', { params: { path: { type, id } } })) });
+  const timeline = useQuery({
+    queryKey: ['ownership', type, id],
+    queryFn: () => unwrap(api.GET('/api/v1/records/{type}/{id}/ownership', { params: { path: { type, id } } })),
+  });
   const current = timeline.data?.assignments.find((a) => a.closedAt === null) ?? timeline.data?.assignments[0];
-  const explanation = current ? explanationFrom(current.explanation, current.ownerId) : timeline.data?.unassigned ? explanationFrom(timeline.data.unassigned.explanation, null) : null;
+  const explanation = current
+    ? explanationFrom(current.explanation, current.ownerId)
+    : timeline.data?.unassigned
+      ? explanationFrom(timeline.data.unassigned.explanation, null)
+      : null;
 
   return (
     <Stack gap="lg" maw={1300} data-testid="record-page">
@@ -121,7 +177,10 @@ export function RecordPage() {
           {timeline.isError && <ErrorAlert error={timeline.error} />}
           {current && (
             <Text size="sm" mb="sm" data-testid="why-reason">
-              {current.reason} <Badge size="xs" variant="light">{current.source}</Badge>
+              {current.reason}{' '}
+              <Badge size="xs" variant="light">
+                {current.source}
+              </Badge>
             </Text>
           )}
           {timeline.data?.unassigned && (
@@ -129,7 +188,11 @@ export function RecordPage() {
               Unassigned since {formatDateTime(timeline.data.unassigned.since)}: {timeline.data.unassigned.reason}
             </Alert>
           )}
-          {explanation ? <ExplanationView explanation={explanation} /> : timeline.data && <Text c="dimmed">No routing explanation stored for this record.</Text>}
+          {explanation ? (
+            <ExplanationView explanation={explanation} />
+          ) : (
+            timeline.data && <Text c="dimmed">No routing explanation stored for this record.</Text>
+          )}
         </Tabs.Panel>
         <Tabs.Panel value="timeline" pt="md">
           <Timeline active={0} bulletSize={18} lineWidth={2} data-testid="ownership-timeline">
@@ -191,7 +254,10 @@ export function OverridesPage() {
   const [status, setStatus] = useState<'pending' | 'approved' | 'rejected'>('pending');
   const [deciding, setDeciding] = useState<{ id: string; decision: 'approve' | 'reject' } | null>(null);
   const [reason, setReason] = useState('');
-  const requests = useQuery({ queryKey: ['override-requests', status], queryFn: () => unwrap(api.GET('/api/v1/override-requests', { params: { query: { status } } })) });
+  const requests = useQuery({
+    queryKey: ['override-requests', status],
+    queryFn: () => unwrap(api.GET('/api/v1/override-requests', { params: { query: { status } } })),
+  });
   const decide = useMutation({
     mutationFn: ({ id, decision }: { id: string; decision: 'approve' | 'reject' }) =>
       decision === 'approve'
@@ -268,10 +334,22 @@ export function OverridesPage() {
                   <Table.Td>
                     {r.status === 'pending' && canDecide ? (
                       <Group gap={4} wrap="nowrap">
-                        <Button size="xs" color="green" variant="light" onClick={() => setDeciding({ id: r.id, decision: 'approve' })} data-testid="override-approve">
+                        <Button
+                          size="xs"
+                          color="green"
+                          variant="light"
+                          onClick={() => setDeciding({ id: r.id, decision: 'approve' })}
+                          data-testid="override-approve"
+                        >
                           Approve
                         </Button>
-                        <Button size="xs" color="red" variant="light" onClick={() => setDeciding({ id: r.id, decision: 'reject' })} data-testid="override-reject">
+                        <Button
+                          size="xs"
+                          color="red"
+                          variant="light"
+                          onClick={() => setDeciding({ id: r.id, decision: 'reject' })}
+                          data-testid="override-reject"
+                        >
                           Reject
                         </Button>
                       </Group>
@@ -285,11 +363,27 @@ export function OverridesPage() {
           </Table>
         </Table.ScrollContainer>
       </Card>
-      <Modal opened={deciding !== null} onClose={() => setDeciding(null)} title={deciding?.decision === 'approve' ? 'Approve reassignment' : 'Reject reassignment'}>
+      <Modal
+        opened={deciding !== null}
+        onClose={() => setDeciding(null)}
+        title={deciding?.decision === 'approve' ? 'Approve reassignment' : 'Reject reassignment'}
+      >
         <Stack>
-          <Textarea label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-testid="override-reason" />
+          <Textarea
+            label="Reason"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            data-testid="override-reason"
+          />
           {decide.isError && <ErrorAlert error={decide.error} />}
-          <Button onClick={() => deciding && decide.mutate(deciding)} disabled={!reason.trim()} loading={decide.isPending} data-testid="override-submit">
+          <Button
+            onClick={() => deciding && decide.mutate(deciding)}
+            disabled={!reason.trim()}
+            loading={decide.isPending}
+            data-testid="override-submit"
+          >
             Confirm
           </Button>
         </Stack>

@@ -26,7 +26,11 @@ export function RecordsPage() {
   const [q, setQ] = useState('');
   const [unowned, setUnowned] = useState(false);
   const [debounced] = useDebouncedValue(q, 300);
-  const records = useQuery({ queryKey: ['records', type, debounced, unowned], queryFn: () => listRecords(type, debounced, unowned), placeholderData: keepPreviousData });
+  const records = useQuery({
+    queryKey: ['records', type, debounced, unowned],
+    queryFn: () => listRecords(type, debounced, unowned),
+    placeholderData: keepPreviousData,
+  });
   return (
     <Stack gap="lg" maw={1300} data-testid="records-page">
       <div>
@@ -43,7 +47,13 @@ export function RecordsPage() {
         </Tabs.List>
       </Tabs>
       <Group>
-        <TextInput placeholder="Search by name" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={320} data-testid="records-search" />
+        <TextInput
+          placeholder="Search by name"
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+          w={320}
+          data-testid="records-search"
+        />
         <Checkbox label="Without an owner" checked={unowned} onChange={(e) => setUnowned(e.currentTarget.checked)} />
       </Group>
       {records.isError && <ErrorAlert error={records.error} />}
@@ -75,7 +85,15 @@ export function RecordsPage() {
                     {r.name}
                   </RecordLink>
                 </Table.Td>
-                <Table.Td>{r.ownerId ? nameOf(r.ownerId) : <Badge color="red" variant="light">unowned</Badge>}</Table.Td>
+                <Table.Td>
+                  {r.ownerId ? (
+                    nameOf(r.ownerId)
+                  ) : (
+                    <Badge color="red" variant="light">
+                      unowned
+                    </Badge>
+                  )}
+                </Table.Td>
                 <Table.Td>{r.region ?? '—'}</Table.Td>
                 <Table.Td>{r.status}</Table.Td>
                 <Table.Td fz="sm" c="dimmed">

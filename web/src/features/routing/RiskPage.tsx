@@ -8,7 +8,11 @@ import { formatDateTime } from '../../lib/format';
 import { formatMinutes, RecordLink, StateBadge, StatCard, STATE_COLORS } from './shared';
 
 function RiskTab() {
-  const risk = useQuery({ queryKey: ['risk'], queryFn: () => unwrap(api.GET('/api/v1/queues/risk', { params: { query: { limit: 200 } } })), refetchInterval: 60_000 });
+  const risk = useQuery({
+    queryKey: ['risk'],
+    queryFn: () => unwrap(api.GET('/api/v1/queues/risk', { params: { query: { limit: 200 } } })),
+    refetchInterval: 60_000,
+  });
   if (risk.isError) return <ErrorAlert error={risk.error} />;
   if (!risk.data) return <Text c="dimmed">Loading…</Text>;
   const { totals, items, breachesByTeam, loadByOwner } = risk.data;
@@ -24,20 +28,46 @@ function RiskTab() {
         <StatCard label="Breached" value={totals.breached} color={totals.breached ? 'red' : undefined} testId="risk-breached" />
         <StatCard label="Due soon" value={totals.dueSoon} color={totals.dueSoon ? 'orange' : undefined} testId="risk-due-soon" />
         <StatCard label="Unassigned" value={totals.unassigned} testId="risk-unassigned" />
-        <StatCard label="Owners over cap" value={totals.overCapacityOwners} color={totals.overCapacityOwners ? 'red' : undefined} testId="risk-over-cap" />
+        <StatCard
+          label="Owners over cap"
+          value={totals.overCapacityOwners}
+          color={totals.overCapacityOwners ? 'red' : undefined}
+          testId="risk-over-cap"
+        />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder radius="md" data-testid="chart-breaches-by-team">
           <Text fw={600} mb="xs">
             Breaches by team
           </Text>
-          <BarChart h={280} data={teams} dataKey="team" type="stacked" series={[{ name: 'Breached', color: 'red.6' }, { name: 'Due soon', color: 'orange.4' }]} xAxisProps={{ interval: 0, fontSize: 11 }} withLegend />
+          <BarChart
+            h={280}
+            data={teams}
+            dataKey="team"
+            type="stacked"
+            series={[
+              { name: 'Breached', color: 'red.6' },
+              { name: 'Due soon', color: 'orange.4' },
+            ]}
+            xAxisProps={{ interval: 0, fontSize: 11 }}
+            withLegend
+          />
         </Card>
         <Card withBorder radius="md" data-testid="chart-load-by-owner">
           <Text fw={600} mb="xs">
             Open work per owner vs WIP cap
           </Text>
-          <BarChart h={280} data={load} dataKey="owner" series={[{ name: 'Open', color: 'blue.6' }, { name: 'WIP cap', color: 'gray.4' }]} xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
+          <BarChart
+            h={280}
+            data={load}
+            dataKey="owner"
+            series={[
+              { name: 'Open', color: 'blue.6' },
+              { name: 'WIP cap', color: 'gray.4' },
+            ]}
+            xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }}
+            withLegend
+          />
         </Card>
       </SimpleGrid>
       <Card withBorder radius="md" p={0}>
@@ -56,10 +86,17 @@ function RiskTab() {
             </Table.Thead>
             <Table.Tbody>
               {items.map((item) => (
-                <Table.Tr key={item.assignmentId} data-testid="risk-row" data-state={item.state} style={{ borderLeft: `4px solid var(--mantine-color-${STATE_COLORS[item.state]}-6)` }}>
+                <Table.Tr
+                  key={item.assignmentId}
+                  data-testid="risk-row"
+                  data-state={item.state}
+                  style={{ borderLeft: `4px solid var(--mantine-color-${STATE_COLORS[item.state]}-6)` }}
+                >
                   <Table.Td fw={600} c={STATE_COLORS[item.state]}>
                     <Tooltip label={`due ${formatDateTime(item.dueAt)}`}>
-                      <span>{item.minutesToBreach < 0 ? `${formatMinutes(-item.minutesToBreach)} late` : formatMinutes(item.minutesToBreach)}</span>
+                      <span>
+                        {item.minutesToBreach < 0 ? `${formatMinutes(-item.minutesToBreach)} late` : formatMinutes(item.minutesToBreach)}
+                      </span>
                     </Tooltip>
                   </Table.Td>
                   <Table.Td>
@@ -76,7 +113,11 @@ function RiskTab() {
                   <Table.Td>
                     <StateBadge state={item.state} />
                   </Table.Td>
-                  <Table.Td fz="sm">{item.nextEscalation ? `${item.nextEscalation.action.replace(/_/g, ' ')} · ${formatDateTime(item.nextEscalation.at)}` : '—'}</Table.Td>
+                  <Table.Td fz="sm">
+                    {item.nextEscalation
+                      ? `${item.nextEscalation.action.replace(/_/g, ' ')} · ${formatDateTime(item.nextEscalation.at)}`
+                      : '—'}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -88,7 +129,10 @@ function RiskTab() {
 }
 
 function UnassignedTab() {
-  const unassigned = useQuery({ queryKey: ['unassigned'], queryFn: () => unwrap(api.GET('/api/v1/queues/unassigned', { params: { query: { limit: 200 } } })) });
+  const unassigned = useQuery({
+    queryKey: ['unassigned'],
+    queryFn: () => unwrap(api.GET('/api/v1/queues/unassigned', { params: { query: { limit: 200 } } })),
+  });
   if (unassigned.isError) return <ErrorAlert error={unassigned.error} />;
   if (!unassigned.data) return <Text c="dimmed">Loading…</Text>;
   return (

@@ -3,7 +3,19 @@ import { type ErrorsByPath, ConditionNode, errorsAt } from './ConditionBuilder';
 import { PRIORITIES, type RecordType, RELATIONS, type Rule, type Target } from './catalog';
 import { useRoutingTargets, useUserNames } from './shared';
 
-function TargetPicker({ target, onChange, readOnly, path, errors }: { target: Target; onChange: (t: Target) => void; readOnly: boolean; path: string; errors: ErrorsByPath }) {
+function TargetPicker({
+  target,
+  onChange,
+  readOnly,
+  path,
+  errors,
+}: {
+  target: Target;
+  onChange: (t: Target) => void;
+  readOnly: boolean;
+  path: string;
+  errors: ErrorsByPath;
+}) {
   const { pools, queues } = useRoutingTargets();
   const { users } = useUserNames();
   const options =
@@ -126,13 +138,34 @@ export function RuleCard({
         <Text size="xs" fw={600} c="dimmed">
           WHEN
         </Text>
-        <ConditionNode value={rule.when ?? { all: [] }} path={`${path}.when`} recordType={recordType} errors={errors} readOnly={readOnly} onChange={(when) => onChange({ ...rule, when })} />
+        <ConditionNode
+          value={rule.when ?? { all: [] }}
+          path={`${path}.when`}
+          recordType={recordType}
+          errors={errors}
+          readOnly={readOnly}
+          onChange={(when) => onChange({ ...rule, when })}
+        />
         <Text size="xs" fw={600} c="dimmed">
           THEN
         </Text>
         <Group gap="sm" align="flex-start" wrap="wrap">
-          <TargetPicker target={rule.then.target} onChange={(target) => setThen({ target })} readOnly={readOnly} path={`${path}.then`} errors={errors} />
-          <NumberInput size="xs" label="SLA hours" w={100} min={0} value={rule.then.slaHours ?? ''} readOnly={readOnly} onChange={(v) => setThen({ slaHours: typeof v === 'number' ? v : undefined })} />
+          <TargetPicker
+            target={rule.then.target}
+            onChange={(target) => setThen({ target })}
+            readOnly={readOnly}
+            path={`${path}.then`}
+            errors={errors}
+          />
+          <NumberInput
+            size="xs"
+            label="SLA hours"
+            w={100}
+            min={0}
+            value={rule.then.slaHours ?? ''}
+            readOnly={readOnly}
+            onChange={(v) => setThen({ slaHours: typeof v === 'number' ? v : undefined })}
+          />
           <Select
             size="xs"
             label="Priority"

@@ -30,9 +30,21 @@ import { RECORD_TYPES, type RecordType, type Rule } from './catalog';
 import { type ErrorsByPath } from './ConditionBuilder';
 import { RuleCard } from './RuleEditor';
 import { ExplanationView } from './Explanation';
-import { hasPermission, ifMatch, type RulesetView, type Simulation, StateBadge, StatCard, type TestResult, useRoutingTargets, useUserNames } from './shared';
+import {
+  hasPermission,
+  ifMatch,
+  type RulesetView,
+  type Simulation,
+  StateBadge,
+  StatCard,
+  type TestResult,
+  useRoutingTargets,
+  useUserNames,
+} from './shared';
 
-type ApiRules = NonNullable<import('../../lib/api-types').paths['/api/v1/rulesets/validate']['post']['requestBody']>['content']['application/json']['rules'];
+type ApiRules = NonNullable<
+  import('../../lib/api-types').paths['/api/v1/rulesets/validate']['post']['requestBody']
+>['content']['application/json']['rules'];
 const TYPE_LABELS: Record<RecordType, string> = { lead: 'Leads', account: 'Accounts', opportunity: 'Opportunities' };
 const asApiRules = (rules: Rule[]) => rules as unknown as ApiRules;
 
@@ -113,7 +125,16 @@ function TestPanel({ recordType, rules }: { recordType: RecordType; rules: Rule[
             data-testid="test-record"
           />
         ) : (
-          <Textarea label="Facts (JSON)" autosize minRows={3} w={360} value={factsText} onChange={(e) => setFactsText(e.currentTarget.value)} ff="monospace" data-testid="test-facts" />
+          <Textarea
+            label="Facts (JSON)"
+            autosize
+            minRows={3}
+            w={360}
+            value={factsText}
+            onChange={(e) => setFactsText(e.currentTarget.value)}
+            ff="monospace"
+            data-testid="test-facts"
+          />
         )}
         <Button onClick={() => test.mutate()} loading={test.isPending} disabled={mode === 'record' && !recordId} data-testid="run-test">
           Test
@@ -148,11 +169,21 @@ function TestResultView({ result }: { result: TestResult }) {
 function SimulatePanel({ recordType, rules }: { recordType: RecordType; rules: Rule[] }) {
   const [sinceDays, setSinceDays] = useState<number>(30);
   const { nameOf } = useUserNames();
-  const simulate = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/routing/simulate', { body: { recordType, rules: asApiRules(rules), sinceDays } })) });
+  const simulate = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/routing/simulate', { body: { recordType, rules: asApiRules(rules), sinceDays } })),
+  });
   return (
     <Stack gap="sm" data-testid="simulate-panel">
       <Group align="flex-end">
-        <NumberInput label="Records created in the last N days" min={1} max={365} value={sinceDays} onChange={(v) => setSinceDays(typeof v === 'number' ? v : 30)} w={240} data-testid="simulate-days" />
+        <NumberInput
+          label="Records created in the last N days"
+          min={1}
+          max={365}
+          value={sinceDays}
+          onChange={(v) => setSinceDays(typeof v === 'number' ? v : 30)}
+          w={240}
+          data-testid="simulate-days"
+        />
         <Button onClick={() => simulate.mutate()} loading={simulate.isPending} data-testid="run-simulate">
           Simulate
         </Button>
@@ -181,7 +212,12 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
         <StatCard label="Owner changes" value={s.changed} color={s.changed > 0 ? 'orange' : undefined} testId="sim-changed" />
         <StatCard label="Unplaced" value={s.unplaced} color={s.unplaced > 0 ? 'red' : undefined} testId="sim-unplaced" />
         <StatCard label="Catch-all hits" value={s.catchAllHits} testId="sim-catch-all" />
-        <StatCard label="Over cap" value={s.load.filter((l) => l.over).length} color={s.load.some((l) => l.over) ? 'red' : undefined} testId="sim-over" />
+        <StatCard
+          label="Over cap"
+          value={s.load.filter((l) => l.over).length}
+          color={s.load.some((l) => l.over) ? 'red' : undefined}
+          testId="sim-over"
+        />
       </SimpleGrid>
       {sim.truncated && <Alert color="yellow">Only the first records were simulated.</Alert>}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
@@ -189,13 +225,42 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
           <Text fw={600} mb="xs">
             Distribution: current vs projected
           </Text>
-          <BarChart h={260} data={distribution} dataKey="owner" series={[{ name: 'Current', color: 'gray.5' }, { name: 'Projected', color: 'blue.6' }]} tickLine="y" xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
+          <BarChart
+            h={260}
+            data={distribution}
+            dataKey="owner"
+            series={[
+              { name: 'Current', color: 'gray.5' },
+              { name: 'Projected', color: 'blue.6' },
+            ]}
+            tickLine="y"
+            xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }}
+            withLegend
+          />
         </Card>
         <Card withBorder radius="md" data-testid="sim-load-chart">
           <Text fw={600} mb="xs">
             Projected load vs WIP cap
           </Text>
-          <BarChart h={260} data={load} dataKey="owner" series={[{ name: 'Projected', color: 'indigo.6' }, { name: 'WIP cap', color: 'red.3' }]} tickLine="y" xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }} withLegend />
+          {load.length === 0 && (
+            <Text c="dimmed" size="sm">
+              No rule in this simulation sends work to a pool, so no pool member's load changes.
+            </Text>
+          )}
+          {load.length > 0 && (
+            <BarChart
+              h={260}
+              data={load}
+              dataKey="owner"
+              series={[
+                { name: 'Projected', color: 'indigo.6' },
+                { name: 'WIP cap', color: 'red.3' },
+              ]}
+              tickLine="y"
+              xAxisProps={{ interval: 0, angle: -35, textAnchor: 'end', height: 80, fontSize: 10 }}
+              withLegend
+            />
+          )}
         </Card>
       </SimpleGrid>
       <Card withBorder radius="md" p="sm" data-testid="sim-rule-hits">
@@ -204,7 +269,14 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
         </Text>
         <Group gap="xs">
           {s.ruleHits.map((h, i) => (
-            <Badge key={`${h.ruleId ?? 'none'}${i}`} variant="light" color={h.ruleId === null ? 'red' : h.catchAll ? 'yellow' : 'blue'} tt="none" size="lg" data-testid="sim-rule-hit">
+            <Badge
+              key={`${h.ruleId ?? 'none'}${i}`}
+              variant="light"
+              color={h.ruleId === null ? 'red' : h.catchAll ? 'yellow' : 'blue'}
+              tt="none"
+              size="lg"
+              data-testid="sim-rule-hit"
+            >
               {h.ruleName ?? 'no rule matched'}: {h.hits}
             </Badge>
           ))}
@@ -235,7 +307,9 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
                 <Table.Tr key={d.recordId} data-testid="sim-diff-row">
                   <Table.Td>{d.title}</Table.Td>
                   <Table.Td>{nameOf(d.currentOwnerId)}</Table.Td>
-                  <Table.Td c={d.unassigned ? 'red' : undefined}>{d.unassigned ? `unplaced: ${d.unassigned.reason}` : nameOf(d.projectedOwnerId)}</Table.Td>
+                  <Table.Td c={d.unassigned ? 'red' : undefined}>
+                    {d.unassigned ? `unplaced: ${d.unassigned.reason}` : nameOf(d.projectedOwnerId)}
+                  </Table.Td>
                   <Table.Td>{d.ruleName ?? '—'}</Table.Td>
                 </Table.Tr>
               ))}
@@ -247,12 +321,31 @@ function SimulationView({ sim, nameOf }: { sim: Simulation; nameOf: (id: string 
   );
 }
 
-function ReasonModal({ title, opened, onClose, onSubmit, loading }: { title: string; opened: boolean; onClose: () => void; onSubmit: (reason: string) => void; loading: boolean }) {
+function ReasonModal({
+  title,
+  opened,
+  onClose,
+  onSubmit,
+  loading,
+}: {
+  title: string;
+  opened: boolean;
+  onClose: () => void;
+  onSubmit: (reason: string) => void;
+  loading: boolean;
+}) {
   const [reason, setReason] = useState('');
   return (
     <Modal opened={opened} onClose={onClose} title={title}>
       <Stack>
-        <Textarea label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-testid="decision-reason" />
+        <Textarea
+          label="Reason"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          autosize
+          minRows={2}
+          data-testid="decision-reason"
+        />
         <Button onClick={() => onSubmit(reason)} disabled={!reason.trim()} loading={loading} data-testid="decision-submit">
           {title}
         </Button>
@@ -261,7 +354,17 @@ function ReasonModal({ title, opened, onClose, onSubmit, loading }: { title: str
   );
 }
 
-function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: RulesetView; onOpen: (id: string) => void; notice: string | null; setNotice: (notice: string | null) => void }) {
+function RulesetEditor({
+  ruleset,
+  onOpen,
+  notice,
+  setNotice,
+}: {
+  ruleset: RulesetView;
+  onOpen: (id: string) => void;
+  notice: string | null;
+  setNotice: (notice: string | null) => void;
+}) {
   const me = useMe();
   const queryClient = useQueryClient();
   const recordType = ruleset.recordType as RecordType;
@@ -299,7 +402,12 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
     await queryClient.invalidateQueries({ queryKey: ['rulesets'] });
   };
   const save = async (): Promise<RulesetView> => {
-    const next = await unwrap(api.PATCH('/api/v1/rulesets/{id}', { params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) }, body: { name, rules: asApiRules(rules) } }));
+    const next = await unwrap(
+      api.PATCH('/api/v1/rulesets/{id}', {
+        params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) },
+        body: { name, rules: asApiRules(rules) },
+      }),
+    );
     await refresh(next);
     return next;
   };
@@ -307,16 +415,23 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
   const publish = useMutation({
     mutationFn: async () => {
       const current = dirty ? await save() : ruleset;
-      const { data, response } = await api.POST('/api/v1/rulesets/{id}/publish', { params: { path: { id: ruleset.id }, header: ifMatch(current.version) } });
+      const { data, response } = await api.POST('/api/v1/rulesets/{id}/publish', {
+        params: { path: { id: ruleset.id }, header: ifMatch(current.version) },
+      });
       return { outcome: data!, status: response.status };
     },
     onSuccess: async ({ outcome }) => {
       await refresh(outcome.ruleset);
-      setNotice(outcome.pendingApproval ? 'Submitted for approval: another publisher must approve it.' : 'Published: new records route with this version.');
+      setNotice(
+        outcome.pendingApproval
+          ? 'Submitted for approval: another publisher must approve it.'
+          : 'Published: new records route with this version.',
+      );
     },
   });
   const approve = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/rulesets/{id}/approve', { params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) } })),
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/rulesets/{id}/approve', { params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) } })),
     onSuccess: async (next) => {
       await refresh(next);
       setNotice('Approved and published.');
@@ -325,8 +440,18 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
   const decide = useMutation({
     mutationFn: ({ action, reason }: { action: 'return' | 'retire'; reason: string }) =>
       action === 'return'
-        ? unwrap(api.POST('/api/v1/rulesets/{id}/return', { params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) }, body: { reason } }))
-        : unwrap(api.POST('/api/v1/rulesets/{id}/retire', { params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) }, body: { reason } })),
+        ? unwrap(
+            api.POST('/api/v1/rulesets/{id}/return', {
+              params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) },
+              body: { reason },
+            }),
+          )
+        : unwrap(
+            api.POST('/api/v1/rulesets/{id}/retire', {
+              params: { path: { id: ruleset.id }, header: ifMatch(ruleset.version) },
+              body: { reason },
+            }),
+          ),
     onSuccess: async (next) => {
       setDecision(null);
       await refresh(next);
@@ -344,38 +469,80 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
 
   const addRule = () => {
     const catchAll = rules.findIndex((r) => !r.when || ('all' in r.when && r.when.all.length === 0));
-    const rule: Rule = { name: 'New rule', when: { all: [{ field: recordType === 'opportunity' ? 'stage' : 'region', op: 'eq' }] }, then: { target: { type: 'relative', relation: 'account.owner' } } };
+    const rule: Rule = {
+      name: 'New rule',
+      when: { all: [{ field: recordType === 'opportunity' ? 'stage' : 'region', op: 'eq' }] },
+      then: { target: { type: 'relative', relation: 'account.owner' } },
+    };
     updateRules(catchAll >= 0 ? [...rules.slice(0, catchAll), rule, ...rules.slice(catchAll)] : [...rules, rule]);
   };
   const addCatchAll = () => {
     const queue = queues[0];
-    updateRules([...rules, { name: 'Everything else', then: { target: queue ? { type: 'queue', id: queue.id } : { type: 'relative', relation: 'owner.manager' } } }]);
+    updateRules([
+      ...rules,
+      {
+        name: 'Everything else',
+        then: { target: queue ? { type: 'queue', id: queue.id } : { type: 'relative', relation: 'owner.manager' } },
+      },
+    ]);
   };
-  const topErrors = [...errors.entries()].filter(([path]) => !path.startsWith('rules[') || path.split('.').length === 1).flatMap(([path, messages]) => messages.map((m) => `${path}: ${m}`));
+  const topErrors = [...errors.entries()]
+    .filter(([path]) => !path.startsWith('rules[') || path.split('.').length === 1)
+    .flatMap(([path, messages]) => messages.map((m) => `${path}: ${m}`));
   const canPublish = hasPermission(me, 'ruleset.publish');
 
   return (
     <Stack gap="md" data-testid="ruleset-editor" data-status={ruleset.status} data-id={ruleset.id}>
       <Group justify="space-between" align="flex-start">
         <Group gap="sm" align="center">
-          <TextInput value={name} onChange={(e) => setName(e.currentTarget.value)} readOnly={!editable} size="md" fw={700} w={360} data-testid="ruleset-name" />
+          <TextInput
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            readOnly={!editable}
+            size="md"
+            fw={700}
+            w={360}
+            data-testid="ruleset-name"
+          />
           <Badge variant="outline">
             {recordType} v{ruleset.number}
           </Badge>
           <StateBadge state={ruleset.status} testId="ruleset-status" />
           {validation.data && (
-            <Badge color={validation.data.errors.length === 0 ? (validation.data.publishable ? 'green' : 'yellow') : 'red'} variant="dot" data-testid="validation-state" data-publishable={String(validation.data.publishable)} data-errors={validation.data.errors.length}>
-              {validation.data.errors.length === 0 ? (validation.data.publishable ? 'valid, publishable' : 'valid') : `${validation.data.errors.length} problem${validation.data.errors.length === 1 ? '' : 's'}`}
+            <Badge
+              color={validation.data.errors.length === 0 ? (validation.data.publishable ? 'green' : 'yellow') : 'red'}
+              variant="dot"
+              data-testid="validation-state"
+              data-publishable={String(validation.data.publishable)}
+              data-errors={validation.data.errors.length}
+            >
+              {validation.data.errors.length === 0
+                ? validation.data.publishable
+                  ? 'valid, publishable'
+                  : 'valid'
+                : `${validation.data.errors.length} problem${validation.data.errors.length === 1 ? '' : 's'}`}
             </Badge>
           )}
         </Group>
         <Group gap="xs">
           {editable && (
             <>
-              <Button variant="default" onClick={() => saveMutation.mutate()} loading={saveMutation.isPending} disabled={!dirty} data-testid="save-draft">
+              <Button
+                variant="default"
+                onClick={() => saveMutation.mutate()}
+                loading={saveMutation.isPending}
+                disabled={!dirty}
+                data-testid="save-draft"
+              >
                 Save draft
               </Button>
-              <Button color="green" onClick={() => publish.mutate()} loading={publish.isPending} disabled={!validation.data?.publishable} data-testid="publish">
+              <Button
+                color="green"
+                onClick={() => publish.mutate()}
+                loading={publish.isPending}
+                disabled={!validation.data?.publishable}
+                data-testid="publish"
+              >
                 Publish
               </Button>
             </>
@@ -455,7 +622,17 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
             </Group>
             {view === 'json' ? (
               <>
-                <Textarea value={jsonText} onChange={(e) => onJson(e.currentTarget.value)} readOnly={!editable} autosize minRows={12} maxRows={40} ff="monospace" styles={{ input: { fontSize: 12 } }} data-testid="rules-json" />
+                <Textarea
+                  value={jsonText}
+                  onChange={(e) => onJson(e.currentTarget.value)}
+                  readOnly={!editable}
+                  autosize
+                  minRows={12}
+                  maxRows={40}
+                  ff="monospace"
+                  styles={{ input: { fontSize: 12 } }}
+                  data-testid="rules-json"
+                />
                 {jsonError && (
                   <Text c="red" size="sm" data-testid="json-error">
                     {jsonError}
@@ -512,14 +689,27 @@ function RulesetEditor({ ruleset, onOpen, notice, setNotice }: { ruleset: Rulese
   );
 }
 
-function NewDraftModal({ opened, onClose, recordType, onCreated }: { opened: boolean; onClose: () => void; recordType: RecordType; onCreated: (id: string) => void }) {
+function NewDraftModal({
+  opened,
+  onClose,
+  recordType,
+  onCreated,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  recordType: RecordType;
+  onCreated: (id: string) => void;
+}) {
   const [name, setName] = useState('');
   const queryClient = useQueryClient();
   const { queues } = useRoutingTargets();
   const create = useMutation({
     mutationFn: () => {
       const queue = queues[0];
-      const catchAll: Rule = { name: 'Everything else', then: { target: queue ? { type: 'queue', id: queue.id } : { type: 'relative', relation: 'owner.manager' } } };
+      const catchAll: Rule = {
+        name: 'Everything else',
+        then: { target: queue ? { type: 'queue', id: queue.id } : { type: 'relative', relation: 'owner.manager' } },
+      };
       return unwrap(api.POST('/api/v1/rulesets', { body: { recordType, name, rules: asApiRules([catchAll]) } }));
     },
     onSuccess: async (ruleset) => {
@@ -547,14 +737,18 @@ export function RulesetsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const list = useQuery({ queryKey: ['rulesets', recordType], queryFn: () => unwrap(api.GET('/api/v1/rulesets', { params: { query: { recordType, limit: 100 } } })) });
+  const list = useQuery({
+    queryKey: ['rulesets', recordType],
+    queryFn: () => unwrap(api.GET('/api/v1/rulesets', { params: { query: { recordType, limit: 100 } } })),
+  });
   const detail = useQuery({
     queryKey: ['ruleset', selected],
     queryFn: () => unwrap(api.GET('/api/v1/rulesets/{id}', { params: { path: { id: selected! } } })),
     enabled: selected !== null,
   });
   useEffect(() => {
-    if (selected === null && list.data) setSelected(list.data.items.find((r) => r.status === 'published')?.id ?? list.data.items[0]?.id ?? null);
+    if (selected === null && list.data)
+      setSelected(list.data.items.find((r) => r.status === 'published')?.id ?? list.data.items[0]?.id ?? null);
   }, [list.data, selected]);
 
   return (
@@ -627,7 +821,15 @@ export function RulesetsPage() {
         <div style={{ flex: 1, minWidth: 0 }}>
           {list.isError && <ErrorAlert error={list.error} />}
           {detail.isError && <ErrorAlert error={detail.error} />}
-          {detail.data && <RulesetEditor key={`${detail.data.id}:${detail.data.version}`} ruleset={detail.data} onOpen={setSelected} notice={notice} setNotice={setNotice} />}
+          {detail.data && (
+            <RulesetEditor
+              key={`${detail.data.id}:${detail.data.version}`}
+              ruleset={detail.data}
+              onOpen={setSelected}
+              notice={notice}
+              setNotice={setNotice}
+            />
+          )}
         </div>
       </Group>
       <NewDraftModal

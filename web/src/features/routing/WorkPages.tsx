@@ -15,7 +15,8 @@ export function MyWorkPage() {
   const queryClient = useQueryClient();
   const work = useQuery({ queryKey: ['my-work'], queryFn: () => unwrap(api.GET('/api/v1/me/work')) });
   const acknowledge = useMutation({
-    mutationFn: (assignmentId: string) => unwrap(api.POST('/api/v1/assignments/{id}/acknowledge', { params: { path: { id: assignmentId } } })),
+    mutationFn: (assignmentId: string) =>
+      unwrap(api.POST('/api/v1/assignments/{id}/acknowledge', { params: { path: { id: assignmentId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['my-work'] }),
   });
   const counts = work.data?.counts;
@@ -124,7 +125,13 @@ export function InboxPage() {
           <Title order={2}>Inbox</Title>
           <Text c="dimmed">Assignments, approaching deadlines, escalations and approvals.</Text>
         </div>
-        <Button variant="light" onClick={() => markRead.mutate(undefined)} disabled={!notifications.data?.unread} loading={markRead.isPending} data-testid="mark-all-read">
+        <Button
+          variant="light"
+          onClick={() => markRead.mutate(undefined)}
+          disabled={!notifications.data?.unread}
+          loading={markRead.isPending}
+          data-testid="mark-all-read"
+        >
           Mark all read
         </Button>
       </Group>
@@ -132,7 +139,15 @@ export function InboxPage() {
       {notifications.isSuccess && items.length === 0 && <Text c="dimmed">No notifications.</Text>}
       <Stack gap="xs">
         {items.map((n) => (
-          <Card key={n.id} withBorder radius="md" p="sm" bg={n.readAt ? undefined : 'blue.0'} data-testid="notification" data-read={String(n.readAt !== null)}>
+          <Card
+            key={n.id}
+            withBorder
+            radius="md"
+            p="sm"
+            bg={n.readAt ? undefined : 'blue.0'}
+            data-testid="notification"
+            data-read={String(n.readAt !== null)}
+          >
             <Group justify="space-between" wrap="nowrap" align="flex-start">
               <div>
                 <Group gap="xs">

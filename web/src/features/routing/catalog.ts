@@ -3,7 +3,24 @@ export type FieldKind = 'string' | 'number' | 'boolean' | 'timestamp' | 'id';
 export type RecordType = 'lead' | 'account' | 'opportunity';
 export const RECORD_TYPES: RecordType[] = ['lead', 'account', 'opportunity'];
 
-export const OPERATORS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'between', 'contains', 'startsWith', 'exists', 'empty', 'olderThan', 'newerThan', 'changedTo'] as const;
+export const OPERATORS = [
+  'eq',
+  'neq',
+  'in',
+  'nin',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'contains',
+  'startsWith',
+  'exists',
+  'empty',
+  'olderThan',
+  'newerThan',
+  'changedTo',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export const OPS_BY_KIND: Record<FieldKind | 'custom', readonly Operator[]> = {
@@ -51,7 +68,8 @@ const ACCOUNT_FIELDS: Record<string, FieldKind> = {
   directOnly: 'boolean',
   createdAt: 'timestamp',
 };
-const nested = (prefix: string, fields: Record<string, FieldKind>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v]));
+const nested = (prefix: string, fields: Record<string, FieldKind>) =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v]));
 
 export const FIELD_CATALOGS: Record<RecordType, Record<string, FieldKind>> = {
   lead: {
@@ -99,7 +117,15 @@ export function kindOf(recordType: RecordType, field: string): FieldKind | 'cust
 
 export const RELATIONS = ['account.owner', 'account.channelManager', 'owner.manager', 'team.lead'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export const REASON_CODES = ['territory_change', 'customer_request', 'workload', 'expertise', 'relationship', 'error_correction', 'other'] as const;
+export const REASON_CODES = [
+  'territory_change',
+  'customer_request',
+  'workload',
+  'expertise',
+  'relationship',
+  'error_correction',
+  'other',
+] as const;
 
 export type Scalar = string | number | boolean | null;
 export type Leaf = { field: string; op: Operator; value?: Scalar | Scalar[] };

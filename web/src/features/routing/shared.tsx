@@ -6,7 +6,9 @@ import { api, unwrap } from '../../lib/api-client';
 import type { paths } from '../../lib/api-types';
 import { type Me, useMe } from '../../lib/session';
 
-type Get<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer R } } } } } ? R : never;
+type Get<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer R } } } } }
+  ? R
+  : never;
 export type RulesetView = Get<'/api/v1/rulesets/{id}'>;
 export type PoolDetail = Get<'/api/v1/pools/{id}'>;
 export type Timeline = Get<'/api/v1/records/{type}/{id}/ownership'>;
@@ -60,7 +62,11 @@ export function useUserNames() {
 export function useRoutingTargets() {
   const pools = useQuery({ queryKey: ['pools'], queryFn: () => unwrap(api.GET('/api/v1/pools')), staleTime: 60_000 });
   const queues = useQuery({ queryKey: ['queues'], queryFn: () => unwrap(api.GET('/api/v1/queues')), staleTime: 60_000 });
-  const policies = useQuery({ queryKey: ['escalation-policies'], queryFn: () => unwrap(api.GET('/api/v1/escalation-policies')), staleTime: 60_000 });
+  const policies = useQuery({
+    queryKey: ['escalation-policies'],
+    queryFn: () => unwrap(api.GET('/api/v1/escalation-policies')),
+    staleTime: 60_000,
+  });
   return { pools: pools.data?.items ?? [], queues: queues.data?.items ?? [], policies: policies.data?.items ?? [] };
 }
 
