@@ -8,6 +8,7 @@ import { handOffWonOpportunity } from '../../src/orders/use-cases/create-order-f
 import { createRuleset } from '../../src/routing/use-cases/create-ruleset.js';
 import { publishRuleset } from '../../src/routing/use-cases/publish-ruleset.js';
 import { inTransaction } from '../../src/platform/use-case-context.js';
+import { updateOpportunity } from '../../src/routing/use-cases/update-opportunity.js';
 import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
 import { makeWorld } from './world.js';
 
@@ -62,7 +63,24 @@ describe('orders and routing', () => {
     expect(first).not.toBeNull();
     const quote = await database.db.selectFrom('quotes').selectAll().where('id', '=', first!.quoteId).executeTakeFirstOrThrow();
     expect(quote).toMatchObject({ owner_user_id: rep.id, opportunity_id: opp.id, account_id: w.accountId });
-    expect(quote.lines).toEqual([{ itemId: w.item.id, qty: 1, unitPriceMinor: 123400, priceListItemId: null }]);
+    expect(quote.lines).toEqual([{ itemId: w.item.id, qty: 1, unitPriceMinor: 1234, priceListItemId: null }]);
     expect(await inTransaction(w.ctx, (trx) => handOffWonOpportunity(trx, w.ctx, opp.id, { channelCode: w.channel.code }))).toBeNull();
+  });
+
+  it('moving an opportunity to Won through the routing use case hands it off in the same transaction', async () => {
+    const w = await makeWorld(database.db, systemClock, { stock: [1, 0] });
+    await database.db.updateTable('channels').set({ kind: 'field_sales', created_at: new Date(0) } as never).where('id', '=', w.channel.id).execute();
+    const rep = await createUser(w.ctx, { email: 'rep2@handoff.test', name: 'Rep Two', role: 'sales_rep' });
+    const now = new Date();
+    const opp = await database.db
+      .insertInto('opportunities')
+      .values({ name: 'Closing deal', account_id: w.accountId, owner_id: rep.id, stage: 'Negotiation', product: w.item.sku, amount: 5000, created_at: now, updated_at: now, stage_changed_at: now } as never)
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow();
+    const won = await updateOpportunity(w.ctx, { opportunityId: opp.id, expectedVersion: opp.version, changes: { stage: 'Won' } });
+    expect(won.status).toBe('won');
+    const quote = await database.db.selectFrom('quotes').selectAll().where('opportunity_id', '=', opp.id).executeTakeFirstOrThrow();
+    expect(quote).toMatchObject({ owner_user_id: rep.id, account_id: w.accountId });
+    expect(quote.lines).toEqual([{ itemId: w.item.id, qty: 1, unitPriceMinor: 5000, priceListItemId: null }]);
   });
 });

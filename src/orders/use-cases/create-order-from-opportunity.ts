@@ -16,9 +16,9 @@ export async function handOffWonOpportunity(trx: Trx, ctx: UseCaseContext, oppor
   const channel = await channelQuery.executeTakeFirst();
   if (!channel) return null;
   const now = ctx.clock.now();
-  // The opportunity's product, when it names a catalog item, becomes the first line at the won amount.
+  // The opportunity's product, when it names a catalog item, becomes the first line at the won amount (already minor units).
   const item = opp.product ? await trx.selectFrom('items').select('id').where((eb) => eb.or([eb('sku', '=', opp.product!), eb('name', '=', opp.product!)])).executeTakeFirst() : undefined;
-  const lines = item ? [{ itemId: item.id, qty: 1, unitPriceMinor: Math.round(Number(opp.amount ?? 0) * 100), priceListItemId: null }] : [];
+  const lines = item ? [{ itemId: item.id, qty: 1, unitPriceMinor: Number(opp.amount ?? 0), priceListItemId: null }] : [];
   const quote = await trx
     .insertInto('quotes')
     .values({

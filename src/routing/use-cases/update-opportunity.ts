@@ -4,6 +4,7 @@ import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
 import { closeOwnership } from '../close-ownership.js';
+import { handOffWonOpportunity } from '../../orders/use-cases/create-order-from-opportunity.js';
 import { statusOfStage } from '../core/stages.js';
 import type { UpdateOpportunitySchema } from '../schemas.js';
 import { findAccount, findOpportunity, lockOpportunity } from '../store.js';
@@ -57,6 +58,8 @@ export async function updateOpportunity(
     await recordChange(trx, ctx, { event: 'opportunity.stage_changed', entityType: 'opportunity', entityId: row.id, reason: reason ?? null, before: opportunityView(current), after });
     if (row.status !== 'open') {
       await closeOwnership(trx, ctx, 'opportunity', row.id, `opportunity ${row.status}`);
+      // Won work continues as a quote carrying the same owner, in the same transaction.
+      if (row.status === 'won') await handOffWonOpportunity(trx, ctx, row.id);
       return { ...after, assignment: null };
     }
     const assignment = await routeOnStageChange(trx, ctx, { recordId: row.id, previous: { stage: current.stage } });

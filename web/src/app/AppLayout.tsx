@@ -5,6 +5,8 @@ import type { ReactNode } from 'react';
 import { PartnerPortalPage } from '../features/partner/PartnerPortalPage';
 import { can, isPartnerRole, type Me, type Permission, ROLE_COLORS, ROLE_LABELS, useMe } from '../lib/session';
 import { useSignOut } from '../lib/use-sign-out';
+import { NotificationBell } from '../features/routing/NotificationBell';
+import { ROUTING_NAV_ITEMS } from '../features/routing/nav';
 import { AuditIcon, BatonMark, HomeIcon, PeopleIcon, SignOutIcon } from './icons';
 
 type NavItem = { to: '/' | '/people' | '/audit' | '/orders' | '/order-variants' | '/order-kpis'; label: string; icon: ReactNode; permission?: Permission; testId: string };
@@ -18,6 +20,9 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/order-variants', label: 'Workflow variants', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-order-variants' },
   { to: '/order-kpis', label: 'Order KPIs', icon: <AuditIcon />, permission: 'kpi.read' as Permission, testId: 'nav-order-kpis' },
 ];
+
+// Routing (issue 3): its pages, gated on routing permissions the web Permission union does not list yet.
+NAV_ITEMS.push(...(ROUTING_NAV_ITEMS as unknown as NavItem[]));
 
 export const navItemsFor = (me: Me) => NAV_ITEMS.filter((item) => !item.permission || can(me, item.permission));
 
@@ -45,6 +50,7 @@ export function AppHeader({ me, burger }: { me: Me; burger?: ReactNode }) {
         </Link>
       </Group>
       <Group gap="sm" wrap="nowrap">
+        <NotificationBell me={me} />
         <Avatar color={ROLE_COLORS[me.user.role]} radius="xl" size={32} visibleFrom="xs">
           {initials(me.user.name)}
         </Avatar>

@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import { AppLayout } from './AppLayout';
 import { NotFoundPage } from './NotFoundPage';
 import { RequirePermission } from './RequirePermission';
+import { RequireRouting } from '../features/routing/shared';
 
 export type RouterContext = { queryClient: QueryClient };
 
@@ -85,7 +86,44 @@ const variantsRoute = createRoute({ getParentRoute: () => authenticatedRoute, pa
 const orderKpisRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/order-kpis', component: gated('kpi.read' as Permission, () => <OrderKpisPage />) });
 const orderRoutes = [ordersRoute, orderDetailRoute, variantsRoute, orderKpisRoute];
 
-const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...orderRoutes])]);
+// ---- Routing (issue 3) ---------------------------------------------------------------------------------
+const routingPage = <P extends string>(path: P, permission: string, name: string) =>
+  createRoute({
+    getParentRoute: () => authenticatedRoute,
+    path,
+    component: () => {
+      const Page = routingComponents[name]!;
+      return (
+        <RequireRouting permission={permission}>
+          <Page />
+        </RequireRouting>
+      );
+    },
+  });
+const routingComponents: Record<string, ReturnType<typeof lazyRouteComponent>> = {
+  RulesetsPage: lazyRouteComponent(() => import('../features/routing/RulesetsPage'), 'RulesetsPage'),
+  PoolsPage: lazyRouteComponent(() => import('../features/routing/PoolsPage'), 'PoolsPage'),
+  MyWorkPage: lazyRouteComponent(() => import('../features/routing/WorkPages'), 'MyWorkPage'),
+  InboxPage: lazyRouteComponent(() => import('../features/routing/WorkPages'), 'InboxPage'),
+  RiskPage: lazyRouteComponent(() => import('../features/routing/RiskPage'), 'RiskPage'),
+  RecordPage: lazyRouteComponent(() => import('../features/routing/RecordPage'), 'RecordPage'),
+  RecordsPage: lazyRouteComponent(() => import('../features/routing/RecordsPage'), 'RecordsPage'),
+  OverridesPage: lazyRouteComponent(() => import('../features/routing/RecordPage'), 'OverridesPage'),
+  ExceptionsPage: lazyRouteComponent(() => import('../features/routing/ExceptionsPage'), 'ExceptionsPage'),
+};
+const routingRoutes = [
+  routingPage('/routing/rulesets', 'ruleset.read', 'RulesetsPage'),
+  routingPage('/routing/pools', 'pool.read', 'PoolsPage'),
+  routingPage('/routing/my-work', 'assignment.read', 'MyWorkPage'),
+  routingPage('/routing/inbox', 'notification.read_own', 'InboxPage'),
+  routingPage('/routing/risk', 'queue.risk', 'RiskPage'),
+  routingPage('/routing/records', 'record.read', 'RecordsPage'),
+  routingPage('/routing/records/$type/$id', 'record.read', 'RecordPage'),
+  routingPage('/routing/overrides', 'assignment.read', 'OverridesPage'),
+  routingPage('/routing/exceptions', 'report.routing', 'ExceptionsPage'),
+] as const;
+
+const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...routingRoutes, ...orderRoutes])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
