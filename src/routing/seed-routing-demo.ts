@@ -14,6 +14,7 @@ import { createPool } from './use-cases/create-pool.js';
 import { createQueue } from './use-cases/create-queue.js';
 import { createRuleset } from './use-cases/create-ruleset.js';
 import { publishRuleset } from './use-cases/publish-ruleset.js';
+import { decideOverride } from './use-cases/decide-override.js';
 import { reassignRecord } from './use-cases/reassign-record.js';
 import { sweepEscalations } from './use-cases/sweep-escalations.js';
 
@@ -73,6 +74,9 @@ export async function seedRoutingDemo(ctx: UseCaseContext, options: { dataDir: s
       returnPolicy: office === 'East' ? 'catch_up' : 'keep_position',
       members,
       criteriaCaps: [{ name: 'strategic', when: { field: 'amount', op: 'gte', value: 500_000 }, max: 8 }],
+      // West honours working hours (so at night its work falls back to the manager, and says why); the
+      // others take work around the clock so the demo looks alive whenever it is started.
+      respectHours: office === 'West',
       fallback: { type: 'user', id: manager.id },
     });
     poolOf.set(office, pool.id);
@@ -137,7 +141,8 @@ export async function seedRoutingDemo(ctx: UseCaseContext, options: { dataDir: s
   const prospects = pipeline.filter((d) => d.deal_stage === 'Prospecting').slice(0, 160);
   let leads = 0;
   for (const [i, deal] of prospects.entries()) {
-    const region = officeOf.get(deal.sales_agent) ?? null;
+    // New inquiries arrive from every region (the sample's prospects all sit with Central agents).
+    const region = (['Central', 'East', 'West'] as const)[i % 3]!;
     await createLead(i % 8 === 0 ? threeDaysAgo : ctx, {
       name: `${deal.opportunity_id} inquiry`,
       company: deal.account || `Prospect ${deal.opportunity_id}`,
@@ -161,9 +166,12 @@ export async function seedRoutingDemo(ctx: UseCaseContext, options: { dataDir: s
   const manager = users.find((u) => u.role === 'sales_manager')!;
   const managerCtx: UseCaseContext = { ...ctx, actor: { kind: 'user', userId: manager.id, role: 'sales_manager', partnerId: null, label: manager.name, via: 'token' } };
   const rep = users.find((u) => u.role === 'sales_rep' && u.team_id === manager.team_id)!;
-  for (const lead of someLeads) {
+  const revopsCtx: UseCaseContext = { ...ctx, actor: { kind: 'user', userId: revops.id, role: 'revops', partnerId: null, label: revops.name, via: 'token' } };
+  for (const [i, lead] of someLeads.entries()) {
     if (lead.owner_id === rep.id) continue;
-    await reassignRecord(managerCtx, { recordType: 'lead', recordId: lead.id }, { toUserId: rep.id, reasonCode: 'relationship', reason: 'Knows the buyer from a previous deal' });
+    const outcome = await reassignRecord(managerCtx, { recordType: 'lead', recordId: lead.id }, { toUserId: rep.id, reasonCode: 'relationship', reason: 'Knows the buyer from a previous deal' });
+    // Cross-team moves wait for approval: RevOps approves the first and leaves the rest in the approvals queue.
+    if (outcome.status === 'approval_pending' && i === 0) await decideOverride(revopsCtx, { requestId: outcome.overrideRequestId, decision: 'approve', reason: 'Relationship outweighs territory here' });
   }
   await sweepEscalations(ctx, { batchSize: 500 });
   return { pools: poolOf.size, leads, accounts: accountIds.size, opportunities };

@@ -131,8 +131,12 @@ function toEpoch(value: unknown): number | null {
 }
 
 export function readField(facts: Facts, field: string): unknown {
+  return readPath(facts, field.split('.'));
+}
+
+function readPath(facts: Facts, parts: readonly string[]): unknown {
   let current: unknown = facts;
-  for (const part of field.split('.')) {
+  for (const part of parts) {
     if (current === null || typeof current !== 'object') return undefined;
     current = Object.hasOwn(current, part) ? (current as Record<string, unknown>)[part] : undefined;
   }
@@ -220,7 +224,9 @@ function compileNode(condition: Condition): Node {
   }
   const test = compileLeaf(condition);
   const field = condition.field;
-  const holds: CompiledCondition = field.includes('.') ? (facts, now) => test(readField(facts, field), facts, now) : (facts, now) => test(facts[field], facts, now);
+  // The path is split once here, not on every evaluation.
+  const parts = field.split('.');
+  const holds: CompiledCondition = parts.length > 1 ? (facts, now) => test(readPath(facts, parts), facts, now) : (facts, now) => test(Object.hasOwn(facts, field) ? facts[field] : undefined, facts, now);
   return {
     holds,
     failures: (facts, now, negated) => {
