@@ -15,6 +15,8 @@ import { maintenanceTasks } from './platform/jobs/maintenance-tasks.js';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { version } from './runtime.js';
+import { integrationCron, integrationTasks } from './integrations/tasks.js';
+import { registerIntegrationRoutes } from './integrations/routes.js';
 
 export type AppDeps = {
   db: Db;
@@ -47,17 +49,19 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerIdentityRoutes(app, { db: deps.db, clock: deps.clock, policy: deps.sessionPolicy });
   registerAuditRoutes(app, deps);
   registerRoutingRoutes(app);
+  registerIntegrationRoutes(app);
   return app;
 }
 
 /** The composition root for jobs: every feature's tasks and cron schedule. */
 export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) {
-  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps), ...routingTasks(deps) };
+  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps), ...routingTasks(deps), ...integrationTasks(deps) };
   const cron: CronLine[] = [
     { task: 'checkpoint_audit', schedule: '* * * * *' },
     { task: 'expire_idempotency_keys', schedule: '17 * * * *' },
     { task: 'purge_sessions', schedule: '23 3 * * *' },
     ...routingCron,
+    ...integrationCron,
   ];
   return { tasks, cron };
 }

@@ -102,6 +102,15 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/reports/routing-exceptions/csv': ROUTING_MANAGERS,
   'GET /api/v1/reports/routing-exceptions/weekly': ROUTING_MANAGERS,
   'GET /api/v1/kpis/routing': ROUTING_MANAGERS,
+
+  // ---- integrations: webhooks ----------------------------------------------------------------------
+  'GET /api/v1/webhooks': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks': ['admin', 'revops', 'integration'],
+  'GET /api/v1/webhooks/:id': ['admin', 'revops', 'integration'],
+  'PATCH /api/v1/webhooks/:id': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks/:id/rotate-secret': ['admin', 'revops', 'integration'],
+  'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

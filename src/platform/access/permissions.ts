@@ -47,7 +47,8 @@ export type Permission =
   | 'absence.manage_any'
   | 'queue.risk'
   | 'report.routing'
-  | 'notification.read_own';
+  | 'notification.read_own'
+  | 'integration.manage';
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
 /** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
@@ -83,8 +84,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'partner.manage',
     ...RECORD_WORK,
     ...ROUTING_ADMIN,
+    'integration.manage',
   ],
-  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read', ...RECORD_WORK, ...ROUTING_ADMIN],
+  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read', ...RECORD_WORK, ...ROUTING_ADMIN, 'integration.manage'],
   sales_manager: [...INTERNAL_READ, 'audit.read', ...RECORD_WORK, ...MANAGING],
   sales_rep: [...INTERNAL_READ, ...RECORD_WORK],
   channel_manager: [...INTERNAL_READ, 'partner.manage', ...RECORD_WORK, 'assignment.override', 'queue.risk'],
@@ -92,5 +94,5 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   finance: [...INTERNAL_READ, 'audit.read', 'record.read', 'assignment.read', 'notification.read_own', 'absence.manage_own'],
   partner_admin: [],
   partner_user: [],
-  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read'],
+  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read', 'integration.manage'],
 };

@@ -46,7 +46,13 @@ export type AuditEventName =
   | 'override.approved'
   | 'override.rejected'
   | 'notification.created'
-  | 'report.exceptions_generated';
+  | 'report.exceptions_generated'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.secret_rotated'
+  | 'webhook.disabled'
+  | 'webhook.delivery_replayed'
+  | 'webhook.dead_lettered';
 
 export type AuditedChange = {
   event: AuditEventName;

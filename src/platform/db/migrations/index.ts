@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.js';
 import * as m0002 from './0002_identity.js';
 import * as m0003 from './0003_routing.js';
+import * as m0004 from './0004_integrations.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_identity': m0002,
   '0003_routing': m0003,
+  '0004_integrations': m0004,
 };
