@@ -3,11 +3,13 @@ import { etagOf, versionFromIfMatch } from '../platform/http/etag.js';
 import type { App } from '../platform/http/server.js';
 import { CreatedWebhookResponse, DeliveryResponse, RotatedSecretResponse, WebhookResponse } from './http-schemas.js';
 import { CreateWebhookSchema, UpdateWebhookSchema } from './schemas.js';
+import { SyncBody, SyncParams } from './sync/schemas.js';
 import { createWebhook } from './use-cases/create-webhook.js';
 import { listDeliveries } from './use-cases/list-deliveries.js';
 import { getWebhook, listWebhooks } from './use-cases/list-webhooks.js';
 import { replayDelivery } from './use-cases/replay-delivery.js';
 import { rotateWebhookSecret } from './use-cases/rotate-webhook-secret.js';
+import { syncRecord } from './use-cases/sync-record.js';
 import { updateWebhook } from './use-cases/update-webhook.js';
 
 const tags = ['integrations'];
@@ -54,5 +56,24 @@ export function registerIntegrationRoutes(app: App): void {
     '/api/v1/webhooks/deliveries/:id/replay',
     { config: { access }, schema: { tags, params: IdParams, body: z.strictObject({ reason: z.string().max(500).optional() }).optional(), response: { 200: DeliveryResponse } } },
     async (request) => replayDelivery(request.context(), request.params.id, request.body?.reason),
+  );
+
+  app.put(
+    '/api/v1/sync/:source/:type/:externalId',
+    {
+      config: { access },
+      schema: {
+        tags,
+        params: SyncParams,
+        body: SyncBody,
+        response: {
+          200: z.union([
+            z.object({ applied: z.literal(true), created: z.boolean(), recordId: z.uuid(), version: z.number().int() }),
+            z.object({ applied: z.literal(false), reason: z.enum(['stale', 'duplicate']), recordId: z.uuid(), version: z.number().int() }),
+          ]),
+        },
+      },
+    },
+    async (request) => syncRecord(request.context(), request.params, request.body),
   );
 }

@@ -111,6 +111,7 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/webhooks/:id/rotate-secret': ['admin', 'revops', 'integration'],
   'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
+  'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

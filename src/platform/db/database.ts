@@ -438,6 +438,7 @@ export interface Database {
   webhook_secrets: WebhookSecretTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  external_ids: ExternalIdTable;
 }
 
 export type Db = Kysely<Database>;
@@ -493,4 +494,13 @@ export interface WebhookAttemptTable {
   error: string | null;
   duration_ms: number;
   attempted_at: Timestamp;
+}
+export interface ExternalIdTable {
+  source: string;
+  record_type: 'accounts' | 'leads';
+  external_id: string;
+  record_id: string;
+  last_version: ColumnType<string, string | number, string | number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }

@@ -5474,6 +5474,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/{source}/{type}/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    source: string;
+                    type: "accounts" | "leads";
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            applied: true;
+                            created: boolean;
+                            /** Format: uuid */
+                            recordId: string;
+                            version: number;
+                        } | {
+                            /** @enum {boolean} */
+                            applied: false;
+                            /** @enum {string} */
+                            reason: "stale" | "duplicate";
+                            /** Format: uuid */
+                            recordId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -56,9 +56,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- The relay numbers each event within its aggregate (the "version" receivers use to drop stale events).
     CREATE INDEX outbox_events_aggregate ON outbox_events (aggregate_type, aggregate_id, seq);
+
+    -- Inbound sync: which record an external system's id became, and the newest version applied to it.
+    CREATE TABLE external_ids (
+      source        text NOT NULL CHECK (source ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+      record_type   text NOT NULL CHECK (record_type IN ('accounts', 'leads')),
+      external_id   text NOT NULL CHECK (length(external_id) BETWEEN 1 AND 255),
+      record_id     uuid NOT NULL,
+      last_version  bigint NOT NULL CHECK (last_version >= 0),
+      created_at    timestamptz NOT NULL,
+      updated_at    timestamptz NOT NULL,
+      PRIMARY KEY (source, record_type, external_id)
+    );
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP INDEX outbox_events_aggregate; DROP TABLE webhook_attempts, webhook_deliveries, webhook_secrets, webhook_endpoints`.execute(db);
+  await sql`DROP INDEX outbox_events_aggregate; DROP TABLE external_ids, webhook_attempts, webhook_deliveries, webhook_secrets, webhook_endpoints`.execute(db);
 }
