@@ -290,6 +290,10 @@ describe('delivery', () => {
       expect(replayed.json()).toMatchObject({ status: 'pending', attempts: 0 });
       const audit = await t.database.superuser("select 1 from audit_events where event_name = 'webhook.delivery_replayed' and entity_id = $1", [dead.id]);
       expect(audit.rowCount).toBe(1);
+      await deliverDueWebhooks(t.system);
+      const log = (await t.database.superuser('select attempt from webhook_attempts where delivery_id = $1 order by attempt', [dead.id])).rows.map((r) => r.attempt);
+      expect(log).toEqual(Array.from({ length: MAX_ATTEMPTS + 1 }, (_, i) => i + 1));
+      expect((await deliveriesOf(endpoint.id))[0]).toMatchObject({ status: 'pending', attempts: 1 });
       const missing = await t.app.inject({ method: 'POST', url: `/api/v1/webhooks/deliveries/${crypto.randomUUID()}/replay`, headers: admin.headers, payload: {} });
       expect(missing.statusCode).toBe(404);
     } finally {

@@ -135,7 +135,8 @@ async function recordOutcome(
       .insertInto('webhook_attempts')
       .values({
         delivery_id: delivery.id,
-        attempt: delivery.attempts,
+        // Numbered over the delivery's whole life: a replay resets the retry budget, not the log.
+        attempt: sql<number>`(select coalesce(max(attempt), 0) + 1 from webhook_attempts where delivery_id = ${delivery.id})`,
         status_code: outcome.statusCode,
         response_excerpt: outcome.excerpt,
         error: outcome.error,
