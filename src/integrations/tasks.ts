@@ -6,8 +6,11 @@ import { relayOutbox } from './use-cases/relay-outbox.js';
 
 export function integrationTasks(deps: { db: Db; clock: Clock }): Record<string, Task> {
   return {
-    relay_outbox: async () => {
-      while ((await relayOutbox(deps)).published > 0);
+    relay_outbox: async (_payload, helpers) => {
+      let deliveries = 0;
+      for (let batch = await relayOutbox(deps); batch.published > 0; batch = await relayOutbox(deps)) deliveries += batch.deliveries;
+      // New deliveries go out now rather than at the next cron minute; the job key folds repeated requests into one job.
+      if (deliveries > 0) await helpers.addJob('deliver_webhooks', {}, { jobKey: 'deliver_webhooks' });
     },
     deliver_webhooks: async () => {
       while ((await deliverDueWebhooks(deps)).attempted > 0);

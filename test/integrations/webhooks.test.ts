@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTasks } from '../../src/app.js';
 import { createTeam } from '../../src/identity/use-cases/create-team.js';
 import { updateTeam } from '../../src/identity/use-cases/update-team.js';
 import { MAX_ATTEMPTS } from '../../src/integrations/core/backoff.js';
@@ -366,6 +367,24 @@ describe('delivery', () => {
         ['team.updated', 2],
       ]);
       expect((await deliveriesOf(endpoint.id)).map((d) => d.aggregate_version).sort()).toEqual([1, 2]);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('runs from the worker: relay_outbox on cron asks for a delivery run when it created deliveries', async () => {
+    const { tasks, cron } = buildTasks({ db: t.database.db, clock: t.clock, checkpoints: t.database.checkpoints });
+    expect(cron.map((c) => c.task)).toEqual(expect.arrayContaining(['relay_outbox', 'deliver_webhooks']));
+    const rx = await receiver([{ status: 200 }]);
+    try {
+      const endpoint = await register(rx.url);
+      const team = await newTeam();
+      const added: string[] = [];
+      await tasks.relay_outbox!({}, { addJob: async (name: string) => void added.push(name) } as never);
+      expect(added).toEqual(['deliver_webhooks']);
+      await tasks.deliver_webhooks!({}, {} as never);
+      expect(rx.received.map((r) => JSON.parse(r.body).aggregate.id)).toContain(team.id);
+      expect((await deliveriesOf(endpoint.id))[0]).toMatchObject({ status: 'delivered' });
     } finally {
       await rx.close();
     }
