@@ -8,6 +8,7 @@ import { createTeam } from '../../src/identity/use-cases/create-team.js';
 import { updateTeam } from '../../src/identity/use-cases/update-team.js';
 import { MAX_ATTEMPTS } from '../../src/integrations/core/backoff.js';
 import { signatureHeader } from '../../src/integrations/signing.js';
+import { activeSecrets } from '../../src/integrations/store.js';
 import { deliverDueWebhooks } from '../../src/integrations/use-cases/deliver-due-webhooks.js';
 import { relayOutbox } from '../../src/integrations/use-cases/relay-outbox.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
@@ -243,6 +244,8 @@ describe('delivery', () => {
       expect(request.headers['webhook-signature']!.split(' ')).toHaveLength(2);
       expect(() => new Webhook(endpoint.secret).verify(request.body, request.headers)).not.toThrow();
       expect(() => new Webhook(rotated.json().secret).verify(request.body, request.headers)).not.toThrow();
+      const dayAndAHourLater = new Date(Date.now() + 25 * 3600 * 1000);
+      expect(await activeSecrets(t.database.db, endpoint.id, dayAndAHourLater)).toEqual([rotated.json().secret]);
     } finally {
       await rx.close();
     }
