@@ -17,6 +17,8 @@ import type pg from 'pg';
 import { version } from './runtime.js';
 import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
+import { integrationCron, integrationTasks } from './integrations/tasks.js';
+import { registerIntegrationRoutes } from './integrations/routes.js';
 
 export type AppDeps = {
   db: Db;
@@ -50,17 +52,19 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerAuditRoutes(app, deps);
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
+  registerIntegrationRoutes(app);
   return app;
 }
 
 /** The composition root for jobs: every feature's tasks and cron schedule. */
 export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) {
-  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps), ...routingTasks(deps) };
+  const tasks = { ...maintenanceTasks(deps), ...auditTasks(deps), ...routingTasks(deps), ...integrationTasks(deps) };
   const cron: CronLine[] = [
     { task: 'checkpoint_audit', schedule: '* * * * *' },
     { task: 'expire_idempotency_keys', schedule: '17 * * * *' },
     { task: 'purge_sessions', schedule: '23 3 * * *' },
     ...routingCron,
+    ...integrationCron,
   ];
   Object.assign(tasks, orderTasks(deps));
   cron.push(...orderCron);

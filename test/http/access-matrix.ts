@@ -142,6 +142,16 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/variants/:id/activate': ['admin', 'revops'],
   'GET /api/v1/kpis/orders': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
   'GET /api/v1/kpis/orders/csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
+
+  // ---- integrations: webhooks ----------------------------------------------------------------------
+  'GET /api/v1/webhooks': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks': ['admin', 'revops', 'integration'],
+  'GET /api/v1/webhooks/:id': ['admin', 'revops', 'integration'],
+  'PATCH /api/v1/webhooks/:id': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks/:id/rotate-secret': ['admin', 'revops', 'integration'],
+  'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
+  'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
+  'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

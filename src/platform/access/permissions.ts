@@ -59,7 +59,8 @@ export type Permission =
   | 'credit.price'
   | 'variant.manage'
   | 'purchase.approve'
-  | 'kpi.read';
+  | 'kpi.read'
+  | 'integration.manage';
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
 /** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
@@ -95,8 +96,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'partner.manage',
     ...RECORD_WORK,
     ...ROUTING_ADMIN,
+    'integration.manage',
   ],
-  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read', ...RECORD_WORK, ...ROUTING_ADMIN],
+  revops: [...INTERNAL_READ, 'team.manage', 'calendar.manage', 'audit.read', ...RECORD_WORK, ...ROUTING_ADMIN, 'integration.manage'],
   sales_manager: [...INTERNAL_READ, 'audit.read', ...RECORD_WORK, ...MANAGING],
   sales_rep: [...INTERNAL_READ, ...RECORD_WORK],
   channel_manager: [...INTERNAL_READ, 'partner.manage', ...RECORD_WORK, 'assignment.override', 'queue.risk'],
@@ -104,7 +106,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   finance: [...INTERNAL_READ, 'audit.read', 'record.read', 'assignment.read', 'notification.read_own', 'absence.manage_own'],
   partner_admin: [],
   partner_user: [],
-  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read'],
+  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read', 'integration.manage'],
 };
 
 // ---- orders: granted in one appended block so other features' lines above stay untouched ----

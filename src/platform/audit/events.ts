@@ -77,7 +77,13 @@ export type AuditEventName =
   | 'variant.created'
   | 'variant.activated'
   | 'order_exception.opened'
-  | 'order_exception.resolved';
+  | 'order_exception.resolved'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.secret_rotated'
+  | 'webhook.disabled'
+  | 'webhook.delivery_replayed'
+  | 'webhook.dead_lettered';
 
 export type AuditedChange = {
   event: AuditEventName;

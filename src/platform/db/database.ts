@@ -434,6 +434,11 @@ export interface Database {
   override_requests: OverrideRequestTable;
   notifications: NotificationTable;
   exception_reports: ExceptionReportTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_secrets: WebhookSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  external_ids: ExternalIdTable;
 }
 
 export type Db = Kysely<Database>;
@@ -635,4 +640,57 @@ export interface Database {
   transfers: TransferTable;
   transfer_lines: TransferLineTable;
   order_events: OrderEventTable;
+}
+
+// ---- integrations (0004) ---------------------------------------------------------------------------
+export interface WebhookEndpointTable {
+  id: Generated<string>;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface WebhookSecretTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  secret: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+}
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  event_id: string;
+  endpoint_id: string;
+  aggregate_version: number;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+}
+export interface WebhookAttemptTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  duration_ms: number;
+  attempted_at: Timestamp;
+}
+export interface ExternalIdTable {
+  source: string;
+  record_type: 'accounts' | 'leads';
+  external_id: string;
+  record_id: string;
+  last_version: ColumnType<string, string | number, string | number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }

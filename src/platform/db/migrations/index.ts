@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.js';
 import * as m0002 from './0002_identity.js';
 import * as m0003 from './0003_routing.js';
+import * as m0004 from './0004_integrations.js';
 import * as m0005 from './0005_orders.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_identity': m0002,
   '0003_routing': m0003,
+  '0004_integrations': m0004,
   '0005_orders': m0005,
 };
