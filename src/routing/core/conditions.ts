@@ -37,7 +37,7 @@ export const ConditionSchema: z.ZodType<Condition> = z
 export type FieldKind = 'string' | 'number' | 'boolean' | 'timestamp' | 'id';
 export type FieldCatalog = Record<string, FieldKind>;
 
-const OPS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
+export const OPS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
   string: ['eq', 'neq', 'in', 'nin', 'contains', 'startsWith', 'exists', 'empty', 'changedTo'],
   id: ['eq', 'neq', 'in', 'nin', 'exists', 'empty', 'changedTo'],
   number: ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'empty', 'changedTo'],

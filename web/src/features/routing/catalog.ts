@@ -1,4 +1,4 @@
-/** Copied from src/routing/core/ruleset.ts FIELD_CATALOGS and core/conditions.ts: the server stays the authority. */
+/** The DSL's vocabulary for the editor; the server (src/routing/core) is the authority and test/routing/web-catalog-drift.test.ts keeps this copy equal. */
 export type FieldKind = 'string' | 'number' | 'boolean' | 'timestamp' | 'id';
 export type RecordType = 'lead' | 'account' | 'opportunity';
 export const RECORD_TYPES: RecordType[] = ['lead', 'account', 'opportunity'];
