@@ -1,3 +1,4 @@
+import { guardedPost } from '../guarded-post.js';
 import { sql } from 'kysely';
 import { systemActor } from '../../platform/access/actor.js';
 import { recordChange } from '../../platform/record-change.js';
@@ -100,11 +101,9 @@ async function send(ctx: Pick<UseCaseContext, 'db' | 'clock'>, delivery: Claimed
   const timestamp = Math.floor(sentAt.getTime() / 1000);
   const secrets = await activeSecrets(ctx.db, delivery.endpoint_id, sentAt);
   try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
+    const response = await guardedPost(
+      delivery.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Baton-Webhooks/1',
         'webhook-id': delivery.event_id,
@@ -112,12 +111,13 @@ async function send(ctx: Pick<UseCaseContext, 'db' | 'clock'>, delivery: Claimed
         'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, body),
       },
       body,
-    });
-    const text = await response.text();
-    return { statusCode: response.status, excerpt: excerptOf(text), error: null, durationMs: elapsed(), retryAfter: response.headers.get('retry-after') };
+      timeoutMs,
+    );
+    return { statusCode: response.status, excerpt: excerptOf(response.text), error: null, durationMs: elapsed(), retryAfter: response.retryAfter };
   } catch (error) {
-    const err = error as Error & { cause?: { code?: string; message?: string } };
-    const message = err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+    const err = error as Error & { code?: string };
+    const timedOut = err.name === 'AbortError' || err.name === 'TimeoutError';
+    const message = timedOut ? `timeout after ${timeoutMs} ms` : err.code === 'EADDRREFUSED' ? err.message : (err.code ?? err.message);
     return { statusCode: null, excerpt: null, error: excerptOf(String(message)), durationMs: elapsed(), retryAfter: null };
   }
 }
