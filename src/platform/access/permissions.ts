@@ -60,7 +60,27 @@ export type Permission =
   | 'variant.manage'
   | 'purchase.approve'
   | 'kpi.read'
-  | 'integration.manage';
+  | 'integration.manage'
+  // channel (internal)
+  | 'partner.read'
+  | 'channel.assign'
+  | 'channel.configure'
+  | 'registration.read'
+  | 'registration.submit'
+  | 'registration.review'
+  | 'registration.close'
+  | 'conflict.read'
+  | 'conflict.resolve'
+  | 'expiry.decide'
+  | 'scorecard.read'
+  // partner portal (/api/partner/v1/*): always scoped to the actor's own partner
+  | 'portal.registration.read'
+  | 'portal.registration.write'
+  | 'portal.account.read'
+  | 'portal.product.read'
+  | 'portal.notice.read'
+  | 'portal.user.read'
+  | 'portal.user.manage';
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
 /** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
@@ -121,3 +141,20 @@ const ORDER_GRANTS: Partial<Record<Role, Permission[]>> = {
   integration: ['order.read', 'order.write'],
 };
 for (const [role, granted] of Object.entries(ORDER_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);
+
+// ---- channel: granted in one appended block -----------------------------------------------------------
+const CHANNEL_READ: Permission[] = ['partner.read', 'registration.read', 'conflict.read', 'scorecard.read'];
+const CHANNEL_WORK: Permission[] = [...CHANNEL_READ, 'channel.assign', 'registration.submit', 'registration.review', 'registration.close', 'conflict.resolve', 'expiry.decide'];
+const PORTAL_USER: Permission[] = ['portal.registration.read', 'portal.registration.write', 'portal.account.read', 'portal.product.read', 'portal.notice.read', 'portal.user.read'];
+const CHANNEL_GRANTS: Partial<Record<Role, Permission[]>> = {
+  admin: [...CHANNEL_WORK, 'channel.configure'],
+  revops: [...CHANNEL_READ, 'channel.configure'],
+  sales_manager: ['partner.read', 'conflict.read', 'conflict.resolve', 'scorecard.read'],
+  sales_rep: ['partner.read'],
+  channel_manager: [...CHANNEL_WORK, 'channel.configure'],
+  finance: ['partner.read', 'scorecard.read'],
+  integration: ['partner.read', 'registration.read', 'registration.submit', 'registration.close'],
+  partner_admin: [...PORTAL_USER, 'portal.user.manage'],
+  partner_user: [...PORTAL_USER],
+};
+for (const [role, granted] of Object.entries(CHANNEL_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);

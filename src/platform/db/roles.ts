@@ -4,6 +4,11 @@ import pg from 'pg';
 export const APP_ROLE = 'baton_app';
 /** The role that owns the schema and runs migrations (embedded installations). */
 export const OWNER_ROLE = 'baton_owner';
+/**
+ * The role partner requests switch to (`SET LOCAL ROLE`) while they touch partner data: no login, column
+ * grants only on what a partner may read, and forced row-level security on every table it can see.
+ */
+export const PARTNER_DB_ROLE = 'baton_partner';
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -13,6 +18,15 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   } finally {
     await client.end();
   }
+}
+
+/** The partner role exists and the app role may switch to it (and to nothing else). */
+async function ensurePartnerRole(client: pg.Client): Promise<void> {
+  const exists = await client.query('select 1 from pg_roles where rolname = $1', [PARTNER_DB_ROLE]);
+  if (!exists.rowCount) {
+    await client.query(`CREATE ROLE ${PARTNER_DB_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT`);
+  }
+  await client.query(`GRANT ${PARTNER_DB_ROLE} TO ${APP_ROLE}`);
 }
 
 async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<void> {
@@ -33,6 +47,7 @@ export async function ensureRolesAndDatabase(options: {
   await withClient(options.superuserUrl, async (client) => {
     await ensureLoginRole(client, OWNER_ROLE, options.ownerPassword);
     await ensureLoginRole(client, APP_ROLE, options.appPassword);
+    await ensurePartnerRole(client);
     const found = await client.query('select 1 from pg_database where datname = $1', [options.database]);
     if (!found.rowCount) {
       await client.query(
@@ -53,10 +68,11 @@ export async function ensureAppRole(ownerUrl: string, appPassword: string): Prom
   await withClient(ownerUrl, async (client) => {
     try {
       await ensureLoginRole(client, APP_ROLE, appPassword);
+      await ensurePartnerRole(client);
     } catch (error) {
       throw new Error(
         `The DATABASE_URL role cannot create the "${APP_ROLE}" role (${(error as Error).message}). ` +
-          `Create it yourself (LOGIN NOSUPERUSER NOBYPASSRLS) and set BATON_APP_DATABASE_URL.`,
+          `Create it yourself (LOGIN NOSUPERUSER NOBYPASSRLS) with a NOLOGIN role "${PARTNER_DB_ROLE}" granted to it, and set BATON_APP_DATABASE_URL.`,
       );
     }
   });

@@ -9,6 +9,9 @@ export const ROUTABLE_TABLES = {
   opportunity: 'opportunities',
   order_exception: 'order_exceptions',
   sales_order: 'sales_orders',
+  registration: 'registrations',
+  conflict_case: 'conflict_cases',
+  expiry_decision: 'expiry_decisions',
 } as const satisfies Record<string, string>;
 
 export type RoutableRecordType = keyof typeof ROUTABLE_TABLES;

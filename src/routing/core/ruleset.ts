@@ -86,6 +86,9 @@ export const FIELD_CATALOGS = {
   },
   order_exception: { id: 'id', title: 'string', controlPoint: 'string', category: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', ownerId: 'id' },
   sales_order: { id: 'id', title: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', totalMinor: 'number', ownerId: 'id' },
+  registration: { id: 'id', title: 'string', partnerId: 'id', partnerTier: 'string', productLine: 'string', amount: 'number', region: 'string', country: 'string', flagged: 'boolean', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
+  conflict_case: { id: 'id', title: 'string', kind: 'string', partnerId: 'id', region: 'string', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
+  expiry_decision: { id: 'id', title: 'string', partnerId: 'id', partnerTier: 'string', productLine: 'string', region: 'string', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
 } as const satisfies Record<string, FieldCatalog>;
 
 export const isCatchAll = (rule: Pick<Rule, 'when'>): boolean => rule.when === undefined || ('all' in rule.when && rule.when.all.length === 0);
