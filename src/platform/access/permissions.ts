@@ -84,7 +84,16 @@ export type Permission =
 
 const INTERNAL_READ: Permission[] = ['user.read', 'team.read', 'calendar.read', 'token.manage_own'];
 /** What everyone who works records day to day can do: see them, log work, see their inbox and their own absences. */
-const RECORD_WORK: Permission[] = ['record.read', 'record.write', 'activity.log', 'assignment.read', 'absence.manage_own', 'notification.read_own', 'ruleset.read', 'pool.read'];
+const RECORD_WORK: Permission[] = [
+  'record.read',
+  'record.write',
+  'activity.log',
+  'assignment.read',
+  'absence.manage_own',
+  'notification.read_own',
+  'ruleset.read',
+  'pool.read',
+];
 const ROUTING_ADMIN: Permission[] = [
   'ruleset.write',
   'ruleset.publish',
@@ -98,7 +107,14 @@ const ROUTING_ADMIN: Permission[] = [
   'queue.risk',
   'report.routing',
 ];
-const MANAGING: Permission[] = ['routing.simulate', 'assignment.override', 'override.approve', 'absence.manage_any', 'queue.risk', 'report.routing'];
+const MANAGING: Permission[] = [
+  'routing.simulate',
+  'assignment.override',
+  'override.approve',
+  'absence.manage_any',
+  'queue.risk',
+  'report.routing',
+];
 
 /** The one permission table. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -126,12 +142,38 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   finance: [...INTERNAL_READ, 'audit.read', 'record.read', 'assignment.read', 'notification.read_own', 'absence.manage_own'],
   partner_admin: [],
   partner_user: [],
-  integration: ['user.read', 'team.read', 'calendar.read', 'token.manage_own', 'record.read', 'record.write', 'activity.log', 'assignment.read', 'routing.route', 'ruleset.read', 'pool.read', 'integration.manage'],
+  integration: [
+    'user.read',
+    'team.read',
+    'calendar.read',
+    'token.manage_own',
+    'record.read',
+    'record.write',
+    'activity.log',
+    'assignment.read',
+    'routing.route',
+    'ruleset.read',
+    'pool.read',
+    'integration.manage',
+  ],
 };
 
 // ---- orders: granted in one appended block so other features' lines above stay untouched ----
 const ORDER_GRANTS: Partial<Record<Role, Permission[]>> = {
-  admin: ['order.read', 'order.write', 'order.release', 'order.configure', 'stock.manage', 'invoice.post', 'return.manage', 'credit.goods', 'credit.price', 'variant.manage', 'purchase.approve', 'kpi.read'],
+  admin: [
+    'order.read',
+    'order.write',
+    'order.release',
+    'order.configure',
+    'stock.manage',
+    'invoice.post',
+    'return.manage',
+    'credit.goods',
+    'credit.price',
+    'variant.manage',
+    'purchase.approve',
+    'kpi.read',
+  ],
   revops: ['order.read', 'order.configure', 'variant.manage', 'kpi.read'],
   sales_manager: ['order.read', 'order.write', 'order.release', 'return.manage', 'kpi.read'],
   sales_rep: ['order.read', 'order.write'],
@@ -144,8 +186,23 @@ for (const [role, granted] of Object.entries(ORDER_GRANTS)) (rolePermissions[rol
 
 // ---- channel: granted in one appended block -----------------------------------------------------------
 const CHANNEL_READ: Permission[] = ['partner.read', 'registration.read', 'conflict.read', 'scorecard.read'];
-const CHANNEL_WORK: Permission[] = [...CHANNEL_READ, 'channel.assign', 'registration.submit', 'registration.review', 'registration.close', 'conflict.resolve', 'expiry.decide'];
-const PORTAL_USER: Permission[] = ['portal.registration.read', 'portal.registration.write', 'portal.account.read', 'portal.product.read', 'portal.notice.read', 'portal.user.read'];
+const CHANNEL_WORK: Permission[] = [
+  ...CHANNEL_READ,
+  'channel.assign',
+  'registration.submit',
+  'registration.review',
+  'registration.close',
+  'conflict.resolve',
+  'expiry.decide',
+];
+const PORTAL_USER: Permission[] = [
+  'portal.registration.read',
+  'portal.registration.write',
+  'portal.account.read',
+  'portal.product.read',
+  'portal.notice.read',
+  'portal.user.read',
+];
 const CHANNEL_GRANTS: Partial<Record<Role, Permission[]>> = {
   admin: [...CHANNEL_WORK, 'channel.configure'],
   revops: [...CHANNEL_READ, 'channel.configure'],

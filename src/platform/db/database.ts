@@ -396,7 +396,8 @@ export interface OverrideRequestTable {
   created_at: Timestamp;
 }
 
-export type NotificationKind = 'assigned' | 'due_soon' | 'breached' | 'escalated' | 'approval_needed' | 'approval_decided' | 'exception_report';
+export type NotificationKind =
+  'assigned' | 'due_soon' | 'breached' | 'escalated' | 'approval_needed' | 'approval_decided' | 'exception_report';
 
 export interface NotificationTable {
   id: Generated<string>;
@@ -469,13 +470,46 @@ export type NewOutboxEvent = Insertable<OutboxEventTable>;
 type Minor = ColumnType<string, number | string, number | string>;
 type GeneratedMinor = ColumnType<string, number | string | undefined, number | string>;
 type Qty = ColumnType<number, number | undefined, number>;
-export type ControlPointName = 'ORDER_RELEASE' | 'INVENTORY_ALLOCATION' | 'SHIPMENT_CONFIRMATION' | 'INVOICE_GENERATION' | 'RETURN_AUTHORIZATION' | 'CREDIT_MEMO';
+export type ControlPointName =
+  'ORDER_RELEASE' | 'INVENTORY_ALLOCATION' | 'SHIPMENT_CONFIRMATION' | 'INVOICE_GENERATION' | 'RETURN_AUTHORIZATION' | 'CREDIT_MEMO';
 export type GateType = 'credit_limit' | 'margin_floor' | 'payment_status' | 'stock_cover' | 'manual_approval';
 
-export interface LocationTable { id: Generated<string>; code: string; name: string; kind: 'warehouse' | 'branch' | 'in_transit'; region: string | null; created_at: Timestamp }
-export interface ItemTable { id: Generated<string>; sku: string; name: string; specs: Json<JsonObject>; unit_cost_minor: Minor; currency: Generated<string>; created_at: Timestamp; product_line: ColumnType<string | null, string | null | undefined, string | null> }
-export interface PriceListTable { id: Generated<string>; name: string; currency: Generated<string>; channel_id: string | null; tier: string | null; valid_from: Timestamp; valid_to: Timestamp | null; priority: Generated<number>; created_at: Timestamp }
-export interface PriceListItemTable { id: Generated<string>; price_list_id: string; item_id: string; min_quantity: Generated<number>; unit_price_minor: Minor }
+export interface LocationTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  kind: 'warehouse' | 'branch' | 'in_transit';
+  region: string | null;
+  created_at: Timestamp;
+}
+export interface ItemTable {
+  id: Generated<string>;
+  sku: string;
+  name: string;
+  specs: Json<JsonObject>;
+  unit_cost_minor: Minor;
+  currency: Generated<string>;
+  created_at: Timestamp;
+  product_line: ColumnType<string | null, string | null | undefined, string | null>;
+}
+export interface PriceListTable {
+  id: Generated<string>;
+  name: string;
+  currency: Generated<string>;
+  channel_id: string | null;
+  tier: string | null;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  priority: Generated<number>;
+  created_at: Timestamp;
+}
+export interface PriceListItemTable {
+  id: Generated<string>;
+  price_list_id: string;
+  item_id: string;
+  min_quantity: Generated<number>;
+  unit_price_minor: Minor;
+}
 export interface ChannelTable {
   id: Generated<string>;
   code: string;
@@ -490,11 +524,40 @@ export interface ChannelTable {
   version: Generated<number>;
   created_at: Timestamp;
 }
-export interface ChannelLocationTable { channel_id: string; location_id: string; position: number }
-export interface TaxRateTable { id: Generated<string>; channel_id: string; region: string | null; rate_bp: number }
-export interface CustomerTermsTable { account_id: string; tier: Generated<string>; credit_limit_minor: GeneratedMinor; payment_terms: Generated<'prepaid' | 'net30' | 'net60'>; updated_at: Timestamp }
-export interface RebateProgramTable { id: Generated<string>; name: string; tier: string | null; account_id: string | null; rate_bp: number; valid_from: Timestamp; valid_to: Timestamp | null; created_at: Timestamp }
-export interface WorkflowDefinitionTable { version: number; gates: Json<JsonObject>; status: 'active' | 'retired'; created_at: Timestamp }
+export interface ChannelLocationTable {
+  channel_id: string;
+  location_id: string;
+  position: number;
+}
+export interface TaxRateTable {
+  id: Generated<string>;
+  channel_id: string;
+  region: string | null;
+  rate_bp: number;
+}
+export interface CustomerTermsTable {
+  account_id: string;
+  tier: Generated<string>;
+  credit_limit_minor: GeneratedMinor;
+  payment_terms: Generated<'prepaid' | 'net30' | 'net60'>;
+  updated_at: Timestamp;
+}
+export interface RebateProgramTable {
+  id: Generated<string>;
+  name: string;
+  tier: string | null;
+  account_id: string | null;
+  rate_bp: number;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  created_at: Timestamp;
+}
+export interface WorkflowDefinitionTable {
+  version: number;
+  gates: Json<JsonObject>;
+  status: 'active' | 'retired';
+  created_at: Timestamp;
+}
 export interface WorkflowVariantTable {
   id: Generated<string>;
   channel_id: string;
@@ -510,9 +573,36 @@ export interface WorkflowVariantTable {
   activated_at: Timestamp | null;
   created_at: Timestamp;
 }
-export interface StockLevelTable { item_id: string; location_id: string; on_hand: Qty; allocated: Qty; quarantined: Qty; incoming: Qty }
-export interface StockLedgerTable { id: Generated<string>; item_id: string; location_id: string; bucket: 'on_hand' | 'quarantined' | 'incoming'; delta: number; reason: string; doc_type: string; doc_id: string | null; actor_id: string | null; at: Timestamp }
-export interface CycleCountTable { id: Generated<string>; item_id: string; location_id: string; expected: number; counted: number; variance: Generated<number>; counted_by: string | null; counted_at: Timestamp }
+export interface StockLevelTable {
+  item_id: string;
+  location_id: string;
+  on_hand: Qty;
+  allocated: Qty;
+  quarantined: Qty;
+  incoming: Qty;
+}
+export interface StockLedgerTable {
+  id: Generated<string>;
+  item_id: string;
+  location_id: string;
+  bucket: 'on_hand' | 'quarantined' | 'incoming';
+  delta: number;
+  reason: string;
+  doc_type: string;
+  doc_id: string | null;
+  actor_id: string | null;
+  at: Timestamp;
+}
+export interface CycleCountTable {
+  id: Generated<string>;
+  item_id: string;
+  location_id: string;
+  expected: number;
+  counted: number;
+  variance: Generated<number>;
+  counted_by: string | null;
+  counted_at: Timestamp;
+}
 export interface QuoteTable {
   id: Generated<string>;
   channel_id: string;
@@ -567,7 +657,17 @@ export interface OrderLineTable {
   qty_return_received: Qty;
   qty_credited: Qty;
 }
-export interface AllocationTable { id: Generated<string>; order_line_id: string | null; transfer_line_id: string | null; item_id: string; location_id: string; qty: number; status: Generated<'active' | 'consumed' | 'released'>; created_at: Timestamp; closed_at: Timestamp | null }
+export interface AllocationTable {
+  id: Generated<string>;
+  order_line_id: string | null;
+  transfer_line_id: string | null;
+  item_id: string;
+  location_id: string;
+  qty: number;
+  status: Generated<'active' | 'consumed' | 'released'>;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+}
 export interface ControlDecisionTable {
   id: Generated<string>;
   control_point: ControlPointName;
@@ -585,7 +685,18 @@ export interface ControlDecisionTable {
   reason: string | null;
   at: Timestamp;
 }
-export interface HoldTable { id: Generated<string>; order_id: string; control_point: ControlPointName; type: GateType; reason: string; decision_id: string; opened_at: Timestamp; released_at: Timestamp | null; released_by: string | null; release_reason: string | null }
+export interface HoldTable {
+  id: Generated<string>;
+  order_id: string;
+  control_point: ControlPointName;
+  type: GateType;
+  reason: string;
+  decision_id: string;
+  opened_at: Timestamp;
+  released_at: Timestamp | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
 export interface OrderExceptionTable {
   id: Generated<string>;
   control_point: ControlPointName;
@@ -603,19 +714,125 @@ export interface OrderExceptionTable {
   resolved_at: Timestamp | null;
   version: Generated<number>;
 }
-export interface ShipmentTable { id: Generated<string>; order_id: string; location_id: string; status: Generated<'planned' | 'confirmed' | 'cancelled'>; created_at: Timestamp; confirmed_at: Timestamp | null }
-export interface ShipmentLineTable { id: Generated<string>; shipment_id: string; order_line_id: string; allocation_id: string; qty: number }
-export interface InvoiceTable { id: Generated<string>; order_id: string; shipment_id: string | null; status: Generated<'draft' | 'posted' | 'void'>; net_minor: Minor; tax_minor: Minor; total_minor: Minor; currency: string; posted_at: Timestamp }
-export interface InvoiceLineTable { id: Generated<string>; invoice_id: string; order_line_id: string; qty: number; net_minor: Minor; cost_minor: Minor; rebate_minor: GeneratedMinor; rebate_program_id: string | null }
-export interface ReturnAuthorizationTable { id: Generated<string>; order_id: string; location_id: string; status: Generated<'authorized' | 'declined' | 'received' | 'closed'>; reason: string; authorized_at: Timestamp; received_at: Timestamp | null; credited_at: Timestamp | null; version: Generated<number> }
-export interface ReturnLineTable { id: Generated<string>; return_id: string; order_line_id: string; qty_authorized: number; qty_received: Qty; qty_restocked: Qty; qty_quarantined: Qty; qty_scrapped: Qty }
-export interface CreditMemoTable { id: Generated<string>; order_id: string; return_id: string | null; kind: 'goods' | 'price'; reason_code: string | null; status: Generated<'draft' | 'approved' | 'posted' | 'void'>; net_minor: Minor; tax_minor: Minor; total_minor: Minor; posted_at: Timestamp }
-export interface CreditMemoLineTable { id: Generated<string>; credit_memo_id: string; order_line_id: string; qty: number; net_minor: Minor }
-export interface PurchaseOrderTable { id: Generated<string>; supplier: string; location_id: string; status: 'pending_approval' | 'ordered' | 'received' | 'cancelled'; total_minor: Minor; approved_by: string | null; created_by: string | null; created_at: Timestamp; version: Generated<number> }
-export interface PurchaseOrderLineTable { id: Generated<string>; purchase_order_id: string; item_id: string; qty_ordered: number; qty_received: Qty; unit_cost_minor: Minor }
-export interface TransferTable { id: Generated<string>; from_location_id: string; to_location_id: string; transit_location_id: string; status: 'shipped' | 'partially_received' | 'received'; created_at: Timestamp }
-export interface TransferLineTable { id: Generated<string>; transfer_id: string; item_id: string; qty_shipped: number; qty_received: Qty }
-export interface OrderEventTable { id: Generated<string>; order_id: string; channel_id: string; type: string; subject_id: string | null; actor_id: string | null; at: Timestamp }
+export interface ShipmentTable {
+  id: Generated<string>;
+  order_id: string;
+  location_id: string;
+  status: Generated<'planned' | 'confirmed' | 'cancelled'>;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+export interface ShipmentLineTable {
+  id: Generated<string>;
+  shipment_id: string;
+  order_line_id: string;
+  allocation_id: string;
+  qty: number;
+}
+export interface InvoiceTable {
+  id: Generated<string>;
+  order_id: string;
+  shipment_id: string | null;
+  status: Generated<'draft' | 'posted' | 'void'>;
+  net_minor: Minor;
+  tax_minor: Minor;
+  total_minor: Minor;
+  currency: string;
+  posted_at: Timestamp;
+}
+export interface InvoiceLineTable {
+  id: Generated<string>;
+  invoice_id: string;
+  order_line_id: string;
+  qty: number;
+  net_minor: Minor;
+  cost_minor: Minor;
+  rebate_minor: GeneratedMinor;
+  rebate_program_id: string | null;
+}
+export interface ReturnAuthorizationTable {
+  id: Generated<string>;
+  order_id: string;
+  location_id: string;
+  status: Generated<'authorized' | 'declined' | 'received' | 'closed'>;
+  reason: string;
+  authorized_at: Timestamp;
+  received_at: Timestamp | null;
+  credited_at: Timestamp | null;
+  version: Generated<number>;
+}
+export interface ReturnLineTable {
+  id: Generated<string>;
+  return_id: string;
+  order_line_id: string;
+  qty_authorized: number;
+  qty_received: Qty;
+  qty_restocked: Qty;
+  qty_quarantined: Qty;
+  qty_scrapped: Qty;
+}
+export interface CreditMemoTable {
+  id: Generated<string>;
+  order_id: string;
+  return_id: string | null;
+  kind: 'goods' | 'price';
+  reason_code: string | null;
+  status: Generated<'draft' | 'approved' | 'posted' | 'void'>;
+  net_minor: Minor;
+  tax_minor: Minor;
+  total_minor: Minor;
+  posted_at: Timestamp;
+}
+export interface CreditMemoLineTable {
+  id: Generated<string>;
+  credit_memo_id: string;
+  order_line_id: string;
+  qty: number;
+  net_minor: Minor;
+}
+export interface PurchaseOrderTable {
+  id: Generated<string>;
+  supplier: string;
+  location_id: string;
+  status: 'pending_approval' | 'ordered' | 'received' | 'cancelled';
+  total_minor: Minor;
+  approved_by: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  version: Generated<number>;
+}
+export interface PurchaseOrderLineTable {
+  id: Generated<string>;
+  purchase_order_id: string;
+  item_id: string;
+  qty_ordered: number;
+  qty_received: Qty;
+  unit_cost_minor: Minor;
+}
+export interface TransferTable {
+  id: Generated<string>;
+  from_location_id: string;
+  to_location_id: string;
+  transit_location_id: string;
+  status: 'shipped' | 'partially_received' | 'received';
+  created_at: Timestamp;
+}
+export interface TransferLineTable {
+  id: Generated<string>;
+  transfer_id: string;
+  item_id: string;
+  qty_shipped: number;
+  qty_received: Qty;
+}
+export interface OrderEventTable {
+  id: Generated<string>;
+  order_id: string;
+  channel_id: string;
+  type: string;
+  subject_id: string | null;
+  actor_id: string | null;
+  at: Timestamp;
+}
 
 // Declaration merging keeps this block append-only.
 export interface Database {
@@ -711,12 +928,23 @@ export interface ExternalIdTable {
 // ---- channel (0006) -------------------------------------------------------------------------------------
 type NullableColumn<T> = ColumnType<T | null, T | null | undefined, T | null>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-export type RegistrationStatus = 'submitted' | 'under_review' | 'approved' | 'rejected' | 'returned' | 'won' | 'lost' | 'expired' | 'withdrawn';
+export type RegistrationStatus =
+  'submitted' | 'under_review' | 'approved' | 'rejected' | 'returned' | 'won' | 'lost' | 'expired' | 'withdrawn';
 export type ExpiryOutcome = 'extended' | 'reassigned' | 'opened_to_direct';
-export type ConflictKind = 'direct_opportunity_on_partner_account' | 'direct_activity_on_partner_account' | 'partner_registration_on_direct_account' | 'registration_overlap';
+export type ConflictKind =
+  | 'direct_opportunity_on_partner_account'
+  | 'direct_activity_on_partner_account'
+  | 'partner_registration_on_direct_account'
+  | 'registration_overlap';
 export type ConflictResolution = 'keep_partner' | 'keep_direct' | 'co_sell' | 'dismissed';
 
-export interface PartnerTierTable { code: string; name: string; rank: number; registration_cap: number; price_tier: string }
+export interface PartnerTierTable {
+  code: string;
+  name: string;
+  rank: number;
+  registration_cap: number;
+  price_tier: string;
+}
 export interface ChannelPolicyTable {
   id: Generated<boolean>;
   inactivity_days: Generated<number>;
@@ -734,7 +962,12 @@ export interface ChannelPolicyTable {
   version: Generated<number>;
   updated_at: Generated<Date>;
 }
-export interface ProductLineTable { code: string; name: string; description: string | null; created_at: Generated<Date> }
+export interface ProductLineTable {
+  code: string;
+  name: string;
+  description: string | null;
+  created_at: Generated<Date>;
+}
 export interface RegistrationTable {
   id: Generated<string>;
   partner_id: string;

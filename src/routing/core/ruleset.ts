@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { type Condition, ConditionSchema, type ConditionError, type FailedCheck, type FieldCatalog, compileExplainable, validateCondition } from './conditions.js';
+import {
+  type Condition,
+  ConditionSchema,
+  type ConditionError,
+  type FailedCheck,
+  type FieldCatalog,
+  compileExplainable,
+  validateCondition,
+} from './conditions.js';
 import type { Facts } from './facts.js';
 
 export const RELATIONS = ['account.owner', 'account.channelManager', 'owner.manager', 'team.lead'] as const;
@@ -46,7 +54,8 @@ const ACCOUNT_FIELDS = {
   createdAt: 'timestamp',
 } as const satisfies FieldCatalog;
 
-const nested = (prefix: string, fields: FieldCatalog): FieldCatalog => Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v]));
+const nested = (prefix: string, fields: FieldCatalog): FieldCatalog =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v]));
 
 /** The fields a rule may test, per record type — the same names the facts carry (see facts.ts). */
 export const FIELD_CATALOGS = {
@@ -84,14 +93,63 @@ export const FIELD_CATALOGS = {
     'previous.stage': 'string',
     ...nested('account', ACCOUNT_FIELDS),
   },
-  order_exception: { id: 'id', title: 'string', controlPoint: 'string', category: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', ownerId: 'id' },
-  sales_order: { id: 'id', title: 'string', channelId: 'id', channelKind: 'string', channelCode: 'string', region: 'string', totalMinor: 'number', ownerId: 'id' },
-  registration: { id: 'id', title: 'string', partnerId: 'id', partnerTier: 'string', productLine: 'string', amount: 'number', region: 'string', country: 'string', flagged: 'boolean', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
-  conflict_case: { id: 'id', title: 'string', kind: 'string', partnerId: 'id', region: 'string', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
-  expiry_decision: { id: 'id', title: 'string', partnerId: 'id', partnerTier: 'string', productLine: 'string', region: 'string', ownerId: 'id', ...nested('account', ACCOUNT_FIELDS) },
+  order_exception: {
+    id: 'id',
+    title: 'string',
+    controlPoint: 'string',
+    category: 'string',
+    channelId: 'id',
+    channelKind: 'string',
+    channelCode: 'string',
+    region: 'string',
+    ownerId: 'id',
+  },
+  sales_order: {
+    id: 'id',
+    title: 'string',
+    channelId: 'id',
+    channelKind: 'string',
+    channelCode: 'string',
+    region: 'string',
+    totalMinor: 'number',
+    ownerId: 'id',
+  },
+  registration: {
+    id: 'id',
+    title: 'string',
+    partnerId: 'id',
+    partnerTier: 'string',
+    productLine: 'string',
+    amount: 'number',
+    region: 'string',
+    country: 'string',
+    flagged: 'boolean',
+    ownerId: 'id',
+    ...nested('account', ACCOUNT_FIELDS),
+  },
+  conflict_case: {
+    id: 'id',
+    title: 'string',
+    kind: 'string',
+    partnerId: 'id',
+    region: 'string',
+    ownerId: 'id',
+    ...nested('account', ACCOUNT_FIELDS),
+  },
+  expiry_decision: {
+    id: 'id',
+    title: 'string',
+    partnerId: 'id',
+    partnerTier: 'string',
+    productLine: 'string',
+    region: 'string',
+    ownerId: 'id',
+    ...nested('account', ACCOUNT_FIELDS),
+  },
 } as const satisfies Record<string, FieldCatalog>;
 
-export const isCatchAll = (rule: Pick<Rule, 'when'>): boolean => rule.when === undefined || ('all' in rule.when && rule.when.all.length === 0);
+export const isCatchAll = (rule: Pick<Rule, 'when'>): boolean =>
+  rule.when === undefined || ('all' in rule.when && rule.when.all.length === 0);
 
 /** Everything wrong with a rule list, each error pointing at its JSON path (`rules[2].when.all[0].value`). */
 export function validateRuleSet(rules: Rule[], catalog: FieldCatalog, options: { forPublish: boolean }): ConditionError[] {
@@ -105,8 +163,13 @@ export function validateRuleSet(rules: Rule[], catalog: FieldCatalog, options: {
     if (rule.when) errors.push(...validateCondition(rule.when, catalog, `rules[${i}].when`));
   });
   const firstCatchAll = rules.findIndex(isCatchAll);
-  if (firstCatchAll >= 0 && firstCatchAll < rules.length - 1) errors.push({ path: `rules[${firstCatchAll + 1}]`, message: `never reached: rules[${firstCatchAll}] matches every record` });
-  if (options.forPublish && firstCatchAll < 0) errors.push({ path: 'rules', message: 'publishing needs a catch-all last rule (no "when", or "when": {"all": []}) so no record is left without an owner' });
+  if (firstCatchAll >= 0 && firstCatchAll < rules.length - 1)
+    errors.push({ path: `rules[${firstCatchAll + 1}]`, message: `never reached: rules[${firstCatchAll}] matches every record` });
+  if (options.forPublish && firstCatchAll < 0)
+    errors.push({
+      path: 'rules',
+      message: 'publishing needs a catch-all last rule (no "when", or "when": {"all": []}) so no record is left without an owner',
+    });
   return errors;
 }
 

@@ -31,7 +31,13 @@ export async function routeOrAssign(
   if (await publishedRuleset(trx, request.recordType)) {
     const decision = await routeRecord(trx, ctx, { recordType: request.recordType, recordId: request.recordId, facts });
     if (decision.outcome !== 'unassigned' || !request.fallback.ownerId) {
-      return { ownerId: decision.ownerId, assignmentId: decision.assignmentId, dueAt: decision.dueAt ? new Date(decision.dueAt) : null, reasonCode: decision.reasonCode, reason: decision.reason };
+      return {
+        ownerId: decision.ownerId,
+        assignmentId: decision.assignmentId,
+        dueAt: decision.dueAt ? new Date(decision.dueAt) : null,
+        reasonCode: decision.reasonCode,
+        reason: decision.reason,
+      };
     }
   } else if (!request.fallback.ownerId) {
     const decision = await routeRecord(trx, ctx, { recordType: request.recordType, recordId: request.recordId, facts });
@@ -46,11 +52,19 @@ export async function routeOrAssign(
     reasonCode,
     reason,
     slaHours,
-    explanation: { rules: [], target: { type: 'default_owner', reasonCode }, path: [reason], candidates: [], facts, evaluatedAt: ctx.clock.now().toISOString() },
+    explanation: {
+      rules: [],
+      target: { type: 'default_owner', reasonCode },
+      path: [reason],
+      candidates: [],
+      facts,
+      evaluatedAt: ctx.clock.now().toISOString(),
+    },
     title: request.title,
   });
   return { ownerId: row.owner_id, assignmentId: row.id, dueAt: row.due_at, reasonCode, reason };
 }
 
 /** The record is finished (decided, resolved): its assignment closes and its timers stop. */
-export const closeRoutedRecord = (trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, recordId: string, why: string) => closeOwnership(trx, ctx, recordType, recordId, why);
+export const closeRoutedRecord = (trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, recordId: string, why: string) =>
+  closeOwnership(trx, ctx, recordType, recordId, why);

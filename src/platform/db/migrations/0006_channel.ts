@@ -250,7 +250,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['partner_notices', `partner_id = baton_partner_scope()`],
     ['users', `partner_id = baton_partner_scope()`],
     // its own accounts: those it is channel owner of, or holds a registration on (itself RLS-filtered)
-    ['accounts', `channel_partner_id = baton_partner_scope() OR id IN (SELECT account_id FROM registrations WHERE partner_id = baton_partner_scope())`],
+    [
+      'accounts',
+      `channel_partner_id = baton_partner_scope() OR id IN (SELECT account_id FROM registrations WHERE partner_id = baton_partner_scope())`,
+    ],
   ];
   await sql`
     -- Fails closed: no partner id in this transaction → NULL → no row matches.
