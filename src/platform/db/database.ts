@@ -990,6 +990,7 @@ export interface RegistrationTable {
   flags: ColumnType<unknown[], string | undefined, string>;
   match: ColumnType<JsonObject | null, string | null | undefined, string | null>;
   status: Generated<RegistrationStatus>;
+  decision_code: NullableColumn<string>;
   decision_reason: NullableColumn<string>;
   info_request: NullableColumn<string>;
   approved_at: NullableTimestamp;

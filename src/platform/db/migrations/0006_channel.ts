@@ -106,6 +106,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       match                  jsonb,
       status                 text NOT NULL DEFAULT 'submitted' CHECK (status IN ('submitted', 'under_review', 'approved', 'rejected',
                                     'returned', 'won', 'lost', 'expired', 'withdrawn')),
+      -- decision_code and internal_notes are internal; decision_reason is the partner-facing text
+      decision_code          text,
       decision_reason        text,
       info_request           text,
       approved_at            timestamptz,
