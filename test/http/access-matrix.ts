@@ -152,6 +152,9 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
+
+  // ---- channel: account matching (preview, writes nothing) -----------------------------------------
+  'POST /api/v1/accounts/match': INTERNAL,
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;
