@@ -169,6 +169,7 @@ export function evidenceDomain(identity: Pick<MatchIdentity, 'domain' | 'email'>
 export const normalizeText = (v: string | null | undefined): string | null => {
   const t = (v ?? '')
     .toLowerCase()
+    .replace(/\./g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
   return t === '' ? null : t;
@@ -215,6 +216,8 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
 type Ranked = CandidateEvidence & { candidate: MatchCandidate };
 
+const VERDICT_RANK: Record<CandidateEvidence['verdict'], number> = { domain: 0, name: 1, name_without_support: 2, near: 2, below_threshold: 3 };
+
 /** The ordered tie-breakers as a comparator: negative when `a` is preferred. */
 export function compareCandidates(a: Ranked, b: Ranked): number {
   return (
@@ -258,8 +261,8 @@ export function decideMatch(identity: MatchIdentity, candidates: MatchCandidate[
       createdAt: c.createdAt.toISOString(),
     };
   });
-  // Domain matches first, then the rest, each by the tie-breakers: the evidence reads best first.
-  ranked.sort((a, b) => Number(b.domainMatch) - Number(a.domainMatch) || compareCandidates(a, b));
+  // Domain matches, then name matches, near matches, the rest — each by the tie-breakers: the evidence reads best first.
+  ranked.sort((a, b) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || compareCandidates(a, b));
 
   const byDomain = ranked.filter((r) => r.verdict === 'domain');
   const byName = ranked.filter((r) => r.verdict === 'name');
