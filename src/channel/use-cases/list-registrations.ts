@@ -29,7 +29,7 @@ export async function listRegistrations(ctx: UseCaseContext, query: Registration
     .select(['p.name as partner_name', 'a.name as account_name', 'asg.due_at as review_due_at']);
   if (query.status?.length) q = q.where('r.status', 'in', query.status);
   if (query.partnerId) q = q.where('r.partner_id', '=', query.partnerId);
-  if (query.flagged !== undefined) q = q.where(sql<boolean>`jsonb_array_length(r.flags) > 0`, '=', query.flagged);
+  if (query.flagged !== undefined) q = q.where(query.flagged ? sql<boolean>`jsonb_array_length(r.flags) > 0` : sql<boolean>`jsonb_array_length(r.flags) = 0`);
   if (query.expiringWithinDays !== undefined) {
     q = q.where('r.status', '=', 'approved').where('r.expires_at', '<=', new Date(now.getTime() + query.expiringWithinDays * 86_400_000));
   }
