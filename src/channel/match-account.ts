@@ -17,15 +17,32 @@ export type MatchSubject = {
   phone: string | null;
 };
 
-export type MatchResult = { accountId: string | null; method: 'domain' | 'name' | 'none'; score: number; nearMatchId: string | null; createdAccount: boolean };
+export type MatchResult = {
+  accountId: string | null;
+  method: 'domain' | 'name' | 'none';
+  score: number;
+  nearMatchId: string | null;
+  createdAccount: boolean;
+};
 
-export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: MatchSubject, options: { createIfNone: boolean }): Promise<MatchResult> {
+export async function matchAccount(
+  trx: Trx,
+  ctx: UseCaseContext,
+  subject: MatchSubject,
+  options: { createIfNone: boolean },
+): Promise<MatchResult> {
   const now = ctx.clock.now();
   const policy = await channelPolicy(trx);
   let result: MatchResult = { accountId: null, method: 'none', score: 0, nearMatchId: null, createdAccount: false };
   const candidates: unknown[] = [];
   if (subject.domain) {
-    const hit = await trx.selectFrom('accounts').select('id').where('domain', '=', subject.domain.toLowerCase()).orderBy('created_at').orderBy('id').executeTakeFirst();
+    const hit = await trx
+      .selectFrom('accounts')
+      .select('id')
+      .where('domain', '=', subject.domain.toLowerCase())
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
     if (hit) result = { ...result, accountId: hit.id, method: 'domain', score: 1 };
   }
   if (!result.accountId) {
@@ -34,9 +51,13 @@ export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: Match
       from accounts where similarity(normalized_name, baton_normalize_name(${subject.name})) >= ${policy.nearMatchThreshold}
       order by score desc, created_at, id limit 10`.execute(trx);
     for (const r of rows.rows) {
-      const supporting = (subject.country !== null && r.country === subject.country) || (subject.region !== null && r.region === subject.region) || (subject.postalCode !== null && r.postal_code === subject.postalCode);
+      const supporting =
+        (subject.country !== null && r.country === subject.country) ||
+        (subject.region !== null && r.region === subject.region) ||
+        (subject.postalCode !== null && r.postal_code === subject.postalCode);
       candidates.push({ accountId: r.id, score: r.score, supporting });
-      if (!result.accountId && r.score >= policy.nameMatchThreshold && supporting) result = { ...result, accountId: r.id, method: 'name', score: r.score };
+      if (!result.accountId && r.score >= policy.nameMatchThreshold && supporting)
+        result = { ...result, accountId: r.id, method: 'name', score: r.score };
       else if (!result.nearMatchId) result.nearMatchId = r.id;
     }
   }

@@ -44,19 +44,34 @@ export async function validateRegistrationFields(
   }
   if (input.amountMinor !== undefined) {
     if (!(input.amountMinor > 0)) errors.push({ path: 'amountMinor', message: 'must be greater than 0' });
-    else if (input.amountMinor > policy.maxAmountMinor) errors.push({ path: 'amountMinor', message: `must be at most ${policy.maxAmountMinor}` });
+    else if (input.amountMinor > policy.maxAmountMinor)
+      errors.push({ path: 'amountMinor', message: `must be at most ${policy.maxAmountMinor}` });
   }
-  if (input.expectedCloseDate !== undefined && input.expectedCloseDate < today) errors.push({ path: 'expectedCloseDate', message: 'must not be in the past' });
+  if (input.expectedCloseDate !== undefined && input.expectedCloseDate < today)
+    errors.push({ path: 'expectedCloseDate', message: 'must not be in the past' });
   if (input.customerName !== undefined) {
-    const identity = [input.customerDomain, input.customerCountry, input.customerPostalCode, input.customerPhone].some((v) => typeof v === 'string' && v.trim() !== '');
-    if (!identity) errors.push({ path: 'customerDomain', message: 'identify the customer with at least one of customerDomain, customerCountry, customerPostalCode, customerPhone' });
+    const identity = [input.customerDomain, input.customerCountry, input.customerPostalCode, input.customerPhone].some(
+      (v) => typeof v === 'string' && v.trim() !== '',
+    );
+    if (!identity)
+      errors.push({
+        path: 'customerDomain',
+        message: 'identify the customer with at least one of customerDomain, customerCountry, customerPostalCode, customerPhone',
+      });
   }
   if (errors.length > 0) throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
 /** Conflict flags for `partnerId` registering on the account and product line (excluding `selfId`). */
-export async function assessConflicts(trx: Trx, input: { partnerId: string; accountId: string; productLine: string; selfId: string }): Promise<ConflictFlag[]> {
-  const account = await trx.selectFrom('accounts').select(['id', 'name', 'direct_only', 'channel_partner_id']).where('id', '=', input.accountId).executeTakeFirstOrThrow();
+export async function assessConflicts(
+  trx: Trx,
+  input: { partnerId: string; accountId: string; productLine: string; selfId: string },
+): Promise<ConflictFlag[]> {
+  const account = await trx
+    .selectFrom('accounts')
+    .select(['id', 'name', 'direct_only', 'channel_partner_id'])
+    .where('id', '=', input.accountId)
+    .executeTakeFirstOrThrow();
   const registrations = await trx
     .selectFrom('registrations')
     .select(['id', 'partner_id', 'status'])
@@ -66,7 +81,13 @@ export async function assessConflicts(trx: Trx, input: { partnerId: string; acco
     .where('id', '!=', input.selfId)
     .orderBy('created_at')
     .execute();
-  const opportunities = await trx.selectFrom('opportunities').select(['id', 'partner_id', 'status']).where('account_id', '=', input.accountId).where('status', '=', 'open').orderBy('created_at').execute();
+  const opportunities = await trx
+    .selectFrom('opportunities')
+    .select(['id', 'partner_id', 'status'])
+    .where('account_id', '=', input.accountId)
+    .where('status', '=', 'open')
+    .orderBy('created_at')
+    .execute();
   return conflictFlags({
     partnerId: input.partnerId,
     account: { id: account.id, name: account.name, directOnly: account.direct_only, channelPartnerId: account.channel_partner_id },
@@ -80,7 +101,13 @@ export async function assessConflicts(trx: Trx, input: { partnerId: string; acco
  * routed — the registration rule set when published, otherwise the partner's channel manager with the
  * policy's review SLA. Runs with the app role (routing, audit and cases live outside the partner wall).
  */
-export async function startReview(trx: Trx, ctx: UseCaseContext, row: RegistrationRow, flags: ConflictFlag[], policy: ChannelPolicy): Promise<void> {
+export async function startReview(
+  trx: Trx,
+  ctx: UseCaseContext,
+  row: RegistrationRow,
+  flags: ConflictFlag[],
+  policy: ChannelPolicy,
+): Promise<void> {
   const kind = conflictKindOf(flags);
   if (kind && row.account_id) {
     await openConflictCase(trx, ctx, {
@@ -111,6 +138,12 @@ export async function startReview(trx: Trx, ctx: UseCaseContext, row: Registrati
     entityType: 'registration',
     entityId: row.id,
     reason: placement.reason,
-    after: { status: 'under_review', ownerId: placement.ownerId, dueAt: placement.dueAt?.toISOString() ?? null, flagged: flags.length > 0, flags: flags.map((f) => f.code) },
+    after: {
+      status: 'under_review',
+      ownerId: placement.ownerId,
+      dueAt: placement.dueAt?.toISOString() ?? null,
+      flagged: flags.length > 0,
+      flags: flags.map((f) => f.code),
+    },
   });
 }

@@ -22,7 +22,10 @@ export const RegistrationFields = {
   productLine: Text(100),
   // positive and an integer here; the policy's maximum is checked by the use case
   amountMinor: z.number().int('must be integer minor units').positive('must be greater than 0').max(Number.MAX_SAFE_INTEGER),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+    .optional(),
   expectedCloseDate: z.iso.date('must be a date YYYY-MM-DD'),
   description: OptionalText(5000),
 };
@@ -44,10 +47,17 @@ export const ResubmitRegistrationSchema = z.strictObject({
 });
 export type ResubmitRegistrationInput = z.infer<typeof ResubmitRegistrationSchema>;
 
-export const ApproveRegistrationSchema = z.strictObject({ overrideFlags: z.boolean().optional(), reason: Reason.optional(), internalNote: z.string().trim().max(5000).optional() });
+export const ApproveRegistrationSchema = z.strictObject({
+  overrideFlags: z.boolean().optional(),
+  reason: Reason.optional(),
+  internalNote: z.string().trim().max(5000).optional(),
+});
 export type ApproveRegistrationInput = z.infer<typeof ApproveRegistrationSchema>;
 
-export const RejectRegistrationSchema = z.strictObject({ decisionCode: z.enum(DECISION_CODES), internalNote: z.string().trim().min(1).max(5000) });
+export const RejectRegistrationSchema = z.strictObject({
+  decisionCode: z.enum(DECISION_CODES),
+  internalNote: z.string().trim().min(1).max(5000),
+});
 export type RejectRegistrationInput = z.infer<typeof RejectRegistrationSchema>;
 
 export const ReturnRegistrationSchema = z.strictObject({ infoRequest: Text(2000) });
@@ -143,10 +153,30 @@ export const RegistrationDetailResponse = RegistrationListItem.extend({
     })
     .nullable(),
   account: z
-    .object({ id: z.uuid(), name: z.string(), domain: z.string().nullable(), region: z.string().nullable(), country: z.string().nullable(), channelPartnerId: z.uuid().nullable(), directOnly: z.boolean(), needsReview: z.boolean() })
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      domain: z.string().nullable(),
+      region: z.string().nullable(),
+      country: z.string().nullable(),
+      channelPartnerId: z.uuid().nullable(),
+      directOnly: z.boolean(),
+      needsReview: z.boolean(),
+    })
     .nullable(),
   duplicates: z.array(Summary),
-  nearMatches: z.array(z.object({ account: z.object({ id: z.uuid(), name: z.string(), domain: z.string().nullable(), region: z.string().nullable(), country: z.string().nullable() }), registrations: z.array(Summary) })),
+  nearMatches: z.array(
+    z.object({
+      account: z.object({
+        id: z.uuid(),
+        name: z.string(),
+        domain: z.string().nullable(),
+        region: z.string().nullable(),
+        country: z.string().nullable(),
+      }),
+      registrations: z.array(Summary),
+    }),
+  ),
   conflictCases: z.array(z.object({ id: z.uuid(), kind: z.string(), status: z.string(), dueAt: z.string() })),
   expiryDecisions: z.array(z.lazy(() => ExpiryDecisionResponse)),
   timeline: z.array(

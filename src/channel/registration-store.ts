@@ -11,7 +11,8 @@ import type { ExclusivityWindow } from './core/exclusivity.js';
 export type RegistrationRow = Selectable<RegistrationTable>;
 
 /** Internal actors act for the channel team; partner actors only ever for their own partner. */
-export const actorKindOf = (ctx: UseCaseContext): ActorKind => (ctx.actor.kind === 'system' ? 'system' : ctx.actor.partnerId !== null ? 'partner' : 'internal');
+export const actorKindOf = (ctx: UseCaseContext): ActorKind =>
+  ctx.actor.kind === 'system' ? 'system' : ctx.actor.partnerId !== null ? 'partner' : 'internal';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A `date` column as YYYY-MM-DD (pg hands dates over as local midnight). */
@@ -118,7 +119,9 @@ export const windowOf = (r: RegistrationRow): ExclusivityWindow | null =>
 export async function lockRegistration(trx: Trx, ctx: UseCaseContext, id: string): Promise<RegistrationRow> {
   const partnerId = ctx.actor.partnerId;
   if (partnerId !== null) {
-    const visible = await asPartner(trx, partnerId, (t) => t.selectFrom('registrations').select('id').where('id', '=', id).forUpdate().executeTakeFirst());
+    const visible = await asPartner(trx, partnerId, (t) =>
+      t.selectFrom('registrations').select('id').where('id', '=', id).forUpdate().executeTakeFirst(),
+    );
     if (!visible) throw new AppError('not_found', 'No such registration.');
   }
   const row = await trx.selectFrom('registrations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -126,7 +129,8 @@ export async function lockRegistration(trx: Trx, ctx: UseCaseContext, id: string
   return row;
 }
 
-export const findRegistration = (db: Executor, id: string) => db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+export const findRegistration = (db: Executor, id: string) =>
+  db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
 
 export async function insertPartnerNotice(
   trx: Trx,
@@ -135,7 +139,10 @@ export async function insertPartnerNotice(
   registrationId: string,
   notice: { kind: 'decision' | 'expiry_warning' | 'expired' | 'info_requested' | 'extended'; title: string; body: string },
 ): Promise<void> {
-  await trx.insertInto('partner_notices').values({ partner_id: partnerId, registration_id: registrationId, ...notice, created_at: now }).execute();
+  await trx
+    .insertInto('partner_notices')
+    .values({ partner_id: partnerId, registration_id: registrationId, ...notice, created_at: now })
+    .execute();
 }
 
 /** Facts the registration and expiry-decision rule sets see. */

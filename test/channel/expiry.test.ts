@@ -25,7 +25,10 @@ async function approved(n: number, partnerId?: string, extra: Record<string, unk
   const pid = partnerId ?? (await w.partner()).id;
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const reg = await submitRegistration(w.internalCtx, registrationBody({ partnerId: pid, ...customer(), expectedCloseDate: '2030-01-31', ...extra }));
+    const reg = await submitRegistration(
+      w.internalCtx,
+      registrationBody({ partnerId: pid, ...customer(), expectedCloseDate: '2030-01-31', ...extra }),
+    );
     await approveRegistration(w.internalCtx, { registrationId: reg.id, expectedVersion: reg.version, input: {} });
     ids.push(reg.id);
   }
@@ -35,21 +38,64 @@ async function approved(n: number, partnerId?: string, extra: Record<string, unk
 /** Everything an expiry or a warning writes, counted for the given registrations only. */
 async function effects(ids: string[]) {
   const count = async (q: Promise<Array<unknown>>) => (await q).length;
-  const decisionIds = (await w.db.selectFrom('expiry_decisions').select('id').where('registration_id', 'in', ids).execute()).map((d) => d.id);
+  const decisionIds = (await w.db.selectFrom('expiry_decisions').select('id').where('registration_id', 'in', ids).execute()).map(
+    (d) => d.id,
+  );
   return {
-    warningNotices: await count(w.db.selectFrom('partner_notices').select('id').where('registration_id', 'in', ids).where('kind', '=', 'expiry_warning').execute()),
-    managerWarnings: await count(w.db.selectFrom('notifications').select('id').where('record_id', 'in', ids).where('kind', '=', 'due_soon').where('user_id', '=', w.cm.id).execute()),
-    warnedAudit: await count(w.db.selectFrom('audit_events').select('seq').where('entity_id', 'in', ids).where('event_name', '=', 'registration.expiry_warned').execute()),
+    warningNotices: await count(
+      w.db.selectFrom('partner_notices').select('id').where('registration_id', 'in', ids).where('kind', '=', 'expiry_warning').execute(),
+    ),
+    managerWarnings: await count(
+      w.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('record_id', 'in', ids)
+        .where('kind', '=', 'due_soon')
+        .where('user_id', '=', w.cm.id)
+        .execute(),
+    ),
+    warnedAudit: await count(
+      w.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('entity_id', 'in', ids)
+        .where('event_name', '=', 'registration.expiry_warned')
+        .execute(),
+    ),
     warned: await count(w.db.selectFrom('registrations').select('id').where('id', 'in', ids).where('warned_at', 'is not', null).execute()),
     expired: await count(w.db.selectFrom('registrations').select('id').where('id', 'in', ids).where('status', '=', 'expired').execute()),
     decisions: decisionIds.length,
-    expiredNotices: await count(w.db.selectFrom('partner_notices').select('id').where('registration_id', 'in', ids).where('kind', '=', 'expired').execute()),
-    expiredAudit: await count(w.db.selectFrom('audit_events').select('seq').where('entity_id', 'in', ids).where('event_name', '=', 'registration.expired').execute()),
+    expiredNotices: await count(
+      w.db.selectFrom('partner_notices').select('id').where('registration_id', 'in', ids).where('kind', '=', 'expired').execute(),
+    ),
+    expiredAudit: await count(
+      w.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('entity_id', 'in', ids)
+        .where('event_name', '=', 'registration.expired')
+        .execute(),
+    ),
     decisionAudit: decisionIds.length
-      ? await count(w.db.selectFrom('audit_events').select('seq').where('entity_id', 'in', decisionIds).where('event_name', '=', 'expiry_decision.opened').execute())
+      ? await count(
+          w.db
+            .selectFrom('audit_events')
+            .select('seq')
+            .where('entity_id', 'in', decisionIds)
+            .where('event_name', '=', 'expiry_decision.opened')
+            .execute(),
+        )
       : 0,
     decisionAssignments: decisionIds.length
-      ? await count(w.db.selectFrom('assignments').select('id').where('record_type', '=', 'expiry_decision').where('record_id', 'in', decisionIds).where('owner_id', '=', w.cm.id).execute())
+      ? await count(
+          w.db
+            .selectFrom('assignments')
+            .select('id')
+            .where('record_type', '=', 'expiry_decision')
+            .where('record_id', 'in', decisionIds)
+            .where('owner_id', '=', w.cm.id)
+            .execute(),
+        )
       : 0,
   };
 }
@@ -131,10 +177,17 @@ describe('the expiry sweep', () => {
   it('two concurrent sweepers split the work: each registration warned and expired once', async () => {
     const { ids } = await approved(10);
     w.clock.advance(80 * DAY);
-    const warned = await Promise.all([sweepRegistrationExpiry(sweeper, { batchSize: 3 }), sweepRegistrationExpiry(sweeper, { batchSize: 3 })]);
+    const warned = await Promise.all([
+      sweepRegistrationExpiry(sweeper, { batchSize: 3 }),
+      sweepRegistrationExpiry(sweeper, { batchSize: 3 }),
+    ]);
     expect(warned[0].warned + warned[1].warned).toBeGreaterThanOrEqual(10);
     w.clock.advance(11 * DAY);
-    await Promise.all([sweepRegistrationExpiry(sweeper, { batchSize: 3 }), sweepRegistrationExpiry(sweeper, { batchSize: 3 }), sweepRegistrationExpiry(sweeper, { batchSize: 2 })]);
+    await Promise.all([
+      sweepRegistrationExpiry(sweeper, { batchSize: 3 }),
+      sweepRegistrationExpiry(sweeper, { batchSize: 3 }),
+      sweepRegistrationExpiry(sweeper, { batchSize: 2 }),
+    ]);
     expect(await effects(ids)).toEqual({
       warningNotices: 10,
       managerWarnings: 10,
@@ -169,13 +222,27 @@ describe('the expiry sweep', () => {
     // whole batches only: the victim's batch left no trace
     expect(partial.expired % 2).toBe(0);
     expect(partial.expired).toBeLessThan(6);
-    expect(partial).toMatchObject({ decisions: partial.expired, expiredNotices: partial.expired, expiredAudit: partial.expired, decisionAudit: partial.expired });
-    expect(await w.db.selectFrom('registrations').select('status').where('id', '=', victim).executeTakeFirstOrThrow()).toEqual({ status: 'approved' });
+    expect(partial).toMatchObject({
+      decisions: partial.expired,
+      expiredNotices: partial.expired,
+      expiredAudit: partial.expired,
+      decisionAudit: partial.expired,
+    });
+    expect(await w.db.selectFrom('registrations').select('status').where('id', '=', victim).executeTakeFirstOrThrow()).toEqual({
+      status: 'approved',
+    });
 
     await w.t.database.superuser(`DROP TRIGGER test_fail_notice ON partner_notices; DROP FUNCTION test_fail_notice();`);
     await sweepRegistrationExpiry(sweeper, { batchSize: 2 });
     await sweepRegistrationExpiry(sweeper, { batchSize: 2 });
-    expect(await effects(ids)).toMatchObject({ expired: 6, decisions: 6, expiredNotices: 6, expiredAudit: 6, decisionAudit: 6, decisionAssignments: 6 });
+    expect(await effects(ids)).toMatchObject({
+      expired: 6,
+      decisions: 6,
+      expiredNotices: 6,
+      expiredAudit: 6,
+      decisionAudit: 6,
+      decisionAssignments: 6,
+    });
   });
 });
 
@@ -185,7 +252,12 @@ describe('expiry decisions', () => {
     const { ids, partnerId: pid } = await approved(1, partnerId);
     w.clock.advance(91 * DAY);
     await sweepRegistrationExpiry(sweeper);
-    const decision = await w.db.selectFrom('expiry_decisions').selectAll().where('registration_id', '=', ids[0]!).where('status', '=', 'open').executeTakeFirstOrThrow();
+    const decision = await w.db
+      .selectFrom('expiry_decisions')
+      .selectAll()
+      .where('registration_id', '=', ids[0]!)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
     return { id: ids[0]!, partnerId: pid, decision };
   };
   const decide = (decisionId: string, etag: string | null, body: unknown) =>
@@ -205,15 +277,30 @@ describe('expiry decisions', () => {
     expect(reg).toMatchObject({ status: 'approved', expiry_outcome: 'extended', closed_at: null, warned_at: null });
     expect(reg.expires_at!.getTime()).toBe(now + 90 * DAY);
     expect(reg.exclusivity_cap_at!.getTime()).toBeGreaterThanOrEqual(now + 90 * DAY);
-    expect(await w.db.selectFrom('partner_notices').select('kind').where('registration_id', '=', id).where('kind', '=', 'extended').execute()).toHaveLength(1);
-    expect(await w.db.selectFrom('assignments').select('id').where('record_type', '=', 'expiry_decision').where('record_id', '=', decision.id).where('closed_at', 'is', null).execute()).toHaveLength(0);
+    expect(
+      await w.db.selectFrom('partner_notices').select('kind').where('registration_id', '=', id).where('kind', '=', 'extended').execute(),
+    ).toHaveLength(1);
+    expect(
+      await w.db
+        .selectFrom('assignments')
+        .select('id')
+        .where('record_type', '=', 'expiry_decision')
+        .where('record_id', '=', decision.id)
+        .where('closed_at', 'is', null)
+        .execute(),
+    ).toHaveLength(0);
     // deciding twice
     expect((await decide(decision.id, '"v2"', { decision: 'opened_to_direct', reason: 'again' })).statusCode).toBe(409);
 
     // and it can run out again: a second decision opens
     w.clock.advance(91 * DAY);
     await sweepRegistrationExpiry(sweeper);
-    const decisions = await w.db.selectFrom('expiry_decisions').select(['status']).where('registration_id', '=', id).orderBy('created_at').execute();
+    const decisions = await w.db
+      .selectFrom('expiry_decisions')
+      .select(['status'])
+      .where('registration_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     expect(decisions).toEqual([{ status: 'decided' }, { status: 'open' }]);
   });
 
@@ -221,15 +308,37 @@ describe('expiry decisions', () => {
     const { id, partnerId, decision } = await expireOne();
     const other = await w.partner();
     expect((await decide(decision.id, '"v1"', { decision: 'reassigned', partnerId, reason: 'same partner' })).statusCode).toBe(400);
-    const res = await decide(decision.id, '"v1"', { decision: 'reassigned', partnerId: other.id, reason: 'the partner went quiet; B is active there' });
+    const res = await decide(decision.id, '"v1"', {
+      decision: 'reassigned',
+      partnerId: other.id,
+      reason: 'the partner went quiet; B is active there',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ decision: 'reassigned', reassignedToPartner: other.id, newRegistrationId: expect.any(String) });
     const old = await w.db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(old).toMatchObject({ status: 'expired', expiry_outcome: 'reassigned' });
-    const created = await w.db.selectFrom('registrations').selectAll().where('id', '=', res.json().newRegistrationId).executeTakeFirstOrThrow();
-    expect(created).toMatchObject({ partner_id: other.id, status: 'approved', reassigned_from_id: id, account_id: old.account_id, product_line: old.product_line, customer_name: old.customer_name });
+    const created = await w.db
+      .selectFrom('registrations')
+      .selectAll()
+      .where('id', '=', res.json().newRegistrationId)
+      .executeTakeFirstOrThrow();
+    expect(created).toMatchObject({
+      partner_id: other.id,
+      status: 'approved',
+      reassigned_from_id: id,
+      account_id: old.account_id,
+      product_line: old.product_line,
+      customer_name: old.customer_name,
+    });
     expect(created.expires_at!.getTime()).toBe(w.clock.now().getTime() + 90 * DAY);
-    expect(await w.db.selectFrom('partner_notices').select('kind').where('partner_id', '=', other.id).where('registration_id', '=', created.id).execute()).toEqual([{ kind: 'decision' }]);
+    expect(
+      await w.db
+        .selectFrom('partner_notices')
+        .select('kind')
+        .where('partner_id', '=', other.id)
+        .where('registration_id', '=', created.id)
+        .execute(),
+    ).toEqual([{ kind: 'decision' }]);
   });
 
   it('reassignment runs the conflict checks for the new partner', async () => {
@@ -253,10 +362,26 @@ describe('expiry decisions', () => {
     expect(res.statusCode).toBe(200);
     const account = await w.db.selectFrom('accounts').selectAll().where('id', '=', reg.account_id!).executeTakeFirstOrThrow();
     expect(account.channel_partner_id).toBeNull();
-    expect(await w.db.selectFrom('registrations').select('expiry_outcome').where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ expiry_outcome: 'opened_to_direct' });
+    expect(await w.db.selectFrom('registrations').select('expiry_outcome').where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      expiry_outcome: 'opened_to_direct',
+    });
     // no published account rule set in this world: routing parks the account in Unassigned with its reason
-    expect(await w.db.selectFrom('unassigned_records').select('reason_code').where('record_type', '=', 'account').where('record_id', '=', account.id).execute()).toEqual([{ reason_code: 'no_ruleset' }]);
-    const events = await w.db.selectFrom('audit_events').select('event_name').where('entity_id', 'in', [id, account.id, decision.id]).orderBy('seq').execute();
-    expect(events.map((e) => e.event_name)).toEqual(expect.arrayContaining(['account.channel_owner_set', 'registration.opened_to_direct', 'expiry_decision.decided']));
+    expect(
+      await w.db
+        .selectFrom('unassigned_records')
+        .select('reason_code')
+        .where('record_type', '=', 'account')
+        .where('record_id', '=', account.id)
+        .execute(),
+    ).toEqual([{ reason_code: 'no_ruleset' }]);
+    const events = await w.db
+      .selectFrom('audit_events')
+      .select('event_name')
+      .where('entity_id', 'in', [id, account.id, decision.id])
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.event_name)).toEqual(
+      expect.arrayContaining(['account.channel_owner_set', 'registration.opened_to_direct', 'expiry_decision.decided']),
+    );
   });
 });

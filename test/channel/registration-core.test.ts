@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { conflictFlags, conflictKindOf, type ConflictFacts } from '../../src/channel/core/conflict-flags.js';
 import { DECISION_CODES, partnerDecisionReason, partnerNotice } from '../../src/channel/core/decision-messages.js';
 import { extendWindow, openWindow, renewWindow, warnAtFor } from '../../src/channel/core/exclusivity.js';
-import { type ActorKind, type RegistrationAction, REGISTRATION_TRANSITIONS, allowedActions, transition } from '../../src/channel/core/registration-lifecycle.js';
+import {
+  type ActorKind,
+  type RegistrationAction,
+  REGISTRATION_TRANSITIONS,
+  allowedActions,
+  transition,
+} from '../../src/channel/core/registration-lifecycle.js';
 import type { RegistrationStatus } from '../../src/platform/db/database.js';
 
 const DAY = 86_400_000;
@@ -12,7 +18,17 @@ const t0 = new Date('2026-01-01T00:00:00Z');
 const plus = (d: Date, days: number) => new Date(d.getTime() + days * DAY);
 
 describe('registration lifecycle', () => {
-  const STATUSES: RegistrationStatus[] = ['submitted', 'under_review', 'approved', 'rejected', 'returned', 'won', 'lost', 'expired', 'withdrawn'];
+  const STATUSES: RegistrationStatus[] = [
+    'submitted',
+    'under_review',
+    'approved',
+    'rejected',
+    'returned',
+    'won',
+    'lost',
+    'expired',
+    'withdrawn',
+  ];
   // [status, action, actor, expected: target status | 'actor' (forbidden for that actor) | 'status' (wrong status)]
   const cases: Array<[RegistrationStatus, RegistrationAction, ActorKind, RegistrationStatus | 'actor' | 'status']> = [
     ['submitted', 'start_review', 'partner', 'under_review'],
@@ -85,7 +101,14 @@ describe('registration lifecycle', () => {
 describe('exclusivity window', () => {
   it.each([
     ['defaults', policy, t0, plus(t0, 90), plus(t0, 365), plus(t0, 76)],
-    ['cap shorter than the window', { inactivityDays: 120, hardCapDays: 120, warnDaysBefore: 30 }, t0, plus(t0, 120), plus(t0, 120), plus(t0, 90)],
+    [
+      'cap shorter than the window',
+      { inactivityDays: 120, hardCapDays: 120, warnDaysBefore: 30 },
+      t0,
+      plus(t0, 120),
+      plus(t0, 120),
+      plus(t0, 90),
+    ],
     ['180-day window', { inactivityDays: 180, hardCapDays: 400, warnDaysBefore: 1 }, t0, plus(t0, 180), plus(t0, 400), plus(t0, 179)],
   ])('opens on approval (%s)', (_name, p, now, expires, cap, warn) => {
     expect(openWindow(now, p)).toEqual({ lastActivityAt: now, expiresAt: expires, capAt: cap, warnAt: warn });
@@ -124,7 +147,11 @@ describe('exclusivity window', () => {
   it('property: expires_at never exceeds the cap and never moves backwards on activity', () => {
     fc.assert(
       fc.property(
-        fc.record({ inactivityDays: fc.integer({ min: 90, max: 180 }), extra: fc.integer({ min: 0, max: 400 }), warnDaysBefore: fc.integer({ min: 1, max: 60 }) }),
+        fc.record({
+          inactivityDays: fc.integer({ min: 90, max: 180 }),
+          extra: fc.integer({ min: 0, max: 400 }),
+          warnDaysBefore: fc.integer({ min: 1, max: 60 }),
+        }),
         fc.array(fc.integer({ min: -30 * DAY, max: 200 * DAY }), { maxLength: 40 }),
         (p, steps) => {
           const pol = { inactivityDays: p.inactivityDays, hardCapDays: p.inactivityDays + p.extra, warnDaysBefore: p.warnDaysBefore };
@@ -159,19 +186,48 @@ describe('conflict flags', () => {
   it.each<[string, Partial<ConflictFacts>, string[], string | null]>([
     ['clean', {}, [], null],
     ['own other registration is not a conflict', { registrations: [{ id: 'r0', partnerId: 'p1', status: 'approved' }] }, [], null],
-    ['another partner under review', { registrations: [{ id: 'r2', partnerId: 'p2', status: 'under_review' }] }, ['other_partner_registration'], 'registration_overlap'],
-    ['another partner submitted', { registrations: [{ id: 'r2', partnerId: 'p2', status: 'submitted' }] }, ['other_partner_registration'], 'registration_overlap'],
-    ['another partner approved', { registrations: [{ id: 'r2', partnerId: 'p2', status: 'approved' }] }, ['other_partner_registration'], 'registration_overlap'],
+    [
+      'another partner under review',
+      { registrations: [{ id: 'r2', partnerId: 'p2', status: 'under_review' }] },
+      ['other_partner_registration'],
+      'registration_overlap',
+    ],
+    [
+      'another partner submitted',
+      { registrations: [{ id: 'r2', partnerId: 'p2', status: 'submitted' }] },
+      ['other_partner_registration'],
+      'registration_overlap',
+    ],
+    [
+      'another partner approved',
+      { registrations: [{ id: 'r2', partnerId: 'p2', status: 'approved' }] },
+      ['other_partner_registration'],
+      'registration_overlap',
+    ],
     ['another partner rejected does not count', { registrations: [{ id: 'r2', partnerId: 'p2', status: 'rejected' }] }, [], null],
-    ['open direct opportunity', { opportunities: [{ id: 'o1', partnerId: null, status: 'open' }] }, ['direct_opportunity'], 'partner_registration_on_direct_account'],
+    [
+      'open direct opportunity',
+      { opportunities: [{ id: 'o1', partnerId: null, status: 'open' }] },
+      ['direct_opportunity'],
+      'partner_registration_on_direct_account',
+    ],
     ['won direct opportunity does not count', { opportunities: [{ id: 'o1', partnerId: null, status: 'won' }] }, [], null],
     ['partner opportunity does not count', { opportunities: [{ id: 'o1', partnerId: 'p1', status: 'open' }] }, [], null],
     ['direct-only account', { account: { ...base.account, directOnly: true } }, ['direct_only'], 'partner_registration_on_direct_account'],
-    ['another partner owns the account', { account: { ...base.account, channelPartnerId: 'p2' } }, ['other_partner_account'], 'registration_overlap'],
+    [
+      'another partner owns the account',
+      { account: { ...base.account, channelPartnerId: 'p2' } },
+      ['other_partner_account'],
+      'registration_overlap',
+    ],
     ['own account', { account: { ...base.account, channelPartnerId: 'p1' } }, [], null],
     [
       'everything at once',
-      { account: { ...base.account, directOnly: true, channelPartnerId: 'p2' }, registrations: [{ id: 'r2', partnerId: 'p2', status: 'approved' }], opportunities: [{ id: 'o1', partnerId: null, status: 'open' }] },
+      {
+        account: { ...base.account, directOnly: true, channelPartnerId: 'p2' },
+        registrations: [{ id: 'r2', partnerId: 'p2', status: 'approved' }],
+        opportunities: [{ id: 'o1', partnerId: null, status: 'open' }],
+      },
       ['other_partner_registration', 'direct_opportunity', 'direct_only', 'other_partner_account'],
       'partner_registration_on_direct_account',
     ],
@@ -204,7 +260,10 @@ describe('what the partner is told', () => {
       body: 'Approved. Exclusivity runs until 2026-04-01 and renews with every logged activity.',
     });
     expect(partnerNotice({ kind: 'expiry_warning', customerName: 'Acme', expiresAt: plus(t0, 90) }).kind).toBe('expiry_warning');
-    expect(partnerNotice({ kind: 'returned', customerName: 'Acme', infoRequest: 'Which site?' })).toMatchObject({ kind: 'info_requested', body: 'Which site?' });
+    expect(partnerNotice({ kind: 'returned', customerName: 'Acme', infoRequest: 'Which site?' })).toMatchObject({
+      kind: 'info_requested',
+      body: 'Which site?',
+    });
     expect(partnerNotice({ kind: 'expired', customerName: 'Acme' }).kind).toBe('expired');
     expect(partnerNotice({ kind: 'extended', customerName: 'Acme', expiresAt: plus(t0, 90) }).kind).toBe('extended');
   });

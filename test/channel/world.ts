@@ -36,7 +36,13 @@ export async function channelWorld() {
     return { id: p.id, user, ctx };
   };
 
-  const account = async (values: { name: string; domain?: string | null; directOnly?: boolean; channelPartnerId?: string | null; country?: string | null }) => {
+  const account = async (values: {
+    name: string;
+    domain?: string | null;
+    directOnly?: boolean;
+    channelPartnerId?: string | null;
+    country?: string | null;
+  }) => {
     const now = clock.now();
     return db
       .insertInto('accounts')
@@ -54,7 +60,11 @@ export async function channelWorld() {
       .then((r) => r.id);
   };
 
-  const internalCtx: UseCaseContext = { db, clock, actor: { kind: 'user', userId: cm.id, role: 'channel_manager', partnerId: null, label: 'channel manager', via: 'token' } };
+  const internalCtx: UseCaseContext = {
+    db,
+    clock,
+    actor: { kind: 'user', userId: cm.id, role: 'channel_manager', partnerId: null, label: 'channel manager', via: 'token' },
+  };
 
   // The shared 2-core machine can stall the event loop past @fastify/under-pressure's limit; that 503 is
   // answered before any handler runs, so the request is simply sent again.
@@ -68,7 +78,19 @@ export async function channelWorld() {
 
   /** Row counts of everything a write could touch. */
   const counts = async () => {
-    const tables = ['registrations', 'accounts', 'account_matches', 'conflict_cases', 'assignments', 'audit_events', 'outbox_events', 'partner_notices', 'activities', 'expiry_decisions', 'notifications'] as const;
+    const tables = [
+      'registrations',
+      'accounts',
+      'account_matches',
+      'conflict_cases',
+      'assignments',
+      'audit_events',
+      'outbox_events',
+      'partner_notices',
+      'activities',
+      'expiry_decisions',
+      'notifications',
+    ] as const;
     const out: Record<string, number> = {};
     for (const table of tables) {
       const row = await db

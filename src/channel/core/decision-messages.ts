@@ -28,16 +28,32 @@ export function partnerNotice(
   const day = (d: Date) => d.toISOString().slice(0, 10);
   switch (event.kind) {
     case 'approved':
-      return { kind: 'decision', title: `Registration approved: ${event.customerName}`, body: `Approved. Exclusivity runs until ${day(event.expiresAt)} and renews with every logged activity.` };
+      return {
+        kind: 'decision',
+        title: `Registration approved: ${event.customerName}`,
+        body: `Approved. Exclusivity runs until ${day(event.expiresAt)} and renews with every logged activity.`,
+      };
     case 'rejected':
       return { kind: 'decision', title: `Registration not approved: ${event.customerName}`, body: partnerDecisionReason(event.code) };
     case 'returned':
       return { kind: 'info_requested', title: `More information needed: ${event.customerName}`, body: event.infoRequest };
     case 'expiry_warning':
-      return { kind: 'expiry_warning', title: `Registration expiring: ${event.customerName}`, body: `Exclusivity ends on ${day(event.expiresAt)} unless you log activity.` };
+      return {
+        kind: 'expiry_warning',
+        title: `Registration expiring: ${event.customerName}`,
+        body: `Exclusivity ends on ${day(event.expiresAt)} unless you log activity.`,
+      };
     case 'expired':
-      return { kind: 'expired', title: `Registration expired: ${event.customerName}`, body: 'Exclusivity ended after a period without logged activity.' };
+      return {
+        kind: 'expired',
+        title: `Registration expired: ${event.customerName}`,
+        body: 'Exclusivity ended after a period without logged activity.',
+      };
     case 'extended':
-      return { kind: 'extended', title: `Registration extended: ${event.customerName}`, body: `Exclusivity renewed until ${day(event.expiresAt)}.` };
+      return {
+        kind: 'extended',
+        title: `Registration extended: ${event.customerName}`,
+        body: `Exclusivity renewed until ${day(event.expiresAt)}.`,
+      };
   }
 }

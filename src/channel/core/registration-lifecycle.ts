@@ -1,20 +1,11 @@
-import type { RegistrationStatus } from '../../platform/db/database.js';
+export type RegistrationStatus =
+  'submitted' | 'under_review' | 'approved' | 'rejected' | 'returned' | 'won' | 'lost' | 'expired' | 'withdrawn';
 
 /** Who acts on a registration: a channel team member (or Baton itself), or a user of the registering partner. */
 export type ActorKind = 'internal' | 'partner' | 'system';
 
 export type RegistrationAction =
-  | 'start_review'
-  | 'approve'
-  | 'reject'
-  | 'return'
-  | 'resubmit'
-  | 'log_activity'
-  | 'win'
-  | 'lose'
-  | 'withdraw'
-  | 'expire'
-  | 'extend';
+  'start_review' | 'approve' | 'reject' | 'return' | 'resubmit' | 'log_activity' | 'win' | 'lose' | 'withdraw' | 'expire' | 'extend';
 
 type Rule = { from: readonly RegistrationStatus[]; to: RegistrationStatus | 'same'; actors: readonly ActorKind[] };
 
@@ -41,16 +32,19 @@ export const CONFLICTING_STATUSES: readonly RegistrationStatus[] = ['submitted',
 export const TERMINAL_STATUSES: readonly RegistrationStatus[] = ['rejected', 'won', 'lost', 'expired', 'withdrawn'];
 
 export type TransitionVerdict =
-  | { ok: true; to: RegistrationStatus }
-  | { ok: false; why: 'actor'; message: string }
-  | { ok: false; why: 'status'; message: string };
+  { ok: true; to: RegistrationStatus } | { ok: false; why: 'actor'; message: string } | { ok: false; why: 'status'; message: string };
 
 /** Whether `actor` may take `action` on a registration in `status`, and the status it leads to. */
 export function transition(status: RegistrationStatus, action: RegistrationAction, actor: ActorKind): TransitionVerdict {
   const rule = REGISTRATION_TRANSITIONS[action];
-  if (!rule.actors.includes(actor)) return { ok: false, why: 'actor', message: `${actor} users cannot ${action.replace('_', ' ')} a registration` };
+  if (!rule.actors.includes(actor))
+    return { ok: false, why: 'actor', message: `${actor} users cannot ${action.replace('_', ' ')} a registration` };
   if (!rule.from.includes(status)) {
-    return { ok: false, why: 'status', message: `cannot ${action.replace('_', ' ')} a registration that is ${status} (allowed from ${rule.from.join(', ')})` };
+    return {
+      ok: false,
+      why: 'status',
+      message: `cannot ${action.replace('_', ' ')} a registration that is ${status} (allowed from ${rule.from.join(', ')})`,
+    };
   }
   return { ok: true, to: rule.to === 'same' ? status : rule.to };
 }

@@ -42,10 +42,17 @@ const ListQuery = z.strictObject({
     .pipe(z.array(z.enum(STATUSES)))
     .optional(),
   partnerId: z.uuid().optional(),
-  flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
 });
-const DecisionListQuery = z.strictObject({ ...PageQuerySchema, status: z.enum(['open', 'decided']).optional(), partnerId: z.uuid().optional() });
+const DecisionListQuery = z.strictObject({
+  ...PageQuerySchema,
+  status: z.enum(['open', 'decided']).optional(),
+  partnerId: z.uuid().optional(),
+});
 const tags = ['registrations'];
 
 /** Internal registration routes (`/api/v1/registrations`, `/api/v1/expiry-decisions`). */
@@ -57,10 +64,17 @@ export function registerRegistrationRoutes(app: App): void {
   );
   app.post(
     '/api/v1/registrations',
-    { config: { access: 'registration.submit' }, schema: { tags, body: SubmitRegistrationSchema, response: { 201: RegistrationResponse } } },
+    {
+      config: { access: 'registration.submit' },
+      schema: { tags, body: SubmitRegistrationSchema, response: { 201: RegistrationResponse } },
+    },
     async (request, reply) => {
       const registration = await submitRegistration(request.context(), request.body);
-      return reply.code(201).header('etag', etagOf(registration.version)).header('location', `/api/v1/registrations/${registration.id}`).send(registration);
+      return reply
+        .code(201)
+        .header('etag', etagOf(registration.version))
+        .header('location', `/api/v1/registrations/${registration.id}`)
+        .send(registration);
     },
   );
   app.get(
@@ -95,7 +109,10 @@ export function registerRegistrationRoutes(app: App): void {
   transition('close', 'registration.close', CloseRegistrationSchema, closeRegistration);
   app.post(
     '/api/v1/registrations/:id/activities',
-    { config: { access: 'registration.submit' }, schema: { tags, params: IdParams, body: RegistrationActivitySchema, response: { 201: ActivityResponse } } },
+    {
+      config: { access: 'registration.submit' },
+      schema: { tags, params: IdParams, body: RegistrationActivitySchema, response: { 201: ActivityResponse } },
+    },
     async (request, reply) => {
       const activity = await logRegistrationActivity(request.context(), request.params.id, request.body);
       return reply.code(201).header('etag', etagOf(activity.registration.version)).send(activity);
@@ -104,14 +121,37 @@ export function registerRegistrationRoutes(app: App): void {
 
   app.get(
     '/api/v1/expiry-decisions',
-    { config: { access: 'registration.read' }, schema: { tags, querystring: DecisionListQuery, response: { 200: listOf(ExpiryDecisionResponse.extend({ partnerId: z.uuid(), partnerName: z.string(), customerName: z.string(), productLine: z.string() })) } } },
+    {
+      config: { access: 'registration.read' },
+      schema: {
+        tags,
+        querystring: DecisionListQuery,
+        response: {
+          200: listOf(
+            ExpiryDecisionResponse.extend({
+              partnerId: z.uuid(),
+              partnerName: z.string(),
+              customerName: z.string(),
+              productLine: z.string(),
+            }),
+          ),
+        },
+      },
+    },
     async (request) => listExpiryDecisions(request.context(), request.query),
   );
   app.post(
     '/api/v1/expiry-decisions/:id/decide',
-    { config: { access: 'expiry.decide' }, schema: { tags, params: IdParams, headers: ifMatch, body: DecideExpirySchema, response: { 200: ExpiryDecisionResponse } } },
+    {
+      config: { access: 'expiry.decide' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: DecideExpirySchema, response: { 200: ExpiryDecisionResponse } },
+    },
     async (request, reply) => {
-      const decision = await decideExpiry(request.context(), { decisionId: request.params.id, expectedVersion: versionFromIfMatch(request.headers['if-match']), input: request.body });
+      const decision = await decideExpiry(request.context(), {
+        decisionId: request.params.id,
+        expectedVersion: versionFromIfMatch(request.headers['if-match']),
+        input: request.body,
+      });
       return reply.header('etag', etagOf(decision.version)).send(decision);
     },
   );

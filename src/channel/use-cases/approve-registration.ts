@@ -10,7 +10,14 @@ import { openWindow } from '../core/exclusivity.js';
 import type { ConflictFlag } from '../core/conflict-flags.js';
 import { assertTransition } from '../registration-review.js';
 import type { ApproveRegistrationInput } from '../registration-schemas.js';
-import { type RegistrationView, actorKindOf, insertPartnerNotice, lockRegistration, registrationView, windowColumns } from '../registration-store.js';
+import {
+  type RegistrationView,
+  actorKindOf,
+  insertPartnerNotice,
+  lockRegistration,
+  registrationView,
+  windowColumns,
+} from '../registration-store.js';
 import { assertNoOtherApproved, isOneApprovedViolation } from './one-approved.js';
 
 /**
@@ -18,7 +25,10 @@ import { assertNoOtherApproved, isOneApprovedViolation } from './one-approved.js
  * registration needs an explicit override with a reason; one approved registration per account and product
  * line, checked under the account's lock (and by a unique index as the last wall) — the loser gets 409.
  */
-export async function approveRegistration(ctx: UseCaseContext, request: { registrationId: string; expectedVersion: number; input: ApproveRegistrationInput }): Promise<RegistrationView> {
+export async function approveRegistration(
+  ctx: UseCaseContext,
+  request: { registrationId: string; expectedVersion: number; input: ApproveRegistrationInput },
+): Promise<RegistrationView> {
   assertCan(ctx.actor, 'registration.review');
   const { input } = request;
   try {
@@ -30,11 +40,16 @@ export async function approveRegistration(ctx: UseCaseContext, request: { regist
       const flags = row.flags as ConflictFlag[];
       if (flags.length > 0) {
         if (input.overrideFlags !== true) {
-          throw new AppError('rule_violation', `This registration is flagged (${flags.map((f) => f.code).join(', ')}); approving it needs overrideFlags: true and a reason.`, [
-            { path: 'overrideFlags', message: 'required for a flagged registration' },
-          ]);
+          throw new AppError(
+            'rule_violation',
+            `This registration is flagged (${flags.map((f) => f.code).join(', ')}); approving it needs overrideFlags: true and a reason.`,
+            [{ path: 'overrideFlags', message: 'required for a flagged registration' }],
+          );
         }
-        if (!input.reason) throw new AppError('validation_failed', 'reason: required when overriding flags', [{ path: 'reason', message: 'required when overriding flags' }]);
+        if (!input.reason)
+          throw new AppError('validation_failed', 'reason: required when overriding flags', [
+            { path: 'reason', message: 'required when overriding flags' },
+          ]);
       }
       await assertNoOtherApproved(trx, { accountId: row.account_id, productLine: row.product_line, selfId: row.id });
       const policy = await channelPolicy(trx);
@@ -56,7 +71,13 @@ export async function approveRegistration(ctx: UseCaseContext, request: { regist
         .returningAll()
         .executeTakeFirstOrThrow();
       await closeRoutedRecord(trx, ctx, 'registration', row.id, 'registration approved');
-      await insertPartnerNotice(trx, now, row.partner_id, row.id, partnerNotice({ kind: 'approved', customerName: row.customer_name, expiresAt: window.expiresAt }));
+      await insertPartnerNotice(
+        trx,
+        now,
+        row.partner_id,
+        row.id,
+        partnerNotice({ kind: 'approved', customerName: row.customer_name, expiresAt: window.expiresAt }),
+      );
       const view = registrationView(updated);
       await recordChange(trx, ctx, {
         event: 'registration.approved',
@@ -64,12 +85,20 @@ export async function approveRegistration(ctx: UseCaseContext, request: { regist
         entityId: row.id,
         reason: input.reason ?? null,
         before: { status: row.status, version: row.version },
-        after: { status: 'approved', approvedAt: view.approvedAt, expiresAt: view.expiresAt, exclusivityCapAt: view.exclusivityCapAt, warnAt: view.warnAt, overrideFlags: flags.length > 0 ? flags.map((f) => f.code) : null },
+        after: {
+          status: 'approved',
+          approvedAt: view.approvedAt,
+          expiresAt: view.expiresAt,
+          exclusivityCapAt: view.exclusivityCapAt,
+          warnAt: view.warnAt,
+          overrideFlags: flags.length > 0 ? flags.map((f) => f.code) : null,
+        },
       });
       return view;
     });
   } catch (error) {
-    if (isOneApprovedViolation(error)) throw new AppError('conflict', 'Another registration is already approved for this account and product line.');
+    if (isOneApprovedViolation(error))
+      throw new AppError('conflict', 'Another registration is already approved for this account and product line.');
     throw error;
   }
 }

@@ -12,7 +12,10 @@ import { type RegistrationView, actorKindOf, lockRegistration, registrationView 
 const ACTION = { won: 'win', lost: 'lose', withdrawn: 'withdraw' } as const;
 
 /** Won or lost (the channel team records the outcome), or withdrawn (by the partner or the channel team). */
-export async function closeRegistration(ctx: UseCaseContext, request: { registrationId: string; expectedVersion: number; input: CloseRegistrationInput }): Promise<RegistrationView> {
+export async function closeRegistration(
+  ctx: UseCaseContext,
+  request: { registrationId: string; expectedVersion: number; input: CloseRegistrationInput },
+): Promise<RegistrationView> {
   const kind = actorKindOf(ctx);
   const { outcome } = request.input;
   assertCan(ctx.actor, kind === 'partner' ? 'portal.registration.write' : 'registration.close');
@@ -21,10 +24,20 @@ export async function closeRegistration(ctx: UseCaseContext, request: { registra
     const row = await lockRegistration(trx, ctx, request.registrationId);
     assertVersion(row.version, request.expectedVersion);
     const to = assertTransition(row, ACTION[outcome], kind);
-    const write = (t: Trx) => t.updateTable('registrations').set({ status: to, version: row.version + 1, updated_at: now }).where('id', '=', row.id).execute();
+    const write = (t: Trx) =>
+      t
+        .updateTable('registrations')
+        .set({ status: to, version: row.version + 1, updated_at: now })
+        .where('id', '=', row.id)
+        .execute();
     if (kind === 'partner') await asPartner(trx, row.partner_id, write);
     else await write(trx);
-    const updated = await trx.updateTable('registrations').set({ closed_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    const updated = await trx
+      .updateTable('registrations')
+      .set({ closed_at: now })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await closeRoutedRecord(trx, ctx, 'registration', row.id, `registration ${outcome}`);
     await recordChange(trx, ctx, {
       event: `registration.${outcome}`,

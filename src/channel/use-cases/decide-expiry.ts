@@ -21,17 +21,30 @@ import { assertNoOtherApproved, isOneApprovedViolation } from './one-approved.js
  * after the conflict checks; this one stays expired), or `opened_to_direct` (the account loses this partner
  * as channel owner and goes through the direct account rules).
  */
-export async function decideExpiry(ctx: UseCaseContext, request: { decisionId: string; expectedVersion: number; input: DecideExpiryInput }): Promise<ExpiryDecisionView> {
+export async function decideExpiry(
+  ctx: UseCaseContext,
+  request: { decisionId: string; expectedVersion: number; input: DecideExpiryInput },
+): Promise<ExpiryDecisionView> {
   assertCan(ctx.actor, 'expiry.decide');
   const { input } = request;
   try {
     return await inTransaction(ctx, async (trx) => {
       const now = ctx.clock.now();
-      const decision = await trx.selectFrom('expiry_decisions').selectAll().where('id', '=', request.decisionId).forUpdate().executeTakeFirst();
+      const decision = await trx
+        .selectFrom('expiry_decisions')
+        .selectAll()
+        .where('id', '=', request.decisionId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!decision) throw notFound('expiry decision');
       assertVersion(decision.version, request.expectedVersion);
       if (decision.status !== 'open') throw new AppError('conflict', `This expiry decision was already decided (${decision.decision}).`);
-      const reg = await trx.selectFrom('registrations').selectAll().where('id', '=', decision.registration_id).forUpdate().executeTakeFirstOrThrow();
+      const reg = await trx
+        .selectFrom('registrations')
+        .selectAll()
+        .where('id', '=', decision.registration_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       if (reg.status !== 'expired') throw new AppError('conflict', `The registration is ${reg.status}, not expired.`);
       const policy = await channelPolicy(trx);
       let newRegistrationId: string | null = null;
@@ -42,17 +55,35 @@ export async function decideExpiry(ctx: UseCaseContext, request: { decisionId: s
         const window = extendWindow({ capAt: reg.exclusivity_cap_at ?? now }, now, policy);
         await trx
           .updateTable('registrations')
-          .set({ status: 'approved', ...windowColumns(window), closed_at: null, expiry_outcome: 'extended', version: reg.version + 1, updated_at: now })
+          .set({
+            status: 'approved',
+            ...windowColumns(window),
+            closed_at: null,
+            expiry_outcome: 'extended',
+            version: reg.version + 1,
+            updated_at: now,
+          })
           .where('id', '=', reg.id)
           .execute();
-        await insertPartnerNotice(trx, now, reg.partner_id, reg.id, partnerNotice({ kind: 'extended', customerName: reg.customer_name, expiresAt: window.expiresAt }));
+        await insertPartnerNotice(
+          trx,
+          now,
+          reg.partner_id,
+          reg.id,
+          partnerNotice({ kind: 'extended', customerName: reg.customer_name, expiresAt: window.expiresAt }),
+        );
         await recordChange(trx, ctx, {
           event: 'registration.extended',
           entityType: 'registration',
           entityId: reg.id,
           reason: input.reason,
           before: { status: 'expired', exclusivityCapAt: reg.exclusivity_cap_at?.toISOString() ?? null },
-          after: { status: 'approved', expiresAt: window.expiresAt.toISOString(), exclusivityCapAt: window.capAt.toISOString(), expiryDecisionId: decision.id },
+          after: {
+            status: 'approved',
+            expiresAt: window.expiresAt.toISOString(),
+            exclusivityCapAt: window.capAt.toISOString(),
+            expiryDecisionId: decision.id,
+          },
         });
       } else if (input.decision === 'reassigned') {
         newRegistrationId = await reassign(trx, ctx, reg, input.partnerId, input.reason, policy);
@@ -60,7 +91,11 @@ export async function decideExpiry(ctx: UseCaseContext, request: { decisionId: s
         await openToDirect(trx, ctx, reg, input.reason);
       }
       if (input.decision !== 'extended') {
-        await trx.updateTable('registrations').set({ expiry_outcome: input.decision, version: reg.version + 1, updated_at: now }).where('id', '=', reg.id).execute();
+        await trx
+          .updateTable('registrations')
+          .set({ expiry_outcome: input.decision, version: reg.version + 1, updated_at: now })
+          .where('id', '=', reg.id)
+          .execute();
       }
       const decided = await trx
         .updateTable('expiry_decisions')
@@ -84,17 +119,31 @@ export async function decideExpiry(ctx: UseCaseContext, request: { decisionId: s
         entityId: decision.id,
         reason: input.reason,
         before: { status: 'open' },
-        after: { status: 'decided', decision: input.decision, registrationId: reg.id, reassignedToPartner: decided.reassigned_to_partner, newRegistrationId },
+        after: {
+          status: 'decided',
+          decision: input.decision,
+          registrationId: reg.id,
+          reassignedToPartner: decided.reassigned_to_partner,
+          newRegistrationId,
+        },
       });
       return { ...expiryDecisionView(decided), newRegistrationId };
     });
   } catch (error) {
-    if (isOneApprovedViolation(error)) throw new AppError('conflict', 'Another registration is already approved for this account and product line.');
+    if (isOneApprovedViolation(error))
+      throw new AppError('conflict', 'Another registration is already approved for this account and product line.');
     throw error;
   }
 }
 
-async function reassign(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, partnerId: string, reason: string, policy: Awaited<ReturnType<typeof channelPolicy>>): Promise<string> {
+async function reassign(
+  trx: Trx,
+  ctx: UseCaseContext,
+  reg: RegistrationRow,
+  partnerId: string,
+  reason: string,
+  policy: Awaited<ReturnType<typeof channelPolicy>>,
+): Promise<string> {
   const now = ctx.clock.now();
   if (partnerId === reg.partner_id) throw invalidField('partnerId', 'must be another partner than the expired registration’s');
   const partner = await trx.selectFrom('partners').select(['id', 'status']).where('id', '=', partnerId).forUpdate().executeTakeFirst();
@@ -103,11 +152,15 @@ async function reassign(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, par
   await assertNoOtherApproved(trx, { accountId: reg.account_id, productLine: reg.product_line, selfId: reg.id });
   // The same conflict rules as a submission, for the new partner; the expired partner's own ownership of the
   // account is what is being handed over, so it does not count against the reassignment.
-  const flags = (await assessConflicts(trx, { partnerId, accountId: reg.account_id!, productLine: reg.product_line, selfId: reg.id })).filter(
-    (f) => !(f.code === 'other_partner_account' && f.detail.includes(reg.partner_id)),
-  );
+  const flags = (
+    await assessConflicts(trx, { partnerId, accountId: reg.account_id!, productLine: reg.product_line, selfId: reg.id })
+  ).filter((f) => !(f.code === 'other_partner_account' && f.detail.includes(reg.partner_id)));
   if (flags.length > 0) {
-    throw new AppError('conflict', `Cannot reassign: ${flags.map((f) => f.detail).join('; ')}`, flags.map((f) => ({ path: 'partnerId', message: f.code })));
+    throw new AppError(
+      'conflict',
+      `Cannot reassign: ${flags.map((f) => f.detail).join('; ')}`,
+      flags.map((f) => ({ path: 'partnerId', message: f.code })),
+    );
   }
   const window = openWindow(now, policy);
   const created = await trx
@@ -137,7 +190,13 @@ async function reassign(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, par
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await insertPartnerNotice(trx, now, partnerId, created.id, partnerNotice({ kind: 'approved', customerName: reg.customer_name, expiresAt: window.expiresAt }));
+  await insertPartnerNotice(
+    trx,
+    now,
+    partnerId,
+    created.id,
+    partnerNotice({ kind: 'approved', customerName: reg.customer_name, expiresAt: window.expiresAt }),
+  );
   await recordChange(trx, ctx, {
     event: 'registration.reassigned',
     entityType: 'registration',
@@ -150,7 +209,13 @@ async function reassign(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, par
     entityType: 'registration',
     entityId: created.id,
     reason: `reassigned from expired registration ${reg.id}: ${reason}`,
-    after: { status: 'approved', partnerId, reassignedFromId: reg.id, expiresAt: window.expiresAt.toISOString(), exclusivityCapAt: window.capAt.toISOString() },
+    after: {
+      status: 'approved',
+      partnerId,
+      reassignedFromId: reg.id,
+      expiresAt: window.expiresAt.toISOString(),
+      exclusivityCapAt: window.capAt.toISOString(),
+    },
   });
   return created.id;
 }
@@ -158,9 +223,24 @@ async function reassign(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, par
 async function openToDirect(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow, reason: string): Promise<void> {
   const now = ctx.clock.now();
   if (reg.account_id) {
-    const account = await trx.selectFrom('accounts').select(['id', 'channel_partner_id', 'version']).where('id', '=', reg.account_id).forUpdate().executeTakeFirstOrThrow();
+    const account = await trx
+      .selectFrom('accounts')
+      .select(['id', 'channel_partner_id', 'version'])
+      .where('id', '=', reg.account_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (account.channel_partner_id === reg.partner_id) {
-      await trx.updateTable('accounts').set({ channel_partner_id: null, channel_assigned_at: now, channel_assigned_by: actorOf(ctx).id, version: account.version + 1, updated_at: now }).where('id', '=', account.id).execute();
+      await trx
+        .updateTable('accounts')
+        .set({
+          channel_partner_id: null,
+          channel_assigned_at: now,
+          channel_assigned_by: actorOf(ctx).id,
+          version: account.version + 1,
+          updated_at: now,
+        })
+        .where('id', '=', account.id)
+        .execute();
       await recordChange(trx, ctx, {
         event: 'account.channel_owner_set',
         entityType: 'account',
@@ -171,7 +251,13 @@ async function openToDirect(trx: Trx, ctx: UseCaseContext, reg: RegistrationRow,
       });
     }
   }
-  await recordChange(trx, ctx, { event: 'registration.opened_to_direct', entityType: 'registration', entityId: reg.id, reason, after: { accountId: reg.account_id } });
+  await recordChange(trx, ctx, {
+    event: 'registration.opened_to_direct',
+    entityType: 'registration',
+    entityId: reg.id,
+    reason,
+    after: { accountId: reg.account_id },
+  });
   // The account goes back through the direct account rules (its owner may change, or it lands in Unassigned).
   if (reg.account_id) await routeRecord(trx, ctx, { recordType: 'account', recordId: reg.account_id });
 }

@@ -3,7 +3,12 @@ import { type Page, decodeCursor, toPage } from '../../platform/pagination.js';
 import type { UseCaseContext } from '../../platform/use-case-context.js';
 import { type ExpiryDecisionView, expiryDecisionView } from '../expiry-decision-view.js';
 
-export type ExpiryDecisionListItem = ExpiryDecisionView & { partnerId: string; partnerName: string; customerName: string; productLine: string };
+export type ExpiryDecisionListItem = ExpiryDecisionView & {
+  partnerId: string;
+  partnerName: string;
+  customerName: string;
+  productLine: string;
+};
 
 /** Expiry decisions, oldest due first (the channel manager's to-do list), filterable by status and partner. */
 export async function listExpiryDecisions(
@@ -23,11 +28,21 @@ export async function listExpiryDecisions(
     const [at, id] = decodeCursor(query.cursor, 2) as [string, string];
     q = q.where((eb) => eb.or([eb('d.due_at', '>', new Date(at)), eb.and([eb('d.due_at', '=', new Date(at)), eb('d.id', '>', id)])]));
   }
-  const rows = await q.orderBy('d.due_at').orderBy('d.id').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('d.due_at')
+    .orderBy('d.id')
+    .limit(query.limit + 1)
+    .execute();
   return toPage(
     rows,
     query.limit,
-    (r) => ({ ...expiryDecisionView(r), partnerId: r.partner_id, partnerName: r.partner_name, customerName: r.customer_name, productLine: r.product_line }),
+    (r) => ({
+      ...expiryDecisionView(r),
+      partnerId: r.partner_id,
+      partnerName: r.partner_name,
+      customerName: r.customer_name,
+      productLine: r.product_line,
+    }),
     (r) => [r.due_at.toISOString(), r.id],
   );
 }

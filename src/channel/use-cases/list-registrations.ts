@@ -24,24 +24,38 @@ export async function listRegistrations(ctx: UseCaseContext, query: Registration
     .selectFrom('registrations as r')
     .innerJoin('partners as p', 'p.id', 'r.partner_id')
     .leftJoin('accounts as a', 'a.id', 'r.account_id')
-    .leftJoin('assignments as asg', (j) => j.onRef('asg.record_id', '=', 'r.id').on('asg.record_type', '=', 'registration').on('asg.closed_at', 'is', null))
+    .leftJoin('assignments as asg', (j) =>
+      j.onRef('asg.record_id', '=', 'r.id').on('asg.record_type', '=', 'registration').on('asg.closed_at', 'is', null),
+    )
     .selectAll('r')
     .select(['p.name as partner_name', 'a.name as account_name', 'asg.due_at as review_due_at']);
   if (query.status?.length) q = q.where('r.status', 'in', query.status);
   if (query.partnerId) q = q.where('r.partner_id', '=', query.partnerId);
-  if (query.flagged !== undefined) q = q.where(query.flagged ? sql<boolean>`jsonb_array_length(r.flags) > 0` : sql<boolean>`jsonb_array_length(r.flags) = 0`);
+  if (query.flagged !== undefined)
+    q = q.where(query.flagged ? sql<boolean>`jsonb_array_length(r.flags) > 0` : sql<boolean>`jsonb_array_length(r.flags) = 0`);
   if (query.expiringWithinDays !== undefined) {
     q = q.where('r.status', '=', 'approved').where('r.expires_at', '<=', new Date(now.getTime() + query.expiringWithinDays * 86_400_000));
   }
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2) as [string, string];
-    q = q.where((eb) => eb.or([eb('r.created_at', '<', new Date(at)), eb.and([eb('r.created_at', '=', new Date(at)), eb('r.id', '<', id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('r.created_at', '<', new Date(at)), eb.and([eb('r.created_at', '=', new Date(at)), eb('r.id', '<', id)])]),
+    );
   }
-  const rows = await q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   return toPage(
     rows,
     query.limit,
-    (r) => ({ ...registrationView(r as RegistrationRow), partnerName: r.partner_name, accountName: r.account_name, dueAt: r.review_due_at?.toISOString() ?? null }),
+    (r) => ({
+      ...registrationView(r as RegistrationRow),
+      partnerName: r.partner_name,
+      accountName: r.account_name,
+      dueAt: r.review_due_at?.toISOString() ?? null,
+    }),
     (r) => [r.created_at.toISOString(), r.id],
   );
 }

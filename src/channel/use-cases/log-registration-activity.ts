@@ -26,7 +26,11 @@ export type RegistrationActivityView = {
  * partner wall) or by the channel team. On an approved registration it renews exclusivity: a fresh
  * inactivity window from now, never beyond the hard cap, never shorter than before, and a new warning date.
  */
-export async function logRegistrationActivity(ctx: UseCaseContext, registrationId: string, input: RegistrationActivityInput): Promise<RegistrationActivityView> {
+export async function logRegistrationActivity(
+  ctx: UseCaseContext,
+  registrationId: string,
+  input: RegistrationActivityInput,
+): Promise<RegistrationActivityView> {
   const kind = actorKindOf(ctx);
   assertCan(ctx.actor, kind === 'partner' ? 'portal.registration.write' : 'registration.submit');
   return inTransaction(ctx, async (trx) => {
@@ -65,7 +69,13 @@ export async function logRegistrationActivity(ctx: UseCaseContext, registrationI
       entityType: 'registration',
       entityId: row.id,
       before: { expiresAt: row.expires_at?.toISOString() ?? null, version: row.version },
-      after: { activityId: activity.id, kind: activity.kind, subject: activity.subject, expiresAt: updated.expires_at?.toISOString() ?? null, warnAt: updated.warn_at?.toISOString() ?? null },
+      after: {
+        activityId: activity.id,
+        kind: activity.kind,
+        subject: activity.subject,
+        expiresAt: updated.expires_at?.toISOString() ?? null,
+        warnAt: updated.warn_at?.toISOString() ?? null,
+      },
     });
     return {
       id: activity.id,

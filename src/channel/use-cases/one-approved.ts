@@ -6,7 +6,10 @@ import { AppError } from '../../platform/errors.js';
  * approvals racing on the same account serialise here and the second sees the first; the unique index
  * `registrations_one_approved` stays as the last wall.
  */
-export async function assertNoOtherApproved(trx: Trx, input: { accountId: string | null; productLine: string; selfId: string }): Promise<void> {
+export async function assertNoOtherApproved(
+  trx: Trx,
+  input: { accountId: string | null; productLine: string; selfId: string },
+): Promise<void> {
   if (!input.accountId) return;
   await trx.selectFrom('accounts').select('id').where('id', '=', input.accountId).forUpdate().executeTakeFirst();
   const other = await trx
@@ -21,4 +24,7 @@ export async function assertNoOtherApproved(trx: Trx, input: { accountId: string
 }
 
 export const isOneApprovedViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'registrations_one_approved';
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === 'registrations_one_approved';

@@ -12,7 +12,10 @@ import { type RegistrationView, actorKindOf, insertPartnerNotice, lockRegistrati
  * Rejection records an internal decision code and note; the partner sees only the sentence generated from the
  * code — every conflict reason is `not_available`, so the answer is the same whatever stood in the way.
  */
-export async function rejectRegistration(ctx: UseCaseContext, request: { registrationId: string; expectedVersion: number; input: RejectRegistrationInput }): Promise<RegistrationView> {
+export async function rejectRegistration(
+  ctx: UseCaseContext,
+  request: { registrationId: string; expectedVersion: number; input: RejectRegistrationInput },
+): Promise<RegistrationView> {
   assertCan(ctx.actor, 'registration.review');
   const { input } = request;
   return inTransaction(ctx, async (trx) => {
@@ -35,7 +38,13 @@ export async function rejectRegistration(ctx: UseCaseContext, request: { registr
       .returningAll()
       .executeTakeFirstOrThrow();
     await closeRoutedRecord(trx, ctx, 'registration', row.id, 'registration rejected');
-    await insertPartnerNotice(trx, now, row.partner_id, row.id, partnerNotice({ kind: 'rejected', customerName: row.customer_name, code: input.decisionCode }));
+    await insertPartnerNotice(
+      trx,
+      now,
+      row.partner_id,
+      row.id,
+      partnerNotice({ kind: 'rejected', customerName: row.customer_name, code: input.decisionCode }),
+    );
     await recordChange(trx, ctx, {
       event: 'registration.rejected',
       entityType: 'registration',

@@ -17,7 +17,10 @@ const IDENTITY = ['customerName', 'customerDomain', 'customerCountry', 'customer
  * behind the partner wall, then the checks run again — matching when the customer's identity changed,
  * conflicts, and review routing — exactly as on first submission.
  */
-export async function resubmitRegistration(ctx: UseCaseContext, request: { registrationId: string; expectedVersion: number; input: ResubmitRegistrationInput }): Promise<RegistrationView> {
+export async function resubmitRegistration(
+  ctx: UseCaseContext,
+  request: { registrationId: string; expectedVersion: number; input: ResubmitRegistrationInput },
+): Promise<RegistrationView> {
   const kind = actorKindOf(ctx);
   assertCan(ctx.actor, kind === 'partner' ? 'portal.registration.write' : 'registration.submit');
   const { input } = request;
@@ -35,7 +38,12 @@ export async function resubmitRegistration(ctx: UseCaseContext, request: { regis
       customerPostalCode: input.customerPostalCode !== undefined ? input.customerPostalCode : row.customer_postal_code,
       customerPhone: input.customerPhone !== undefined ? input.customerPhone : row.customer_phone,
     };
-    await validateRegistrationFields(trx, { ...merged, amountMinor: input.amountMinor, expectedCloseDate: input.expectedCloseDate }, policy, isoDate(now));
+    await validateRegistrationFields(
+      trx,
+      { ...merged, amountMinor: input.amountMinor, expectedCloseDate: input.expectedCloseDate },
+      policy,
+      isoDate(now),
+    );
     const changes = {
       customer_name: merged.customerName,
       customer_domain: merged.customerDomain,
@@ -55,7 +63,19 @@ export async function resubmitRegistration(ctx: UseCaseContext, request: { regis
     else await write(trx);
 
     let accountId = row.account_id;
-    const identityChanged = IDENTITY.some((k) => input[k] !== undefined && merged[k] !== { customerName: row.customer_name, customerDomain: row.customer_domain, customerCountry: row.customer_country, customerRegion: row.customer_region, customerPostalCode: row.customer_postal_code, customerPhone: row.customer_phone }[k]);
+    const identityChanged = IDENTITY.some(
+      (k) =>
+        input[k] !== undefined &&
+        merged[k] !==
+          {
+            customerName: row.customer_name,
+            customerDomain: row.customer_domain,
+            customerCountry: row.customer_country,
+            customerRegion: row.customer_region,
+            customerPostalCode: row.customer_postal_code,
+            customerPhone: row.customer_phone,
+          }[k],
+    );
     let matchJson: string | undefined;
     if (identityChanged || !accountId) {
       // The customer is someone else now: match again from scratch (the previous match is replaced).
@@ -63,17 +83,47 @@ export async function resubmitRegistration(ctx: UseCaseContext, request: { regis
       await matchAccount(
         trx,
         ctx,
-        { type: 'registration', id: row.id, name: merged.customerName, domain: merged.customerDomain, country: merged.customerCountry, region: merged.customerRegion, postalCode: merged.customerPostalCode, phone: merged.customerPhone },
+        {
+          type: 'registration',
+          id: row.id,
+          name: merged.customerName,
+          domain: merged.customerDomain,
+          country: merged.customerCountry,
+          region: merged.customerRegion,
+          postalCode: merged.customerPostalCode,
+          phone: merged.customerPhone,
+        },
         { createIfNone: true },
       );
-      const match = await trx.selectFrom('account_matches').selectAll().where('subject_type', '=', 'registration').where('subject_id', '=', row.id).executeTakeFirstOrThrow();
+      const match = await trx
+        .selectFrom('account_matches')
+        .selectAll()
+        .where('subject_type', '=', 'registration')
+        .where('subject_id', '=', row.id)
+        .executeTakeFirstOrThrow();
       accountId = match.account_id;
-      matchJson = JSON.stringify({ matchId: match.id, method: match.method, score: Number(match.score), nearMatchId: match.near_match_id, createdAccount: match.created_account });
+      matchJson = JSON.stringify({
+        matchId: match.id,
+        method: match.method,
+        score: Number(match.score),
+        nearMatchId: match.near_match_id,
+        createdAccount: match.created_account,
+      });
     }
-    const flags = await assessConflicts(trx, { partnerId: row.partner_id, accountId: accountId!, productLine: row.product_line, selfId: row.id });
+    const flags = await assessConflicts(trx, {
+      partnerId: row.partner_id,
+      accountId: accountId!,
+      productLine: row.product_line,
+      selfId: row.id,
+    });
     const updated = await trx
       .updateTable('registrations')
-      .set({ account_id: accountId, flags: JSON.stringify(flags), info_request: null, ...(matchJson !== undefined && { match: matchJson }) })
+      .set({
+        account_id: accountId,
+        flags: JSON.stringify(flags),
+        info_request: null,
+        ...(matchJson !== undefined && { match: matchJson }),
+      })
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -85,6 +135,6 @@ export async function resubmitRegistration(ctx: UseCaseContext, request: { regis
       after: { status: 'under_review', changed: Object.keys(input), rematched: matchJson !== undefined },
     });
     await startReview(trx, ctx, updated, flags, policy);
-    return registrationView((await trx.selectFrom('registrations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()));
+    return registrationView(await trx.selectFrom('registrations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
   });
 }

@@ -9,7 +9,10 @@ import type { ReturnRegistrationInput } from '../registration-schemas.js';
 import { type RegistrationView, actorKindOf, insertPartnerNotice, lockRegistration, registrationView } from '../registration-store.js';
 
 /** Back to the partner with a question; the review assignment closes until the partner resubmits. */
-export async function returnRegistration(ctx: UseCaseContext, request: { registrationId: string; expectedVersion: number; input: ReturnRegistrationInput }): Promise<RegistrationView> {
+export async function returnRegistration(
+  ctx: UseCaseContext,
+  request: { registrationId: string; expectedVersion: number; input: ReturnRegistrationInput },
+): Promise<RegistrationView> {
   assertCan(ctx.actor, 'registration.review');
   return inTransaction(ctx, async (trx) => {
     const now = ctx.clock.now();
@@ -23,7 +26,13 @@ export async function returnRegistration(ctx: UseCaseContext, request: { registr
       .returningAll()
       .executeTakeFirstOrThrow();
     await closeRoutedRecord(trx, ctx, 'registration', row.id, 'returned to the partner for information');
-    await insertPartnerNotice(trx, now, row.partner_id, row.id, partnerNotice({ kind: 'returned', customerName: row.customer_name, infoRequest: request.input.infoRequest }));
+    await insertPartnerNotice(
+      trx,
+      now,
+      row.partner_id,
+      row.id,
+      partnerNotice({ kind: 'returned', customerName: row.customer_name, infoRequest: request.input.infoRequest }),
+    );
     await recordChange(trx, ctx, {
       event: 'registration.returned',
       entityType: 'registration',

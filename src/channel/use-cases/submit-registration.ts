@@ -34,10 +34,19 @@ export async function submitRegistration(ctx: UseCaseContext, input: SubmitRegis
     await validateRegistrationFields(trx, input, policy, isoDate(now));
 
     // The partner row is the lock that serialises this partner's submissions, so the cap cannot be overrun.
-    const partner = await trx.selectFrom('partners').select(['id', 'status', 'tier', 'registration_cap']).where('id', '=', partnerId).forUpdate().executeTakeFirst();
+    const partner = await trx
+      .selectFrom('partners')
+      .select(['id', 'status', 'tier', 'registration_cap'])
+      .where('id', '=', partnerId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!partner) throw invalidField('partnerId', 'no such partner');
     if (partner.status !== 'active') throw new AppError('rule_violation', `The partner is ${partner.status}; it cannot register deals.`);
-    const tier = await trx.selectFrom('partner_tiers').select('registration_cap').where('code', '=', partner.tier).executeTakeFirstOrThrow();
+    const tier = await trx
+      .selectFrom('partner_tiers')
+      .select('registration_cap')
+      .where('code', '=', partner.tier)
+      .executeTakeFirstOrThrow();
     const cap = partner.registration_cap ?? tier.registration_cap;
 
     const fields = {
@@ -59,7 +68,8 @@ export async function submitRegistration(ctx: UseCaseContext, input: SubmitRegis
       updated_at: now,
     };
     // The partner's own data (its count, its references, the new row) is read and written behind the wall.
-    const scoped = async <T>(work: Parameters<typeof asPartner<T>>[2]) => (kind === 'partner' ? asPartner(trx, partnerId, work) : work(trx));
+    const scoped = async <T>(work: Parameters<typeof asPartner<T>>[2]) =>
+      kind === 'partner' ? asPartner(trx, partnerId, work) : work(trx);
     const { id } = await scoped(async (t) => {
       const { active } = await t
         .selectFrom('registrations')
@@ -69,7 +79,12 @@ export async function submitRegistration(ctx: UseCaseContext, input: SubmitRegis
         .executeTakeFirstOrThrow();
       if (Number(active) >= cap) throw new AppError('conflict', 'Registration cap reached for your tier');
       if (fields.reference !== null) {
-        const taken = await t.selectFrom('registrations').select('id').where('partner_id', '=', partnerId).where('reference', '=', fields.reference).executeTakeFirst();
+        const taken = await t
+          .selectFrom('registrations')
+          .select('id')
+          .where('partner_id', '=', partnerId)
+          .where('reference', '=', fields.reference)
+          .executeTakeFirst();
         if (taken) throw new AppError('conflict', 'You already used this reference.', [{ path: 'reference', message: 'already used' }]);
       }
       return t.insertInto('registrations').values(fields).returning('id').executeTakeFirstOrThrow();
@@ -90,7 +105,12 @@ export async function submitRegistration(ctx: UseCaseContext, input: SubmitRegis
       },
       { createIfNone: true },
     );
-    const match = await trx.selectFrom('account_matches').selectAll().where('subject_type', '=', 'registration').where('subject_id', '=', id).executeTakeFirstOrThrow();
+    const match = await trx
+      .selectFrom('account_matches')
+      .selectAll()
+      .where('subject_type', '=', 'registration')
+      .where('subject_id', '=', id)
+      .executeTakeFirstOrThrow();
     const accountId = match.account_id!;
     const flags = await assessConflicts(trx, { partnerId, accountId, productLine: input.productLine, selfId: id });
     const row = await trx
@@ -98,14 +118,25 @@ export async function submitRegistration(ctx: UseCaseContext, input: SubmitRegis
       .set({
         account_id: accountId,
         flags: JSON.stringify(flags),
-        match: JSON.stringify({ matchId: match.id, method: match.method, score: Number(match.score), nearMatchId: match.near_match_id, createdAccount: match.created_account }),
+        match: JSON.stringify({
+          matchId: match.id,
+          method: match.method,
+          score: Number(match.score),
+          nearMatchId: match.near_match_id,
+          createdAccount: match.created_account,
+        }),
         status: 'under_review',
       })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(trx, ctx, { event: 'registration.submitted', entityType: 'registration', entityId: id, after: { ...registrationView(row), status: 'submitted' } });
+    await recordChange(trx, ctx, {
+      event: 'registration.submitted',
+      entityType: 'registration',
+      entityId: id,
+      after: { ...registrationView(row), status: 'submitted' },
+    });
     await startReview(trx, ctx, row, flags, policy);
-    return registrationView((await trx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+    return registrationView(await trx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   });
 }

@@ -58,7 +58,11 @@ async function warnBatch(trx: Trx, ctx: UseCaseContext, batchSize: number): Prom
   await trx
     .updateTable('registrations')
     .set({ warned_at: now })
-    .where('id', 'in', rows.map((r) => r.id))
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .execute();
   const cms = await managers(trx, rows);
   const notes: NotificationInput[] = [];
@@ -117,7 +121,14 @@ async function expireBatch(trx: Trx, ctx: UseCaseContext, batchSize: number): Pr
   return rows.length;
 }
 
-async function expireOne(trx: Trx, ctx: UseCaseContext, r: RegistrationRow, policy: ChannelPolicy, cm: string | null, now: Date): Promise<void> {
+async function expireOne(
+  trx: Trx,
+  ctx: UseCaseContext,
+  r: RegistrationRow,
+  policy: ChannelPolicy,
+  cm: string | null,
+  now: Date,
+): Promise<void> {
   const expired = await trx
     .updateTable('registrations')
     .set({ status: 'expired', closed_at: now, expiry_outcome: null, version: r.version + 1, updated_at: now })
@@ -126,12 +137,22 @@ async function expireOne(trx: Trx, ctx: UseCaseContext, r: RegistrationRow, poli
     .executeTakeFirstOrThrow();
   const decision = await trx
     .insertInto('expiry_decisions')
-    .values({ registration_id: r.id, due_at: new Date(now.getTime() + policy.decisionSlaHours * 3_600_000), created_at: now, updated_at: now })
+    .values({
+      registration_id: r.id,
+      due_at: new Date(now.getTime() + policy.decisionSlaHours * 3_600_000),
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('partner_notices')
-    .values({ partner_id: r.partner_id, registration_id: r.id, ...partnerNotice({ kind: 'expired', customerName: r.customer_name }), created_at: now })
+    .values({
+      partner_id: r.partner_id,
+      registration_id: r.id,
+      ...partnerNotice({ kind: 'expired', customerName: r.customer_name }),
+      created_at: now,
+    })
     .execute();
   await recordChanges(trx, ctx, [
     {
@@ -142,15 +163,32 @@ async function expireOne(trx: Trx, ctx: UseCaseContext, r: RegistrationRow, poli
       before: { status: 'approved', expiresAt: r.expires_at?.toISOString() ?? null },
       after: { status: 'expired', expiryDecisionId: decision.id },
     },
-    { event: 'expiry_decision.opened', entityType: 'expiry_decision', entityId: decision.id, after: { registrationId: r.id, partnerId: r.partner_id } },
+    {
+      event: 'expiry_decision.opened',
+      entityType: 'expiry_decision',
+      entityId: decision.id,
+      after: { registrationId: r.id, partnerId: r.partner_id },
+    },
   ]);
   const facts = await registrationFacts(trx, expired, (expired.flags as unknown[]).length > 0);
   const placement = await routeOrAssign(trx, ctx, {
     recordType: 'expiry_decision',
     recordId: decision.id,
     title: `Expired registration: ${r.customer_name} (${r.product_line})`,
-    facts: { id: decision.id, partnerId: facts.partnerId, partnerTier: facts.partnerTier, productLine: facts.productLine, region: facts.region, account: facts.account },
-    fallback: { ownerId: cm, reasonCode: 'channel_manager', reason: 'expired registration: the partner’s channel manager decides', slaHours: policy.decisionSlaHours },
+    facts: {
+      id: decision.id,
+      partnerId: facts.partnerId,
+      partnerTier: facts.partnerTier,
+      productLine: facts.productLine,
+      region: facts.region,
+      account: facts.account,
+    },
+    fallback: {
+      ownerId: cm,
+      reasonCode: 'channel_manager',
+      reason: 'expired registration: the partner’s channel manager decides',
+      slaHours: policy.decisionSlaHours,
+    },
   });
   if (placement.dueAt) await trx.updateTable('expiry_decisions').set({ due_at: placement.dueAt }).where('id', '=', decision.id).execute();
 }
