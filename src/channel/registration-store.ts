@@ -145,6 +145,15 @@ export async function insertPartnerNotice(
     .execute();
 }
 
+const hasApprovedRegistration = async (db: Executor, accountId: string) =>
+  (await db
+    .selectFrom('registrations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst()) !== undefined;
+
 /** Facts the registration and expiry-decision rule sets see. */
 export async function registrationFacts(db: Executor, r: RegistrationRow, flagged: boolean): Promise<Record<string, unknown>> {
   const partner = await db.selectFrom('partners').select(['tier']).where('id', '=', r.partner_id).executeTakeFirst();
@@ -158,6 +167,6 @@ export async function registrationFacts(db: Executor, r: RegistrationRow, flagge
     region: r.customer_region ?? account?.region ?? null,
     country: r.customer_country ?? account?.country ?? null,
     flagged,
-    account: account ? accountFactsOf(account, r.status === 'approved') : undefined,
+    account: account ? accountFactsOf(account, await hasApprovedRegistration(db, account.id)) : undefined,
   };
 }

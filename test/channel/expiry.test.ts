@@ -307,6 +307,9 @@ describe('expiry decisions', () => {
   it('reassigned: a new approved registration for the other partner; this one stays expired', async () => {
     const { id, partnerId, decision } = await expireOne();
     const other = await w.partner();
+    // the expired partner owned the account: that ownership is what is handed over, not a conflict
+    const { account_id } = await w.db.selectFrom('registrations').select('account_id').where('id', '=', id).executeTakeFirstOrThrow();
+    await w.db.updateTable('accounts').set({ channel_partner_id: partnerId }).where('id', '=', account_id!).execute();
     expect((await decide(decision.id, '"v1"', { decision: 'reassigned', partnerId, reason: 'same partner' })).statusCode).toBe(400);
     const res = await decide(decision.id, '"v1"', {
       decision: 'reassigned',

@@ -222,6 +222,50 @@ describe('registration lifecycle over HTTP', () => {
     ).toHaveLength(0);
   });
 
+  it('a partner logging activity on an approved registration renews the window (computed by Baton, not written by the partner)', async () => {
+    const p = await w.partner();
+    const reg = await submitRegistration(p.ctx, registrationBody(customer()));
+    const approvedRes = await post(`/api/v1/registrations/${reg.id}/approve`, { ...cm, 'if-match': '"v1"' }, {});
+    expect(approvedRes.statusCode).toBe(200);
+    const before = approvedRes.json();
+    w.clock.advance(10 * 86_400_000);
+    const activity = await logRegistrationActivity(p.ctx, reg.id, {
+      kind: 'email',
+      subject: 'Sent the quote',
+      occurredAt: '2020-01-01T00:00:00Z',
+    });
+    expect(activity.partnerId).toBe(p.id);
+    expect(new Date(activity.registration.expiresAt!).getTime()).toBe(new Date(before.expiresAt).getTime() + 10 * 86_400_000);
+    expect(activity.registration.lastActivityAt).toBe(w.clock.now().toISOString());
+  });
+
+  it('a resubmission that changes the customer matches again and re-runs the conflict checks', async () => {
+    const p = await w.partner();
+    const rival = await w.partner();
+    const taken = customer();
+    await submitRegistration(rival.ctx, registrationBody(taken));
+    const reg = await submitRegistration(p.ctx, registrationBody(customer()));
+    expect(reg.flags).toEqual([]);
+    const returned = await post(
+      `/api/v1/registrations/${reg.id}/return`,
+      { ...cm, 'if-match': '"v1"' },
+      { infoRequest: 'Is this the right customer?' },
+    );
+    const again = await resubmitRegistration(p.ctx, {
+      registrationId: reg.id,
+      expectedVersion: returned.json().version,
+      input: { customerDomain: taken.customerDomain },
+    });
+    expect(again.accountId).not.toBe(reg.accountId);
+    expect(again.flags.map((f) => f.code)).toEqual(['other_partner_registration']);
+    expect(await w.db.selectFrom('account_matches').select('account_id').where('subject_id', '=', reg.id).execute()).toEqual([
+      { account_id: again.accountId },
+    ]);
+    expect(await w.db.selectFrom('conflict_cases').select('kind').where('registration_id', '=', reg.id).execute()).toEqual([
+      { kind: 'registration_overlap' },
+    ]);
+  });
+
   it('registration cap per tier: over the cap → 409, counting only active registrations', async () => {
     const p = await w.partner({ cap: 1 });
     const first = await submitRegistration(p.ctx, registrationBody({ ...customer() }));

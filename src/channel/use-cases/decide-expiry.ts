@@ -152,9 +152,10 @@ async function reassign(
   await assertNoOtherApproved(trx, { accountId: reg.account_id, productLine: reg.product_line, selfId: reg.id });
   // The same conflict rules as a submission, for the new partner; the expired partner's own ownership of the
   // account is what is being handed over, so it does not count against the reassignment.
+  const owner = await trx.selectFrom('accounts').select('channel_partner_id').where('id', '=', reg.account_id!).executeTakeFirstOrThrow();
   const flags = (
     await assessConflicts(trx, { partnerId, accountId: reg.account_id!, productLine: reg.product_line, selfId: reg.id })
-  ).filter((f) => !(f.code === 'other_partner_account' && f.detail.includes(reg.partner_id)));
+  ).filter((f) => !(f.code === 'other_partner_account' && owner.channel_partner_id === reg.partner_id));
   if (flags.length > 0) {
     throw new AppError(
       'conflict',
