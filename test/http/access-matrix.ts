@@ -155,6 +155,17 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
 
   // ---- channel: account matching (preview, writes nothing) -----------------------------------------
   'POST /api/v1/accounts/match': INTERNAL,
+  // ---- channel: registrations and expiry decisions -----------------------------------------------
+  'GET /api/v1/registrations': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/registrations/:id': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/approve': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/reject': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/return': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/activities': ['admin', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/close': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/expiry-decisions': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/expiry-decisions/:id/decide': ['admin', 'channel_manager'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     limit?: number;
                 };
                 header?: never;
@@ -7947,6 +7947,943 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: string;
+                    partnerId?: string;
+                    flagged?: "true" | "false";
+                    expiringWithinDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                partnerName: string;
+                                accountName: string | null;
+                                dueAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reference?: string | null;
+                        customerName: string;
+                        customerDomain?: string | null;
+                        customerCountry?: string | null;
+                        customerRegion?: string | null;
+                        customerPostalCode?: string | null;
+                        customerPhone?: string | null;
+                        productLine: string;
+                        amountMinor: number;
+                        currency?: string;
+                        /** Format: date */
+                        expectedCloseDate: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        partnerId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            partnerName: string;
+                            accountName: string | null;
+                            dueAt: string | null;
+                            match: {
+                                method: string;
+                                score: number;
+                                accountId: string | null;
+                                nearMatchId: string | null;
+                                createdAccount: boolean;
+                                evidence: unknown;
+                            } | null;
+                            account: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                channelPartnerId: string | null;
+                                directOnly: boolean;
+                                needsReview: boolean;
+                            } | null;
+                            duplicates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
+                                amountMinor: number;
+                                status: string;
+                                accountId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nearMatches: {
+                                account: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    domain: string | null;
+                                    region: string | null;
+                                    country: string | null;
+                                };
+                                registrations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    partnerName: string;
+                                    customerName: string;
+                                    productLine: string;
+                                    amountMinor: number;
+                                    status: string;
+                                    accountId: string | null;
+                                    expiresAt: string | null;
+                                    createdAt: string;
+                                }[];
+                            }[];
+                            conflictCases: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                status: string;
+                                dueAt: string;
+                            }[];
+                            expiryDecisions: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                newRegistrationId?: string | null;
+                            }[];
+                            timeline: {
+                                at: string;
+                                /** @enum {string} */
+                                type: "audit" | "activity";
+                                event: string;
+                                actorId: string | null;
+                                actorLabel: string | null;
+                                partnerId: string | null;
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        overrideFlags?: boolean;
+                        reason?: string;
+                        internalNote?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decisionCode: "not_available" | "incomplete" | "not_qualified";
+                        internalNote: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        infoRequest: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "won" | "lost" | "withdrawn";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            registrationId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            partnerId: string | null;
+                            occurredAt: string;
+                            registration: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expiry-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "decided";
+                    partnerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                newRegistrationId?: string | null;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expiry-decisions/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "extended";
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "reassigned";
+                        /** Format: uuid */
+                        partnerId: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "opened_to_direct";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            registrationId: string;
+                            status: string;
+                            decision: string | null;
+                            reassignedToPartner: string | null;
+                            reason: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            dueAt: string;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            newRegistrationId?: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
