@@ -19,6 +19,8 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
+import { registerChannelRoutes } from './channel/routes/index.js';
+import { channelCron, channelTasks } from './channel/tasks.js';
 
 export type AppDeps = {
   db: Db;
@@ -53,6 +55,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
   registerIntegrationRoutes(app);
+  registerChannelRoutes(app);
   return app;
 }
 
@@ -68,5 +71,7 @@ export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) 
   ];
   Object.assign(tasks, orderTasks(deps));
   cron.push(...orderCron);
+  Object.assign(tasks, channelTasks(deps));
+  cron.push(...channelCron);
   return { tasks, cron };
 }
