@@ -96,7 +96,8 @@ const partnerHeld = (at: ReturnType<typeof sql.raw>) =>
 /**
  * Acts created in (since, until] that collide with the channel: direct opportunities and internal (non-channel)
  * users' activities on accounts a partner owns or holds an approved registration on, and approvals of
- * registrations on accounts with an open direct opportunity. Three queries, oldest act first.
+ * registrations on accounts with an open direct opportunity that predates the approval (a later one is the
+ * first rule's). Three queries, oldest act first.
  */
 export async function findConflictCandidates(db: Executor, since: Date | null, until: Date): Promise<ConflictCandidate[]> {
   const window = (column: ReturnType<typeof sql.raw>) => (since ? sql`${column} > ${since} AND ${column} <= ${until}` : sql`${column} <= ${until}`);
@@ -126,7 +127,7 @@ export async function findConflictCandidates(db: Executor, since: Date | null, u
     JOIN accounts a ON a.id = r.account_id
     JOIN LATERAL (
       SELECT o.id, o.name FROM opportunities o
-      WHERE o.account_id = r.account_id AND o.partner_id IS NULL AND o.status = 'open'
+      WHERE o.account_id = r.account_id AND o.partner_id IS NULL AND o.status = 'open' AND o.created_at <= r.approved_at
       ORDER BY (o.product_line IS NOT DISTINCT FROM r.product_line) DESC, o.created_at, o.id
       LIMIT 1
     ) o ON true
