@@ -152,6 +152,16 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
+
+  // ---- partner portal: partner roles only ------------------------------------------------------------
+  'GET /api/partner/v1/partner': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts/:id': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/products': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/notices': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/notices/read': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;
