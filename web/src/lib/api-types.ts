@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     limit?: number;
                 };
                 header?: never;
@@ -7946,6 +7946,437 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            status: string;
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            registrationCap: number;
+                            activeRegistrations: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                industry: string | null;
+                                /** @enum {string} */
+                                relation: "channel_owner" | "registered";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            industry: string | null;
+                            /** @enum {string} */
+                            relation: "channel_owner" | "registered";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    productLine?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                sku: string;
+                                name: string;
+                                productLine: string | null;
+                                specs: {
+                                    [key: string]: unknown;
+                                };
+                                prices: {
+                                    minQuantity: number;
+                                    unitPriceMinor: number;
+                                    currency: string;
+                                }[];
+                                /** @enum {string} */
+                                availability: "in_stock" | "limited" | "out";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unreadOnly?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                registrationId: string | null;
+                                kind: string;
+                                title: string;
+                                body: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                reference: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                expiresAt: string | null;
+                                lastActivityAt: string | null;
+                                closedAt: string | null;
+                                version: number;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
