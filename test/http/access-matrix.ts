@@ -187,6 +187,15 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/scorecards': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
   'GET /api/v1/scorecards/csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
   'GET /api/v1/scorecards/:partnerId': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
+  // ---- partner portal: partner roles only ------------------------------------------------------------
+  'GET /api/partner/v1/partner': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts/:id': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/products': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/notices': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/notices/read': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;
