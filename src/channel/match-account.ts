@@ -36,7 +36,12 @@ export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promi
   const { domain } = evidenceDomain(identity);
   const threshold = Math.min(policy.nearMatchThreshold, policy.nameMatchThreshold);
   const { normalizedName, candidates } = await findMatchCandidates(trx, { name: identity.name, domain }, threshold);
-  return decideMatch(identity, candidates, { nameMatchThreshold: policy.nameMatchThreshold, nearMatchThreshold: policy.nearMatchThreshold }, normalizedName);
+  return decideMatch(
+    identity,
+    candidates,
+    { nameMatchThreshold: policy.nameMatchThreshold, nearMatchThreshold: policy.nearMatchThreshold },
+    normalizedName,
+  );
 }
 
 /**
@@ -46,7 +51,12 @@ export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promi
  * own creation path (audited, routed like any other), flagged `needs_review` when a near match exists.
  * Runs as the internal role: call it outside `asPartner` (accounts are behind the partner wall).
  */
-export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: MatchSubject, options: { createIfNone: boolean }): Promise<AccountMatchResult> {
+export async function matchAccount(
+  trx: Trx,
+  ctx: UseCaseContext,
+  subject: MatchSubject,
+  options: { createIfNone: boolean },
+): Promise<AccountMatchResult> {
   const { type, id, ...identity } = subject;
   const decision = await findAccountMatch(trx, identity);
   let accountId = decision.accountId;
@@ -93,9 +103,22 @@ export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: Match
     entityId: id,
     reason: decision.evidence.summary,
     before: previous
-      ? { accountId: previous.account_id, method: previous.method, score: Number(previous.score), nearMatchId: previous.near_match_id, createdAccount: previous.created_account }
+      ? {
+          accountId: previous.account_id,
+          method: previous.method,
+          score: Number(previous.score),
+          nearMatchId: previous.near_match_id,
+          createdAccount: previous.created_account,
+        }
       : null,
-    after: { accountId, method: decision.method, score: decision.score, nearMatchId: decision.nearMatchId, createdAccount, candidates: decision.evidence.candidates.length },
+    after: {
+      accountId,
+      method: decision.method,
+      score: decision.score,
+      nearMatchId: decision.nearMatchId,
+      createdAccount,
+      candidates: decision.evidence.candidates.length,
+    },
   });
   return { accountId, method: decision.method, score: decision.score, evidence, createdAccount, nearMatchId: decision.nearMatchId };
 }
