@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAccountMatch, matchAccount } from '../../src/channel/match-account.js';
-import { candidateQuery, findMatchCandidates } from '../../src/channel/match-store.js';
+import { candidateQuery, findMatchCandidates, matchThresholds } from '../../src/channel/match-store.js';
 import { systemActor } from '../../src/platform/access/actor.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { type UseCaseContext, inTransaction } from '../../src/platform/use-case-context.js';
@@ -246,7 +246,8 @@ describe('matching precision and recall on the labelled CRM fixture', () => {
     await readOnly(database.db, async (trx) => {
       for (const name of ['ACME Corp.', 'Umbrella Corp', 'Sonron LLC', 'Vandelay Industries', 'Zumgoity']) {
         const t0 = performance.now();
-        const found = await findMatchCandidates(trx, { name, domain: null }, 0.35);
+        await matchThresholds(trx);
+        const found = await findMatchCandidates(trx, { name, domain: null });
         timings.push(performance.now() - t0);
         expect(found.normalizedName).not.toBe('');
       }
