@@ -1,98 +1,101 @@
-// TEMPORARY (branch c2-registrations only): a local stand-in with the agreed signature so registrations can be
-// built and tested before the matching helper's real matchAccount lands on main. On `git merge main`, take
-// main's file and delete this one.
-import { sql } from 'kysely';
 import type { Trx } from '../platform/db/database.js';
+import { recordChange } from '../platform/record-change.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
+import { type MatchDecision, type MatchIdentity, decideMatch, evidenceDomain } from '../routing/core/account-matching.js';
+import { insertAccount } from '../routing/use-cases/create-account.js';
 import { channelPolicy } from './channel-context.js';
+import { findMatchCandidates } from './match-store.js';
 
 export type MatchSubject = {
   type: 'lead' | 'registration';
   id: string;
   name: string;
-  domain: string | null;
-  country: string | null;
-  region: string | null;
-  postalCode: string | null;
-  phone: string | null;
+  domain?: string | null;
+  email?: string | null;
+  country?: string | null;
+  region?: string | null;
+  postalCode?: string | null;
+  phone?: string | null;
 };
 
-export type MatchResult = {
+export type AccountMatchResult = {
   accountId: string | null;
   method: 'domain' | 'name' | 'none';
   score: number;
-  nearMatchId: string | null;
+  evidence: Record<string, unknown>;
   createdAccount: boolean;
+  nearMatchId: string | null;
 };
 
-export async function matchAccount(
-  trx: Trx,
-  ctx: UseCaseContext,
-  subject: MatchSubject,
-  options: { createIfNone: boolean },
-): Promise<MatchResult> {
-  const now = ctx.clock.now();
+/**
+ * The match an identity would get, reading only: candidates from the store, the decision from the pure core,
+ * thresholds from channel policy. `matchAccount` and the preview endpoint both use exactly this.
+ */
+export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promise<MatchDecision> {
   const policy = await channelPolicy(trx);
-  let result: MatchResult = { accountId: null, method: 'none', score: 0, nearMatchId: null, createdAccount: false };
-  const candidates: unknown[] = [];
-  if (subject.domain) {
-    const hit = await trx
-      .selectFrom('accounts')
-      .select('id')
-      .where('domain', '=', subject.domain.toLowerCase())
-      .orderBy('created_at')
-      .orderBy('id')
-      .executeTakeFirst();
-    if (hit) result = { ...result, accountId: hit.id, method: 'domain', score: 1 };
+  const { domain } = evidenceDomain(identity);
+  const threshold = Math.min(policy.nearMatchThreshold, policy.nameMatchThreshold);
+  const { normalizedName, candidates } = await findMatchCandidates(trx, { name: identity.name, domain }, threshold);
+  return decideMatch(identity, candidates, { nameMatchThreshold: policy.nameMatchThreshold, nearMatchThreshold: policy.nearMatchThreshold }, normalizedName);
+}
+
+/**
+ * Matches a lead or a registration to an account in the caller's transaction and stores the outcome (one
+ * `account_matches` row per subject; a repeated match of the same subject replaces it) with its evidence,
+ * audited as `account.match_recorded`. With `createIfNone`, no match creates the account through routing's
+ * own creation path (audited, routed like any other), flagged `needs_review` when a near match exists.
+ * Runs as the internal role: call it outside `asPartner` (accounts are behind the partner wall).
+ */
+export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: MatchSubject, options: { createIfNone: boolean }): Promise<AccountMatchResult> {
+  const { type, id, ...identity } = subject;
+  const decision = await findAccountMatch(trx, identity);
+  let accountId = decision.accountId;
+  let createdAccount = false;
+  if (!accountId && options.createIfNone) {
+    const created = await insertAccount(trx, ctx, {
+      name: identity.name.trim(),
+      domain: decision.evidence.subject.domain,
+      country: identity.country ?? null,
+      region: identity.region ?? null,
+      postalCode: identity.postalCode ?? null,
+      phone: identity.phone ?? null,
+      needsReview: decision.nearMatchId !== null,
+    });
+    accountId = created.id;
+    createdAccount = true;
   }
-  if (!result.accountId) {
-    const rows = await sql<{ id: string; score: number; country: string | null; region: string | null; postal_code: string | null }>`
-      select id, similarity(normalized_name, baton_normalize_name(${subject.name}))::float8 as score, country, region, postal_code
-      from accounts where similarity(normalized_name, baton_normalize_name(${subject.name})) >= ${policy.nearMatchThreshold}
-      order by score desc, created_at, id limit 10`.execute(trx);
-    for (const r of rows.rows) {
-      const supporting =
-        (subject.country !== null && r.country === subject.country) ||
-        (subject.region !== null && r.region === subject.region) ||
-        (subject.postalCode !== null && r.postal_code === subject.postalCode);
-      candidates.push({ accountId: r.id, score: r.score, supporting });
-      if (!result.accountId && r.score >= policy.nameMatchThreshold && supporting)
-        result = { ...result, accountId: r.id, method: 'name', score: r.score };
-      else if (!result.nearMatchId) result.nearMatchId = r.id;
-    }
-  }
-  if (!result.accountId && options.createIfNone) {
-    const created = await trx
-      .insertInto('accounts')
-      .values({
-        name: subject.name,
-        domain: subject.domain?.toLowerCase() ?? null,
-        country: subject.country,
-        region: subject.region,
-        postal_code: subject.postalCode,
-        phone: subject.phone,
-        needs_review: result.nearMatchId !== null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    result = { ...result, accountId: created.id, createdAccount: true };
-  }
-  if (result.accountId) result.nearMatchId = result.method === 'none' ? result.nearMatchId : null;
+  const evidence = decision.evidence as unknown as Record<string, unknown>;
+  const now = ctx.clock.now();
+  const values = {
+    account_id: accountId,
+    method: decision.method,
+    score: decision.score,
+    evidence: JSON.stringify(evidence),
+    near_match_id: decision.nearMatchId,
+    created_account: createdAccount,
+    created_at: now,
+  };
+  const previous = await trx
+    .selectFrom('account_matches')
+    .select(['account_id', 'method', 'score', 'near_match_id', 'created_account'])
+    .where('subject_type', '=', type)
+    .where('subject_id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   await trx
     .insertInto('account_matches')
-    .values({
-      subject_type: subject.type,
-      subject_id: subject.id,
-      account_id: result.accountId,
-      method: result.method,
-      score: result.score,
-      evidence: JSON.stringify({ candidates }),
-      near_match_id: result.nearMatchId,
-      created_account: result.createdAccount,
-      created_at: now,
-    })
+    .values({ subject_type: type, subject_id: id, ...values })
+    .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doUpdateSet(values))
     .execute();
-  return result;
+  await recordChange(trx, ctx, {
+    event: 'account.match_recorded',
+    entityType: type,
+    entityId: id,
+    reason: decision.evidence.summary,
+    before: previous
+      ? { accountId: previous.account_id, method: previous.method, score: Number(previous.score), nearMatchId: previous.near_match_id, createdAccount: previous.created_account }
+      : null,
+    after: { accountId, method: decision.method, score: decision.score, nearMatchId: decision.nearMatchId, createdAccount, candidates: decision.evidence.candidates.length },
+  });
+  return { accountId, method: decision.method, score: decision.score, evidence, createdAccount, nearMatchId: decision.nearMatchId };
 }

@@ -3,7 +3,7 @@ import type { Executor, RegistrationTable, Trx } from '../platform/db/database.j
 import { asPartner } from '../platform/db/partner-scope.js';
 import { AppError } from '../platform/errors.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
-import { accountFactsOf } from '../routing/store.js';
+import { accountFactsOf, selectAccountsWithRegistrations } from '../routing/store.js';
 import type { ActorKind } from './core/registration-lifecycle.js';
 import type { ConflictFlag } from './core/conflict-flags.js';
 import type { ExclusivityWindow } from './core/exclusivity.js';
@@ -145,19 +145,10 @@ export async function insertPartnerNotice(
     .execute();
 }
 
-const hasApprovedRegistration = async (db: Executor, accountId: string) =>
-  (await db
-    .selectFrom('registrations')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'approved')
-    .limit(1)
-    .executeTakeFirst()) !== undefined;
-
 /** Facts the registration and expiry-decision rule sets see. */
 export async function registrationFacts(db: Executor, r: RegistrationRow, flagged: boolean): Promise<Record<string, unknown>> {
   const partner = await db.selectFrom('partners').select(['tier']).where('id', '=', r.partner_id).executeTakeFirst();
-  const account = r.account_id ? await db.selectFrom('accounts').selectAll().where('id', '=', r.account_id).executeTakeFirst() : undefined;
+  const account = r.account_id ? await selectAccountsWithRegistrations(db).where('accounts.id', '=', r.account_id).executeTakeFirst() : undefined;
   return {
     id: r.id,
     partnerId: r.partner_id,
@@ -167,6 +158,6 @@ export async function registrationFacts(db: Executor, r: RegistrationRow, flagge
     region: r.customer_region ?? account?.region ?? null,
     country: r.customer_country ?? account?.country ?? null,
     flagged,
-    account: account ? accountFactsOf(account, await hasApprovedRegistration(db, account.id)) : undefined,
+    account: account ? accountFactsOf(account, account.active_registrations) : undefined,
   };
 }

@@ -153,6 +153,8 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
 
+  // ---- channel: account matching (preview, writes nothing) -----------------------------------------
+  'POST /api/v1/accounts/match': INTERNAL,
   // ---- channel: registrations and expiry decisions -----------------------------------------------
   'GET /api/v1/registrations': ['admin', 'revops', 'channel_manager', 'integration'],
   'POST /api/v1/registrations': ['admin', 'channel_manager', 'integration'],
