@@ -1266,6 +1266,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1571,6 +1582,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1871,6 +1893,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -2042,6 +2075,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             } | null;
@@ -3404,6 +3448,17 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 evaluatedAt: string;
+                                guard?: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    /** @enum {string} */
+                                    basis: "channel_partner" | "approved_registration";
+                                    applied: boolean;
+                                    channelManagerId: string | null;
+                                    note: string;
+                                };
                             };
                             assignmentId: string | null;
                         };
@@ -7947,6 +8002,100 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        domain?: string | null;
+                        email?: string | null;
+                        country?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        phone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string | null;
+                            /** @enum {string} */
+                            method: "domain" | "name" | "none";
+                            score: number;
+                            nearMatchId: string | null;
+                            wouldCreateAccount: boolean;
+                            wouldNeedReview: boolean;
+                            evidence: {
+                                subject: {
+                                    name: string;
+                                    normalizedName: string | null;
+                                    domain: string | null;
+                                    ignoredDomains: {
+                                        value: string;
+                                        /** @enum {string} */
+                                        why: "free_mail" | "invalid";
+                                    }[];
+                                    country: string | null;
+                                    region: string | null;
+                                    postalCode: string | null;
+                                    phone: string | null;
+                                };
+                                thresholds: {
+                                    nameMatchThreshold: number;
+                                    nearMatchThreshold: number;
+                                };
+                                candidates: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    name: string;
+                                    normalizedName: string;
+                                    similarity: number;
+                                    domainMatch: boolean;
+                                    score: number;
+                                    agreed: ("country" | "region" | "postalCode" | "phone")[];
+                                    /** @enum {string} */
+                                    verdict: "domain" | "name" | "near" | "name_without_support" | "below_threshold";
+                                    hasChannelOwner: boolean;
+                                    hasActiveRegistration: boolean;
+                                    createdAt: string;
+                                }[];
+                                tieBreakers: string[];
+                                chosenId: string | null;
+                                nearMatchId: string | null;
+                                summary: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
