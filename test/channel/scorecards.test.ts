@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartner } from '../../src/channel/use-cases/create-partner.js';
+import { getChannelPolicy } from '../../src/channel/use-cases/get-channel-policy.js';
+import { updateChannelPolicy } from '../../src/channel/use-cases/update-channel-policy.js';
 import type { RegistrationStatus } from '../../src/platform/db/database.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 
@@ -101,15 +103,9 @@ beforeAll(async () => {
   // Delta: alone in its territory
   await reg(ids.delta, { status: 'won', created: '2026-01-01', approved: '2026-01-02', closed: '2026-01-31', amount: 9_000_000 });
 
-  const policy = await t.app.inject({ method: 'GET', url: '/api/v1/channel/policy', headers: cm.headers });
-  if (!policy.headers.etag) throw new Error(policy.body);
-  const patched = await t.app.inject({
-    method: 'PATCH',
-    url: '/api/v1/channel/policy',
-    headers: { ...cm.headers, 'if-match': policy.headers.etag as string },
-    payload: { paperMinActive: 3, reason: 'scorecard test' },
-  });
-  expect(patched.statusCode).toBe(200);
+  // straight through the use case: the HTTP path of the policy is partners.test.ts's
+  const policy = await getChannelPolicy(t.system);
+  await updateChannelPolicy(t.system, { expectedVersion: policy.version, changes: { paperMinActive: 3, reason: 'scorecard test' } });
 });
 afterAll(() => t.close());
 
