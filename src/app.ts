@@ -19,6 +19,7 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
+import { registerAccountMatchRoutes } from './channel/match-routes.js';
 import { registerChannelRoutes } from './channel/routes/index.js';
 import { channelCron, channelTasks } from './channel/tasks.js';
 
@@ -55,6 +56,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
   registerIntegrationRoutes(app);
+  registerAccountMatchRoutes(app);
   registerChannelRoutes(app);
   return app;
 }

@@ -154,6 +154,19 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
 
+  // ---- channel: account matching (preview, writes nothing) -----------------------------------------
+  'POST /api/v1/accounts/match': INTERNAL,
+  // ---- channel: registrations and expiry decisions -----------------------------------------------
+  'GET /api/v1/registrations': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/registrations/:id': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/approve': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/reject': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/return': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/activities': ['admin', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/close': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/expiry-decisions': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/expiry-decisions/:id/decide': ['admin', 'channel_manager'],
   // ---- channel: partners, account channel, conflicts, scorecards --------------------------------------
   'GET /api/v1/partners': PARTNER_READERS,
   'POST /api/v1/partners': ['admin', 'channel_manager'],
@@ -174,6 +187,15 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/scorecards': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
   'GET /api/v1/scorecards/csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
   'GET /api/v1/scorecards/:partnerId': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
+  // ---- partner portal: partner roles only ------------------------------------------------------------
+  'GET /api/partner/v1/partner': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/accounts/:id': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/products': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/notices': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/notices/read': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

@@ -1266,6 +1266,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1571,6 +1582,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1871,6 +1893,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -2042,6 +2075,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             } | null;
@@ -3404,6 +3448,17 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 evaluatedAt: string;
+                                guard?: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    /** @enum {string} */
+                                    basis: "channel_partner" | "approved_registration";
+                                    applied: boolean;
+                                    channelManagerId: string | null;
+                                    note: string;
+                                };
                             };
                             assignmentId: string | null;
                         };
@@ -7953,6 +8008,1037 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        domain?: string | null;
+                        email?: string | null;
+                        country?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        phone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string | null;
+                            /** @enum {string} */
+                            method: "domain" | "name" | "none";
+                            score: number;
+                            nearMatchId: string | null;
+                            wouldCreateAccount: boolean;
+                            wouldNeedReview: boolean;
+                            evidence: {
+                                subject: {
+                                    name: string;
+                                    normalizedName: string | null;
+                                    domain: string | null;
+                                    ignoredDomains: {
+                                        value: string;
+                                        /** @enum {string} */
+                                        why: "free_mail" | "invalid";
+                                    }[];
+                                    country: string | null;
+                                    region: string | null;
+                                    postalCode: string | null;
+                                    phone: string | null;
+                                };
+                                thresholds: {
+                                    nameMatchThreshold: number;
+                                    nearMatchThreshold: number;
+                                };
+                                candidates: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    name: string;
+                                    normalizedName: string;
+                                    similarity: number;
+                                    domainMatch: boolean;
+                                    score: number;
+                                    agreed: ("country" | "region" | "postalCode" | "phone")[];
+                                    /** @enum {string} */
+                                    verdict: "domain" | "name" | "near" | "name_without_support" | "below_threshold";
+                                    hasChannelOwner: boolean;
+                                    hasActiveRegistration: boolean;
+                                    createdAt: string;
+                                }[];
+                                tieBreakers: string[];
+                                chosenId: string | null;
+                                nearMatchId: string | null;
+                                summary: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: string;
+                    partnerId?: string;
+                    flagged?: "true" | "false";
+                    expiringWithinDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                partnerName: string;
+                                accountName: string | null;
+                                dueAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reference?: string | null;
+                        customerName: string;
+                        customerDomain?: string | null;
+                        customerCountry?: string | null;
+                        customerRegion?: string | null;
+                        customerPostalCode?: string | null;
+                        customerPhone?: string | null;
+                        productLine: string;
+                        amountMinor: number;
+                        currency?: string;
+                        /** Format: date */
+                        expectedCloseDate: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        partnerId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            partnerName: string;
+                            accountName: string | null;
+                            dueAt: string | null;
+                            match: {
+                                method: string;
+                                score: number;
+                                accountId: string | null;
+                                nearMatchId: string | null;
+                                createdAccount: boolean;
+                                evidence: unknown;
+                            } | null;
+                            account: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                channelPartnerId: string | null;
+                                directOnly: boolean;
+                                needsReview: boolean;
+                            } | null;
+                            duplicates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
+                                amountMinor: number;
+                                status: string;
+                                accountId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nearMatches: {
+                                account: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    domain: string | null;
+                                    region: string | null;
+                                    country: string | null;
+                                };
+                                registrations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    partnerName: string;
+                                    customerName: string;
+                                    productLine: string;
+                                    amountMinor: number;
+                                    status: string;
+                                    accountId: string | null;
+                                    expiresAt: string | null;
+                                    createdAt: string;
+                                }[];
+                            }[];
+                            conflictCases: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                status: string;
+                                dueAt: string;
+                            }[];
+                            expiryDecisions: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                newRegistrationId?: string | null;
+                            }[];
+                            timeline: {
+                                at: string;
+                                /** @enum {string} */
+                                type: "audit" | "activity";
+                                event: string;
+                                actorId: string | null;
+                                actorLabel: string | null;
+                                partnerId: string | null;
+                                detail: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        overrideFlags?: boolean;
+                        reason?: string;
+                        internalNote?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decisionCode: "not_available" | "incomplete" | "not_qualified";
+                        internalNote: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        infoRequest: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "won" | "lost" | "withdrawn";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            registrationId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            partnerId: string | null;
+                            occurredAt: string;
+                            registration: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expiry-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "decided";
+                    partnerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                newRegistrationId?: string | null;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expiry-decisions/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "extended";
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "reassigned";
+                        /** Format: uuid */
+                        partnerId: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "opened_to_direct";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            registrationId: string;
+                            status: string;
+                            decision: string | null;
+                            reassignedToPartner: string | null;
+                            reason: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            dueAt: string;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            newRegistrationId?: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners": {
         parameters: {
             query?: never;
@@ -9180,6 +10266,437 @@ export interface paths {
                                 month: string;
                                 from: string;
                                 to: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            status: string;
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            registrationCap: number;
+                            activeRegistrations: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                industry: string | null;
+                                /** @enum {string} */
+                                relation: "channel_owner" | "registered";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            industry: string | null;
+                            /** @enum {string} */
+                            relation: "channel_owner" | "registered";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    productLine?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                sku: string;
+                                name: string;
+                                productLine: string | null;
+                                specs: {
+                                    [key: string]: unknown;
+                                };
+                                prices: {
+                                    minQuantity: number;
+                                    unitPriceMinor: number;
+                                    currency: string;
+                                }[];
+                                /** @enum {string} */
+                                availability: "in_stock" | "limited" | "out";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unreadOnly?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                registrationId: string | null;
+                                kind: string;
+                                title: string;
+                                body: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                reference: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                expiresAt: string | null;
+                                lastActivityAt: string | null;
+                                closedAt: string | null;
+                                version: number;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
                             }[];
                         };
                     };
