@@ -39,11 +39,21 @@ export const conflictView = (c: ConflictRow, now: Date) => ({
 });
 export type ConflictView = ReturnType<typeof conflictView>;
 
-export type ConflictFilter = { status?: 'open' | 'resolved'; accountId?: string; partnerId?: string; overdue?: boolean; limit: number; after?: [string, string] };
+export type ConflictFilter = {
+  status?: 'open' | 'resolved';
+  accountId?: string;
+  partnerId?: string;
+  overdue?: boolean;
+  limit: number;
+  after?: [string, string];
+};
 
 /** Queue order: soonest due first (overdue at the top), then id. */
 export async function listConflictRows(db: Executor, filter: ConflictFilter, now: Date) {
-  let query = conflictRows(db).orderBy('c.due_at').orderBy('c.id').limit(filter.limit + 1);
+  let query = conflictRows(db)
+    .orderBy('c.due_at')
+    .orderBy('c.id')
+    .limit(filter.limit + 1);
   if (filter.status) query = query.where('c.status', '=', filter.status);
   if (filter.accountId) query = query.where('c.account_id', '=', filter.accountId);
   if (filter.partnerId) query = query.where('c.partner_id', '=', filter.partnerId);
@@ -100,7 +110,8 @@ const partnerHeld = (at: ReturnType<typeof sql.raw>) =>
  * first rule's). Three queries, oldest act first.
  */
 export async function findConflictCandidates(db: Executor, since: Date | null, until: Date): Promise<ConflictCandidate[]> {
-  const window = (column: ReturnType<typeof sql.raw>) => (since ? sql`${column} > ${since} AND ${column} <= ${until}` : sql`${column} <= ${until}`);
+  const window = (column: ReturnType<typeof sql.raw>) =>
+    since ? sql`${column} > ${since} AND ${column} <= ${until}` : sql`${column} <= ${until}`;
   const opportunities = await sql<CandidateRow>`
     SELECT o.id AS source_id, a.id AS account_id, a.name AS account_name, a.channel_partner_id, reg.id AS reg_id, reg.partner_id AS reg_partner_id,
            o.name AS subject, o.created_at AS at
@@ -135,25 +146,35 @@ export async function findConflictCandidates(db: Executor, since: Date | null, u
     ORDER BY r.approved_at, r.id`.execute(db);
 
   const partnerIds = new Set<string>();
-  for (const row of [...opportunities.rows, ...activities.rows, ...registrations.rows]) partnerIds.add((row.channel_partner_id ?? row.reg_partner_id)!);
+  for (const row of [...opportunities.rows, ...activities.rows, ...registrations.rows])
+    partnerIds.add((row.channel_partner_id ?? row.reg_partner_id)!);
   const names = new Map(
-    (partnerIds.size ? await db.selectFrom('partners').select(['id', 'name']).where('id', 'in', [...partnerIds]).execute() : []).map((p) => [p.id, p.name]),
+    (partnerIds.size
+      ? await db
+          .selectFrom('partners')
+          .select(['id', 'name'])
+          .where('id', 'in', [...partnerIds])
+          .execute()
+      : []
+    ).map((p) => [p.id, p.name]),
   );
-  const toCandidate = (kind: ConflictCandidate['kind'], sourceType: ConflictCandidate['sourceType']) => (row: CandidateRow): ConflictCandidate => {
-    const partnerId = (row.channel_partner_id ?? row.reg_partner_id)!;
-    return {
-      kind,
-      sourceType,
-      sourceId: row.source_id,
-      accountId: row.account_id,
-      accountName: row.account_name,
-      partnerId,
-      partnerName: names.get(partnerId) ?? '',
-      registrationId: row.reg_partner_id === partnerId ? row.reg_id : null,
-      subject: row.subject,
-      at: row.at,
+  const toCandidate =
+    (kind: ConflictCandidate['kind'], sourceType: ConflictCandidate['sourceType']) =>
+    (row: CandidateRow): ConflictCandidate => {
+      const partnerId = (row.channel_partner_id ?? row.reg_partner_id)!;
+      return {
+        kind,
+        sourceType,
+        sourceId: row.source_id,
+        accountId: row.account_id,
+        accountName: row.account_name,
+        partnerId,
+        partnerName: names.get(partnerId) ?? '',
+        registrationId: row.reg_partner_id === partnerId ? row.reg_id : null,
+        subject: row.subject,
+        at: row.at,
+      };
     };
-  };
   return [
     ...opportunities.rows.map(toCandidate('direct_opportunity_on_partner_account', 'opportunity')),
     ...activities.rows.map(toCandidate('direct_activity_on_partner_account', 'activity')),

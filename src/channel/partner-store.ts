@@ -60,7 +60,10 @@ export const readPartner = async (db: Executor, id: string) => {
   return row ? partnerView(row) : undefined;
 };
 
-export async function listPartnerRows(db: Executor, filter: { status?: string; tier?: string; q?: string; after?: [string, string]; limit: number }) {
+export async function listPartnerRows(
+  db: Executor,
+  filter: { status?: string; tier?: string; q?: string; after?: [string, string]; limit: number },
+) {
   let query = partnerRows(db)
     .orderBy(sql`lower(partners.name)`)
     .orderBy('partners.id')
@@ -75,15 +78,20 @@ export async function listPartnerRows(db: Executor, filter: { status?: string; t
   return query.execute();
 }
 
-export const lockPartner = (db: Executor, id: string) => db.selectFrom('partners').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockPartner = (db: Executor, id: string) =>
+  db.selectFrom('partners').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
 export const partnerNameTaken = async (db: Executor, name: string, exceptId?: string) => {
-  let query = db.selectFrom('partners').select('id').where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+  let query = db
+    .selectFrom('partners')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
   if (exceptId) query = query.where('id', '<>', exceptId);
   return (await query.executeTakeFirst()) !== undefined;
 };
 
-export const tierExists = async (db: Executor, code: string) => (await db.selectFrom('partner_tiers').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
+export const tierExists = async (db: Executor, code: string) =>
+  (await db.selectFrom('partner_tiers').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
 
 /** A channel manager must be a person who does channel work: an active channel_manager or admin. */
 export const isEligibleChannelManager = async (db: Executor, userId: string) =>
@@ -98,7 +106,16 @@ export const isEligibleChannelManager = async (db: Executor, userId: string) =>
 
 /** Partner users as the portal and the partner page show them (only columns the partner role may read). */
 export const PARTNER_USER_COLUMNS = ['id', 'email', 'name', 'role', 'partner_id', 'status', 'version', 'created_at'] as const;
-export type PartnerUserRow = { id: string; email: string; name: string; role: string; partner_id: string | null; status: 'active' | 'deactivated'; version: number; created_at: Date };
+export type PartnerUserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  partner_id: string | null;
+  status: 'active' | 'deactivated';
+  version: number;
+  created_at: Date;
+};
 export const partnerUserView = (u: PartnerUserRow) => ({
   id: u.id,
   email: u.email,

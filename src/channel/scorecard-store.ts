@@ -25,7 +25,12 @@ type OpportunityAgg = { idx: string; partner_id: string; won: string; lost: stri
  * one without it, its expires_at; for a rejection, closed_at or its last update (rejection is final).
  */
 export async function scorecardInputs(db: Executor, periods: readonly Period[], paperWindowDays: number): Promise<ScorecardInputs[][]> {
-  const partners = await db.selectFrom('partners').select(['id', 'name', 'tier', 'territory']).orderBy(sql`lower(name)`).orderBy('id').execute();
+  const partners = await db
+    .selectFrom('partners')
+    .select(['id', 'name', 'tier', 'territory'])
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .execute();
   if (periods.length === 0) return [];
   const froms = periods.map((p) => p.from.toISOString());
   const tos = periods.map((p) => p.to.toISOString());
@@ -66,8 +71,8 @@ export async function scorecardInputs(db: Executor, periods: readonly Period[], 
                         AND o.stage_changed_at >= p.from_at AND o.stage_changed_at < p.to_at
     GROUP BY p.idx, o.partner_id`.execute(db);
 
-  const result = periods.map(() =>
-    new Map(partners.map((p) => [p.id, emptyInputs({ partnerId: p.id, partnerName: p.name, tier: p.tier, territory: p.territory })])),
+  const result = periods.map(
+    () => new Map(partners.map((p) => [p.id, emptyInputs({ partnerId: p.id, partnerName: p.name, tier: p.tier, territory: p.territory })])),
   );
   for (const row of registrations.rows) {
     const inputs = result[Number(row.idx) - 1]?.get(row.partner_id);

@@ -24,14 +24,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (url: string, headers: Record<string, string>, payload: unknown = {}) => t.app.inject({ method: 'POST', url, headers, payload: payload as object });
+const post = (url: string, headers: Record<string, string>, payload: unknown = {}) =>
+  t.app.inject({ method: 'POST', url, headers, payload: payload as object });
 const get = (url: string, headers = cm.headers) => t.app.inject({ method: 'GET', url, headers });
 const scan = async () => {
   const res = await post('/api/v1/conflicts/scan', cm.headers);
   expect(res.statusCode).toBe(200);
   return res.json() as { opened: number; openedIds: string[] };
 };
-const casesOn = (accountId: string) => t.database.db.selectFrom('conflict_cases').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+const casesOn = (accountId: string) =>
+  t.database.db.selectFrom('conflict_cases').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
 
 async function account(name: string) {
   const res = await post('/api/v1/accounts', rep.headers, { name, region: 'EMEA' });
@@ -93,9 +95,21 @@ describe('continuous conflict detection', () => {
     const first = await scan();
     expect(first.opened).toBe(1);
     const [c] = await casesOn(id);
-    expect(c).toMatchObject({ kind: 'direct_opportunity_on_partner_account', partner_id: partnerId, source_type: 'opportunity', source_id: opp, status: 'open', owner_id: cm.id });
+    expect(c).toMatchObject({
+      kind: 'direct_opportunity_on_partner_account',
+      partner_id: partnerId,
+      source_type: 'opportunity',
+      source_id: opp,
+      status: 'open',
+      owner_id: cm.id,
+    });
     expect(c!.due_at.getTime()).toBeGreaterThan(clock.now().getTime());
-    const assignment = await t.database.db.selectFrom('assignments').selectAll().where('record_type', '=', 'conflict_case').where('record_id', '=', c!.id).executeTakeFirstOrThrow();
+    const assignment = await t.database.db
+      .selectFrom('assignments')
+      .selectAll()
+      .where('record_type', '=', 'conflict_case')
+      .where('record_id', '=', c!.id)
+      .executeTakeFirstOrThrow();
     expect(assignment).toMatchObject({ owner_id: cm.id, reason_code: 'channel_manager', closed_at: null });
     expect(assignment.due_at.toISOString()).toBe(c!.due_at.toISOString());
 
@@ -115,7 +129,9 @@ describe('continuous conflict detection', () => {
     clock.advance(1000);
     await activity(id, rep.headers, 'follow-up a second later');
     expect((await scan()).opened).toBe(1);
-    expect(await casesOn(id)).toMatchObject([{ kind: 'direct_activity_on_partner_account', source_type: 'activity', source_id: act, partner_id: partnerId }]);
+    expect(await casesOn(id)).toMatchObject([
+      { kind: 'direct_activity_on_partner_account', source_type: 'activity', source_id: act, partner_id: partnerId },
+    ]);
     clock.advance(MINUTE);
     await activity(id, rep.headers, 'another call');
     expect((await scan()).opened).toBe(0);
@@ -133,7 +149,17 @@ describe('continuous conflict detection', () => {
     const now = clock.now();
     await t.database.db
       .insertInto('activities')
-      .values({ record_type: 'account', record_id: id, kind: 'note', subject: 'partner note', notes: null, actor_id: null, partner_id: partnerId, occurred_at: now, created_at: now })
+      .values({
+        record_type: 'account',
+        record_id: id,
+        kind: 'note',
+        subject: 'partner note',
+        notes: null,
+        actor_id: null,
+        partner_id: partnerId,
+        occurred_at: now,
+        created_at: now,
+      })
       .execute();
     expect((await scan()).opened).toBe(0);
     expect(await casesOn(id)).toHaveLength(0);
@@ -149,9 +175,18 @@ describe('continuous conflict detection', () => {
     clock.advance(MINUTE);
     const reverseReg = await approvedRegistration(direct);
     expect((await scan()).opened).toBe(2);
-    expect(await casesOn(registered)).toMatchObject([{ kind: 'direct_opportunity_on_partner_account', source_id: opp, registration_id: reg, partner_id: partnerId }]);
+    expect(await casesOn(registered)).toMatchObject([
+      { kind: 'direct_opportunity_on_partner_account', source_id: opp, registration_id: reg, partner_id: partnerId },
+    ]);
     const [reverse] = await casesOn(direct);
-    expect(reverse).toMatchObject({ kind: 'partner_registration_on_direct_account', source_type: 'registration', source_id: reverseReg, registration_id: reverseReg, partner_id: partnerId, owner_id: cm.id });
+    expect(reverse).toMatchObject({
+      kind: 'partner_registration_on_direct_account',
+      source_type: 'registration',
+      source_id: reverseReg,
+      registration_id: reverseReg,
+      partner_id: partnerId,
+      owner_id: cm.id,
+    });
     expect(reverse!.detail).toContain('Existing direct pipeline');
     expect(openOpp).toBeTruthy();
     expect((await scan()).opened).toBe(0);
@@ -159,7 +194,10 @@ describe('continuous conflict detection', () => {
 
   it('runs every minute as a cron task, and two scans at once open each case once', async () => {
     expect(channelCron).toContainEqual({ task: 'detect_channel_conflicts', schedule: '* * * * *' });
-    expect(buildTasks({ db: t.database.db, clock, checkpoints: t.database.checkpoints }).cron).toContainEqual({ task: 'detect_channel_conflicts', schedule: '* * * * *' });
+    expect(buildTasks({ db: t.database.db, clock, checkpoints: t.database.checkpoints }).cron).toContainEqual({
+      task: 'detect_channel_conflicts',
+      schedule: '* * * * *',
+    });
     const id = await account('Stark Industries');
     await assignToPartner(id);
     clock.advance(MINUTE);
@@ -182,12 +220,22 @@ describe('the conflict queue', () => {
 
     const byAccount = (await get(`/api/v1/conflicts?accountId=${id}`)).json();
     expect(byAccount.items.map((c: { id: string }) => c.id)).toEqual([caseId]);
-    expect(byAccount.items[0]).toMatchObject({ accountName: 'Wayne Enterprises', partnerName: 'Conflict Partner', owner: { id: cm.id }, overdue: false, status: 'open' });
+    expect(byAccount.items[0]).toMatchObject({
+      accountName: 'Wayne Enterprises',
+      partnerName: 'Conflict Partner',
+      owner: { id: cm.id },
+      overdue: false,
+      status: 'open',
+    });
     const byPartner = (await get(`/api/v1/conflicts?partnerId=${partnerId}&status=open&limit=200`)).json();
     expect(byPartner.items.map((c: { id: string }) => c.id)).toContain(caseId);
     expect((await get(`/api/v1/conflicts?overdue=true&accountId=${id}`)).json().items).toHaveLength(0);
     clock.advance(30 * 24 * 60 * MINUTE);
-    expect((await get(`/api/v1/conflicts?overdue=true&accountId=${id}`)).json().items.map((c: { id: string; overdue: boolean }) => [c.id, c.overdue])).toEqual([[caseId, true]]);
+    expect(
+      (await get(`/api/v1/conflicts?overdue=true&accountId=${id}`))
+        .json()
+        .items.map((c: { id: string; overdue: boolean }) => [c.id, c.overdue]),
+    ).toEqual([[caseId, true]]);
     expect((await get(`/api/v1/conflicts?status=bogus`)).statusCode).toBe(400);
     expect((await get(`/api/v1/conflicts?color=red`)).statusCode).toBe(400);
     expect((await get('/api/v1/conflicts', rep.headers)).statusCode).toBe(403);
@@ -198,17 +246,40 @@ describe('the conflict queue', () => {
     expect((await post(resolveUrl, cm.headers, { resolution: 'keep_partner', reason: 'partner was first' })).statusCode).toBe(428);
     expect((await post(resolveUrl, { ...cm.headers, 'if-match': '"v1"' }, { resolution: 'keep_partner' })).statusCode).toBe(400);
     expect((await post(resolveUrl, { ...cm.headers, 'if-match': '"v1"' }, { resolution: 'split', reason: 'x' })).statusCode).toBe(400);
-    expect((await post(resolveUrl, { ...rep.headers, 'if-match': '"v1"' }, { resolution: 'keep_partner', reason: 'x' })).statusCode).toBe(403);
+    expect((await post(resolveUrl, { ...rep.headers, 'if-match': '"v1"' }, { resolution: 'keep_partner', reason: 'x' })).statusCode).toBe(
+      403,
+    );
     expect((await casesOn(id))[0]!.status).toBe('open');
 
-    const resolved = await post(resolveUrl, { ...manager.headers, 'if-match': '"v1"' }, { resolution: 'co_sell', reason: 'both teams engaged; co-sell agreed' });
+    const resolved = await post(
+      resolveUrl,
+      { ...manager.headers, 'if-match': '"v1"' },
+      { resolution: 'co_sell', reason: 'both teams engaged; co-sell agreed' },
+    );
     expect(resolved.statusCode).toBe(200);
-    expect(resolved.json()).toMatchObject({ status: 'resolved', resolution: 'co_sell', resolutionReason: 'both teams engaged; co-sell agreed', resolvedBy: { id: manager.id }, overdue: false, version: 2 });
-    const assignment = await t.database.db.selectFrom('assignments').selectAll().where('record_type', '=', 'conflict_case').where('record_id', '=', caseId).executeTakeFirstOrThrow();
+    expect(resolved.json()).toMatchObject({
+      status: 'resolved',
+      resolution: 'co_sell',
+      resolutionReason: 'both teams engaged; co-sell agreed',
+      resolvedBy: { id: manager.id },
+      overdue: false,
+      version: 2,
+    });
+    const assignment = await t.database.db
+      .selectFrom('assignments')
+      .selectAll()
+      .where('record_type', '=', 'conflict_case')
+      .where('record_id', '=', caseId)
+      .executeTakeFirstOrThrow();
     expect(assignment.closed_at).not.toBeNull();
-    const { rows } = await t.database.superuser(`select reason, after from audit_events where event_name = 'conflict.resolved' and entity_id = $1`, [caseId]);
+    const { rows } = await t.database.superuser(
+      `select reason, after from audit_events where event_name = 'conflict.resolved' and entity_id = $1`,
+      [caseId],
+    );
     expect(rows).toMatchObject([{ reason: 'both teams engaged; co-sell agreed', after: { resolution: 'co_sell' } }]);
-    expect((await post(resolveUrl, { ...cm.headers, 'if-match': '"v2"' }, { resolution: 'dismissed', reason: 'again' })).statusCode).toBe(409);
+    expect((await post(resolveUrl, { ...cm.headers, 'if-match': '"v2"' }, { resolution: 'dismissed', reason: 'again' })).statusCode).toBe(
+      409,
+    );
     expect((await get(`/api/v1/accounts/${id}/channel`)).json().openConflicts).toEqual([]);
     expect((await get(`/api/v1/conflicts?status=resolved&accountId=${id}`)).json().items).toHaveLength(1);
     expect((await get('/api/v1/conflicts/7c9e6679-7425-40de-944b-e07fc1f90ae7')).statusCode).toBe(404);

@@ -23,9 +23,22 @@ afterAll(() => t.close());
 
 const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload?: unknown) =>
   t.app.inject({ method, url, headers, ...(payload !== undefined && { payload: payload as object }) });
-const count = async (table: 'partners' | 'users' | 'product_lines') => Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'partners' | 'users' | 'product_lines') =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const audit = async (event: string, entityId: string) =>
-  (await t.database.superuser<{ reason: string | null; before: unknown; after: unknown }>('select reason, before, after from audit_events where event_name = $1 and entity_id = $2 order by seq', [event, entityId])).rows;
+  (
+    await t.database.superuser<{ reason: string | null; before: unknown; after: unknown }>(
+      'select reason, before, after from audit_events where event_name = $1 and entity_id = $2 order by seq',
+      [event, entityId],
+    )
+  ).rows;
 const partnerActor = (userId: string, role: Role, partnerId: string): UseCaseContext => ({
   db: t.database.db,
   clock: t.clock,
@@ -65,12 +78,30 @@ describe('partners', () => {
     expect(read.json()).toMatchObject({ id: partner.id, users: [] });
 
     expect((await inject('PATCH', `/api/v1/partners/${partner.id}`, cm.headers, { registrationCap: null })).statusCode).toBe(428);
-    expect((await inject('PATCH', `/api/v1/partners/${partner.id}`, { ...cm.headers, 'if-match': '"v7"' }, { registrationCap: null })).statusCode).toBe(412);
-    const updated = await inject('PATCH', `/api/v1/partners/${partner.id}`, { ...cm.headers, 'if-match': '"v1"' }, { registrationCap: null, tier: 'silver', status: 'suspended', reason: 'tier review' });
+    expect(
+      (await inject('PATCH', `/api/v1/partners/${partner.id}`, { ...cm.headers, 'if-match': '"v7"' }, { registrationCap: null }))
+        .statusCode,
+    ).toBe(412);
+    const updated = await inject(
+      'PATCH',
+      `/api/v1/partners/${partner.id}`,
+      { ...cm.headers, 'if-match': '"v1"' },
+      { registrationCap: null, tier: 'silver', status: 'suspended', reason: 'tier review' },
+    );
     expect(updated.statusCode).toBe(200);
-    expect(updated.json()).toMatchObject({ tier: 'silver', registrationCap: null, effectiveRegistrationCap: 25, status: 'suspended', version: 2 });
+    expect(updated.json()).toMatchObject({
+      tier: 'silver',
+      registrationCap: null,
+      effectiveRegistrationCap: 25,
+      status: 'suspended',
+      version: 2,
+    });
     const [change] = await audit('partner.updated', partner.id);
-    expect(change).toMatchObject({ reason: 'tier review', before: { tier: 'gold', registrationCap: 12 }, after: { tier: 'silver', registrationCap: null } });
+    expect(change).toMatchObject({
+      reason: 'tier review',
+      before: { tier: 'gold', registrationCap: 12 },
+      after: { tier: 'silver', registrationCap: null },
+    });
 
     await inject('POST', '/api/v1/partners', cm.headers, { name: 'Fabrikam Partners', tier: 'registered' });
     const suspended = (await inject('GET', '/api/v1/partners?status=suspended', rep.headers)).json();
@@ -79,7 +110,9 @@ describe('partners', () => {
     expect(page1.items).toHaveLength(1);
     const page2 = (await inject('GET', `/api/v1/partners?limit=1&cursor=${page1.nextCursor}`, rep.headers)).json();
     expect(page2.items[0].id).not.toBe(page1.items[0].id);
-    expect((await inject('GET', '/api/v1/partners?q=fabrikam', rep.headers)).json().items.map((p: { name: string }) => p.name)).toEqual(['Fabrikam Partners']);
+    expect((await inject('GET', '/api/v1/partners?q=fabrikam', rep.headers)).json().items.map((p: { name: string }) => p.name)).toEqual([
+      'Fabrikam Partners',
+    ]);
   });
 
   it.each([
@@ -93,7 +126,7 @@ describe('partners', () => {
     ['a sales rep as channel manager', { name: 'X8', channelManagerId: 'REP' }, 'channelManagerId'],
   ])('refuses %s with a 400 naming the field, writing nothing', async (_label, body, field) => {
     const before = await count('partners');
-    const payload = { ...body, ...(body.channelManagerId === 'REP' && { channelManagerId: rep.id }) };
+    const payload = { ...body, ...((body as Record<string, unknown>).channelManagerId === 'REP' && { channelManagerId: rep.id }) };
     const res = await inject('POST', '/api/v1/partners', cm.headers, payload);
     expect(res.statusCode).toBe(400);
     if (field) expect(JSON.stringify(res.json())).toContain(field);
@@ -102,7 +135,11 @@ describe('partners', () => {
 
   it('refuses an inactive channel manager and a duplicate name', async () => {
     const other = await createUser(t.system, { email: 'gone.cm@test.baton.dev', name: 'Gone CM', role: 'channel_manager' });
-    await t.database.db.updateTable('users').set({ status: 'deactivated', deactivated_at: new Date() }).where('id', '=', other.id).execute();
+    await t.database.db
+      .updateTable('users')
+      .set({ status: 'deactivated', deactivated_at: new Date() })
+      .where('id', '=', other.id)
+      .execute();
     const res = await inject('POST', '/api/v1/partners', cm.headers, { name: 'Inactive CM Partner', channelManagerId: other.id });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].path).toBe('channelManagerId');
@@ -147,20 +184,51 @@ describe('channel policy', () => {
   it('updates with If-Match, audits before and after, and is refused to a sales rep', async () => {
     const before = await inject('GET', '/api/v1/channel/policy', rep.headers);
     expect(before.json()).toMatchObject({ inactivityDays: 90, hardCapDays: 365, nameMatchThreshold: 0.55 });
-    expect((await inject('PATCH', '/api/v1/channel/policy', { ...rep.headers, 'if-match': before.headers.etag as string }, { inactivityDays: 120, reason: 'r' })).statusCode).toBe(403);
+    expect(
+      (
+        await inject(
+          'PATCH',
+          '/api/v1/channel/policy',
+          { ...rep.headers, 'if-match': before.headers.etag as string },
+          { inactivityDays: 120, reason: 'r' },
+        )
+      ).statusCode,
+    ).toBe(403);
     expect((await inject('PATCH', '/api/v1/channel/policy', revops.headers, { inactivityDays: 120, reason: 'r' })).statusCode).toBe(428);
-    const res = await inject('PATCH', '/api/v1/channel/policy', { ...revops.headers, 'if-match': before.headers.etag as string }, { inactivityDays: 180, paperMinActive: 5, reason: 'programme 2027' });
+    const res = await inject(
+      'PATCH',
+      '/api/v1/channel/policy',
+      { ...revops.headers, 'if-match': before.headers.etag as string },
+      { inactivityDays: 180, paperMinActive: 5, reason: 'programme 2027' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ inactivityDays: 180, paperMinActive: 5, version: before.json().version + 1 });
-    expect((await inject('PATCH', '/api/v1/channel/policy', { ...revops.headers, 'if-match': before.headers.etag as string }, { inactivityDays: 100, reason: 'stale' })).statusCode).toBe(412);
+    expect(
+      (
+        await inject(
+          'PATCH',
+          '/api/v1/channel/policy',
+          { ...revops.headers, 'if-match': before.headers.etag as string },
+          { inactivityDays: 100, reason: 'stale' },
+        )
+      ).statusCode,
+    ).toBe(412);
     const [change] = await audit('channel_policy.updated', 'channel_policy');
-    expect(change).toMatchObject({ reason: 'programme 2027', before: { inactivityDays: 90 }, after: { inactivityDays: 180, paperMinActive: 5 } });
+    expect(change).toMatchObject({
+      reason: 'programme 2027',
+      before: { inactivityDays: 90 },
+      after: { inactivityDays: 180, paperMinActive: 5 },
+    });
   });
 });
 
 describe('product lines', () => {
   it('creates, lists, refuses duplicates and bad codes', async () => {
-    const res = await inject('POST', '/api/v1/product-lines', cm.headers, { code: 'network', name: 'Networking', description: 'Switches and routers' });
+    const res = await inject('POST', '/api/v1/product-lines', cm.headers, {
+      code: 'network',
+      name: 'Networking',
+      description: 'Switches and routers',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ code: 'network', name: 'Networking' });
     expect((await inject('POST', '/api/v1/product-lines', cm.headers, { code: 'network', name: 'Again' })).statusCode).toBe(409);
@@ -170,31 +238,81 @@ describe('product lines', () => {
     expect(bad.json().errors[0].path).toBe('code');
     expect(await count('product_lines')).toBe(before);
     expect((await inject('POST', '/api/v1/product-lines', rep.headers, { code: 'storage', name: 'Storage' })).statusCode).toBe(403);
-    expect((await inject('GET', '/api/v1/product-lines', rep.headers)).json().items.map((p: { code: string }) => p.code)).toContain('network');
+    expect((await inject('GET', '/api/v1/product-lines', rep.headers)).json().items.map((p: { code: string }) => p.code)).toContain(
+      'network',
+    );
   });
 });
 
 describe('partner users', () => {
   it('a channel manager creates partner admins and users through the identity write path; other roles are refused', async () => {
     const partner = (await inject('POST', '/api/v1/partners', cm.headers, { name: 'Users Partner' })).json();
-    const res = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, { email: 'Pat.Admin@users-partner.example', name: 'Pat Admin', role: 'partner_admin', password: 'a long enough password' });
+    const res = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, {
+      email: 'Pat.Admin@users-partner.example',
+      name: 'Pat Admin',
+      role: 'partner_admin',
+      password: 'a long enough password',
+    });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ email: 'pat.admin@users-partner.example', role: 'partner_admin', partnerId: partner.id, status: 'active' });
-    const { rows } = await t.database.superuser<{ password_hash: string; partner_id: string }>('select password_hash, partner_id from users where id = $1', [res.json().id]);
+    expect(res.json()).toMatchObject({
+      email: 'pat.admin@users-partner.example',
+      role: 'partner_admin',
+      partnerId: partner.id,
+      status: 'active',
+    });
+    const { rows } = await t.database.superuser<{ password_hash: string; partner_id: string }>(
+      'select password_hash, partner_id from users where id = $1',
+      [res.json().id],
+    );
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
     expect(await audit('partner_user.created', res.json().id)).toHaveLength(1);
 
     const before = await count('users');
-    const wrongRole = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, { email: 'x@users-partner.example', name: 'X', role: 'sales_rep' });
+    const wrongRole = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, {
+      email: 'x@users-partner.example',
+      name: 'X',
+      role: 'sales_rep',
+    });
     expect(wrongRole.statusCode).toBe(400);
     expect(wrongRole.json().errors[0].path).toBe('role');
-    const smuggled = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, { email: 'y@users-partner.example', name: 'Y', role: 'partner_user', partnerId: partner.id });
+    const smuggled = await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, {
+      email: 'y@users-partner.example',
+      name: 'Y',
+      role: 'partner_user',
+      partnerId: partner.id,
+    });
     expect(smuggled.statusCode).toBe(400);
-    expect((await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, { email: 'pat.admin@users-partner.example', name: 'Dup', role: 'partner_user' })).statusCode).toBe(409);
-    expect((await inject('POST', '/api/v1/partners/8d9b2f0e-2a41-4c1e-9a8e-0c8c7d6e5f40/users', cm.headers, { email: 'z@z.example', name: 'Z', role: 'partner_user' })).statusCode).toBe(404);
-    expect((await inject('POST', `/api/v1/partners/${partner.id}/users`, rep.headers, { email: 'r@users-partner.example', name: 'R', role: 'partner_user' })).statusCode).toBe(403);
+    expect(
+      (
+        await inject('POST', `/api/v1/partners/${partner.id}/users`, cm.headers, {
+          email: 'pat.admin@users-partner.example',
+          name: 'Dup',
+          role: 'partner_user',
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await inject('POST', '/api/v1/partners/8d9b2f0e-2a41-4c1e-9a8e-0c8c7d6e5f40/users', cm.headers, {
+          email: 'z@z.example',
+          name: 'Z',
+          role: 'partner_user',
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await inject('POST', `/api/v1/partners/${partner.id}/users`, rep.headers, {
+          email: 'r@users-partner.example',
+          name: 'R',
+          role: 'partner_user',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect(await count('users')).toBe(before);
-    expect((await inject('GET', `/api/v1/partners/${partner.id}`, rep.headers)).json().users.map((u: { email: string }) => u.email)).toEqual(['pat.admin@users-partner.example']);
+    expect(
+      (await inject('GET', `/api/v1/partners/${partner.id}`, rep.headers)).json().users.map((u: { email: string }) => u.email),
+    ).toEqual(['pat.admin@users-partner.example']);
   });
 
   it('partner admins list, create and deactivate users of their own partner only', async () => {
@@ -211,27 +329,52 @@ describe('partner users', () => {
     expect(listed.items.every((u) => u.partnerId === a.id)).toBe(true);
 
     const asUserA = partnerActor(created.id, 'partner_user', a.id);
-    await expect(createPartnerUser(asUserA, { email: 'nope@a.example', name: 'Nope', role: 'partner_user' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createPartnerUser(asUserA, { email: 'nope@a.example', name: 'Nope', role: 'partner_user' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect((await listPartnerUsers(asUserA, { limit: 50 })).items).toHaveLength(2);
-    const internal: UseCaseContext = { ...asAdminA, actor: { ...asAdminA.actor, kind: 'user', role: 'channel_manager', partnerId: null } as UseCaseContext['actor'] };
+    const internal: UseCaseContext = {
+      ...asAdminA,
+      actor: { ...asAdminA.actor, kind: 'user', role: 'channel_manager', partnerId: null } as UseCaseContext['actor'],
+    };
     await expect(listPartnerUsers(internal, { limit: 50 })).rejects.toMatchObject({ code: 'forbidden' });
 
     // another partner's user looks exactly like a random id
     const foreign = await deactivatePartnerUser(asAdminA, { userId: userB.id, expectedVersion: 1, reason: 'x' }).catch((e: unknown) => e);
-    const random = await deactivatePartnerUser(asAdminA, { userId: '3f1c0d55-1111-4c1e-9a8e-0c8c7d6e5f40', expectedVersion: 1, reason: 'x' }).catch((e: unknown) => e);
+    const random = await deactivatePartnerUser(asAdminA, {
+      userId: '3f1c0d55-1111-4c1e-9a8e-0c8c7d6e5f40',
+      expectedVersion: 1,
+      reason: 'x',
+    }).catch((e: unknown) => e);
     expect(foreign).toMatchObject({ code: 'not_found' });
     expect((foreign as Error).message).toBe((random as Error).message);
-    await expect(deactivatePartnerUser(asAdminA, { userId: adminA.id, expectedVersion: 1, reason: 'me' })).rejects.toMatchObject({ code: 'rule_violation' });
-    await expect(deactivatePartnerUser(asAdminA, { userId: created.id, expectedVersion: 9, reason: 'x' })).rejects.toMatchObject({ code: 'precondition_failed' });
+    await expect(deactivatePartnerUser(asAdminA, { userId: adminA.id, expectedVersion: 1, reason: 'me' })).rejects.toMatchObject({
+      code: 'rule_violation',
+    });
+    await expect(deactivatePartnerUser(asAdminA, { userId: created.id, expectedVersion: 9, reason: 'x' })).rejects.toMatchObject({
+      code: 'precondition_failed',
+    });
 
     const token = await t.database.db
       .insertInto('api_tokens')
-      .values({ user_id: created.id, name: 't', token_hash: `hash-${created.id}`, token_prefix: 'p', created_by: null, created_at: new Date(), last_used_at: null, expires_at: null, revoked_at: null })
+      .values({
+        user_id: created.id,
+        name: 't',
+        token_hash: `hash-${created.id}`,
+        token_prefix: 'p',
+        created_by: null,
+        created_at: new Date(),
+        last_used_at: null,
+        expires_at: null,
+        revoked_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const gone = await deactivatePartnerUser(asAdminA, { userId: created.id, expectedVersion: 1, reason: 'left the company' });
     expect(gone).toMatchObject({ status: 'deactivated', version: 2 });
-    expect((await t.database.db.selectFrom('api_tokens').select('revoked_at').where('id', '=', token.id).executeTakeFirstOrThrow()).revoked_at).not.toBeNull();
+    expect(
+      (await t.database.db.selectFrom('api_tokens').select('revoked_at').where('id', '=', token.id).executeTakeFirstOrThrow()).revoked_at,
+    ).not.toBeNull();
     expect(await audit('partner_user.deactivated', created.id)).toMatchObject([{ reason: 'left the company' }]);
     const userBAfter = await t.database.db.selectFrom('users').select('status').where('id', '=', userB.id).executeTakeFirstOrThrow();
     expect(userBAfter.status).toBe('active');

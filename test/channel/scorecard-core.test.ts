@@ -62,7 +62,18 @@ describe('scorecard math', () => {
   it('builds a scorecard with exact numbers', () => {
     const [a] = buildScorecards(
       [
-        partner('a', ['EMEA'], { activeAtEnd: 3, approved: 5, rejected: 1, won: 2, lost: 1, expired: 1, wonAmountsMinor: [1_000_000, 3_000_000], closeDays: [72, 50, 40], unregisteredWon: 1, unregisteredLost: 2 }),
+        partner('a', ['EMEA'], {
+          activeAtEnd: 3,
+          approved: 5,
+          rejected: 1,
+          won: 2,
+          lost: 1,
+          expired: 1,
+          wonAmountsMinor: [1_000_000, 3_000_000],
+          closeDays: [72, 50, 40],
+          unregisteredWon: 1,
+          unregisteredLost: 2,
+        }),
         partner('b', ['EMEA'], { wonAmountsMinor: [1_000_000, 2_000_000] }),
         partner('c', ['EMEA'], { wonAmountsMinor: [] }),
         partner('x', ['NA'], { wonAmountsMinor: [99_000_000] }),
@@ -85,7 +96,20 @@ describe('scorecard math', () => {
 
   it('gives the 12 calendar months up to the one containing the end', () => {
     const months = monthlyPeriods(new Date('2026-04-01T00:00:00Z'));
-    expect(months.map((m) => m.month)).toEqual(['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+    expect(months.map((m) => m.month)).toEqual([
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+    ]);
     expect(months[11]).toMatchObject({ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') });
     expect(monthlyPeriods(new Date('2026-04-15T10:00:00Z'), 2).map((m) => m.month)).toEqual(['2026-03', '2026-04']);
   });

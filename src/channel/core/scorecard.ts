@@ -98,7 +98,10 @@ export function territoryPeers<T extends { partnerId: string; territory: string[
  * Paper partner: many live registrations, few wins over the trailing window. No closed registrations in the
  * window counts as a win rate of 0 for the flag — registrations that never close are the pattern.
  */
-export function paperFlag(inputs: Pick<ScorecardInputs, 'activeAtEnd' | 'trailingWon' | 'trailingLost'>, policy: PaperPolicy): Scorecard['paper'] {
+export function paperFlag(
+  inputs: Pick<ScorecardInputs, 'activeAtEnd' | 'trailingWon' | 'trailingLost'>,
+  policy: PaperPolicy,
+): Scorecard['paper'] {
   const trailingWinRate = ratio(inputs.trailingWon, inputs.trailingWon + inputs.trailingLost);
   return {
     flagged: inputs.activeAtEnd >= policy.paperMinActive && (trailingWinRate ?? 0) < policy.paperMaxWinRate,

@@ -12,21 +12,36 @@ const ifMatch = z.object({ 'if-match': z.string().optional() });
 
 /** The conflict queue, one case, its resolution, and an on-demand detection scan. */
 export function registerConflictRoutes(app: App): void {
-  app.get('/api/v1/conflicts', { config: { access: 'conflict.read' }, schema: { tags, querystring: ConflictListQuery, response: { 200: listOf(ConflictResponse) } } }, async (request) =>
-    listConflicts(request.context(), request.query),
+  app.get(
+    '/api/v1/conflicts',
+    { config: { access: 'conflict.read' }, schema: { tags, querystring: ConflictListQuery, response: { 200: listOf(ConflictResponse) } } },
+    async (request) => listConflicts(request.context(), request.query),
   );
-  app.post('/api/v1/conflicts/scan', { config: { access: 'conflict.resolve' }, schema: { tags, response: { 200: ScanResponse } } }, async (request) =>
-    detectChannelConflicts(request.context()),
+  app.post(
+    '/api/v1/conflicts/scan',
+    { config: { access: 'conflict.resolve' }, schema: { tags, response: { 200: ScanResponse } } },
+    async (request) => detectChannelConflicts(request.context()),
   );
-  app.get('/api/v1/conflicts/:id', { config: { access: 'conflict.read' }, schema: { tags, params: IdParams, response: { 200: ConflictResponse } } }, async (request, reply) => {
-    const conflict = await getConflict(request.context(), request.params.id);
-    return reply.header('etag', etagOf(conflict.version)).send(conflict);
-  });
+  app.get(
+    '/api/v1/conflicts/:id',
+    { config: { access: 'conflict.read' }, schema: { tags, params: IdParams, response: { 200: ConflictResponse } } },
+    async (request, reply) => {
+      const conflict = await getConflict(request.context(), request.params.id);
+      return reply.header('etag', etagOf(conflict.version)).send(conflict);
+    },
+  );
   app.post(
     '/api/v1/conflicts/:id/resolve',
-    { config: { access: 'conflict.resolve' }, schema: { tags, params: IdParams, headers: ifMatch, body: ResolveConflictSchema, response: { 200: ConflictResponse } } },
+    {
+      config: { access: 'conflict.resolve' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: ResolveConflictSchema, response: { 200: ConflictResponse } },
+    },
     async (request, reply) => {
-      const conflict = await resolveConflict(request.context(), { conflictId: request.params.id, expectedVersion: versionFromIfMatch(request.headers['if-match']), input: request.body });
+      const conflict = await resolveConflict(request.context(), {
+        conflictId: request.params.id,
+        expectedVersion: versionFromIfMatch(request.headers['if-match']),
+        input: request.body,
+      });
       return reply.header('etag', etagOf(conflict.version)).send(conflict);
     },
   );

@@ -22,7 +22,12 @@ export const ConflictResponse = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
   accountName: z.string(),
-  kind: z.enum(['direct_opportunity_on_partner_account', 'direct_activity_on_partner_account', 'partner_registration_on_direct_account', 'registration_overlap']),
+  kind: z.enum([
+    'direct_opportunity_on_partner_account',
+    'direct_activity_on_partner_account',
+    'partner_registration_on_direct_account',
+    'registration_overlap',
+  ]),
   partnerId: z.uuid().nullable(),
   partnerName: z.string().nullable(),
   registrationId: z.uuid().nullable(),

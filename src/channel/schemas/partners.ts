@@ -23,7 +23,10 @@ const unique = <T extends z.ZodType<string>>(item: T, max: number, what: string)
     });
 
 export const PartnerStatusSchema = z.enum(['active', 'suspended', 'terminated']);
-export const PartnerTierCode = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a tier code like gold').max(40);
+export const PartnerTierCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a tier code like gold')
+  .max(40);
 
 const PartnerFields = {
   tier: PartnerTierCode,
@@ -149,7 +152,13 @@ export const PartnerUserResponse = z.object({
   createdAt: z.string(),
 });
 export const PartnerDetailResponse = PartnerResponse.extend({ users: z.array(PartnerUserResponse) });
-export const PartnerTierResponse = z.object({ code: z.string(), name: z.string(), rank: z.number().int(), registrationCap: z.number().int(), priceTier: z.string() });
+export const PartnerTierResponse = z.object({
+  code: z.string(),
+  name: z.string(),
+  rank: z.number().int(),
+  registrationCap: z.number().int(),
+  priceTier: z.string(),
+});
 export const ChannelPolicyResponse = z.object({
   inactivityDays: z.number(),
   hardCapDays: z.number(),
@@ -165,4 +174,9 @@ export const ChannelPolicyResponse = z.object({
   maxAmountMinor: z.number(),
   version: z.number().int(),
 });
-export const ProductLineResponse = z.object({ code: z.string(), name: z.string(), description: z.string().nullable(), createdAt: z.string() });
+export const ProductLineResponse = z.object({
+  code: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  createdAt: z.string(),
+});

@@ -40,11 +40,22 @@ export const ScorecardResponse = z.object({
   }),
 });
 const PaperPolicyResponse = z.object({ paperMinActive: z.number(), paperMaxWinRate: z.number(), paperWindowDays: z.number() });
-export const ScorecardsResponse = z.object({ from: z.string(), to: z.string(), policy: PaperPolicyResponse, items: z.array(ScorecardResponse) });
+export const ScorecardsResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  policy: PaperPolicyResponse,
+  items: z.array(ScorecardResponse),
+});
 export const ScorecardDetailResponse = z.object({
   from: z.string(),
   to: z.string(),
   policy: PaperPolicyResponse,
   scorecard: ScorecardResponse,
-  series: z.array(ScorecardResponse.omit({ partnerId: true, partnerName: true, tier: true, territory: true }).extend({ month: z.string(), from: z.string(), to: z.string() })),
+  series: z.array(
+    ScorecardResponse.omit({ partnerId: true, partnerName: true, tier: true, territory: true }).extend({
+      month: z.string(),
+      from: z.string(),
+      to: z.string(),
+    }),
+  ),
 });

@@ -13,7 +13,13 @@ export async function addPartnerUser(ctx: UseCaseContext, partnerId: string, inp
     const partner = await trx.selectFrom('partners').select(['id', 'status']).where('id', '=', partnerId).forShare().executeTakeFirst();
     if (!partner) throw notFound('partner');
     if (partner.status === 'terminated') throw new AppError('rule_violation', 'The partner is terminated; it cannot get new users.');
-    const user = await insertUser(trx, ctx, { email: input.email, name: input.name, role: input.role, partnerId }, passwordHash, 'partner_user.created');
+    const user = await insertUser(
+      trx,
+      ctx,
+      { email: input.email, name: input.name, role: input.role, partnerId },
+      passwordHash,
+      'partner_user.created',
+    );
     return partnerUserView(await trx.selectFrom('users').select(PARTNER_USER_COLUMNS).where('id', '=', user.id).executeTakeFirstOrThrow());
   });
 }

@@ -15,7 +15,13 @@ export async function createPartnerUser(ctx: UseCaseContext, input: CreatePartne
   const passwordHash = await passwordHashFor(input.password);
   return inTransaction(ctx, async (trx) => {
     // The partner role may not insert users; the insert runs as the app role with the actor's partner fixed.
-    const user = await insertUser(trx, ctx, { email: input.email, name: input.name, role: input.role, partnerId }, passwordHash, 'partner_user.created');
+    const user = await insertUser(
+      trx,
+      ctx,
+      { email: input.email, name: input.name, role: input.role, partnerId },
+      passwordHash,
+      'partner_user.created',
+    );
     return partnerUserView(await trx.selectFrom('users').select(PARTNER_USER_COLUMNS).where('id', '=', user.id).executeTakeFirstOrThrow());
   });
 }

@@ -11,7 +11,8 @@ export type { PartnerView };
 export async function createPartner(ctx: UseCaseContext, input: CreatePartnerInput): Promise<PartnerView> {
   assertCan(ctx.actor, 'partner.manage');
   return inTransaction(ctx, async (trx) => {
-    if (await partnerNameTaken(trx, input.name)) throw new AppError('conflict', 'A partner with this name exists.', [{ path: 'name', message: 'already in use' }]);
+    if (await partnerNameTaken(trx, input.name))
+      throw new AppError('conflict', 'A partner with this name exists.', [{ path: 'name', message: 'already in use' }]);
     if (input.tier !== undefined && !(await tierExists(trx, input.tier))) throw invalidField('tier', 'no such tier');
     if (input.channelManagerId && !(await isEligibleChannelManager(trx, input.channelManagerId))) {
       throw invalidField('channelManagerId', 'must be an active channel manager or admin');

@@ -47,7 +47,16 @@ export async function detectChannelConflicts(ctx: UseCaseContext): Promise<ScanR
       if (opened) openedIds.push(opened.id);
     }
     const through = state.scanned_through && state.scanned_through > until ? state.scanned_through : until;
-    await trx.updateTable('conflict_scan_state').set({ scanned_through: through, last_run_at: until, last_opened: openedIds.length }).execute();
-    return { scannedFrom: since?.toISOString() ?? null, scannedThrough: until.toISOString(), candidates: candidates.length, opened: openedIds.length, openedIds };
+    await trx
+      .updateTable('conflict_scan_state')
+      .set({ scanned_through: through, last_run_at: until, last_opened: openedIds.length })
+      .execute();
+    return {
+      scannedFrom: since?.toISOString() ?? null,
+      scannedThrough: until.toISOString(),
+      candidates: candidates.length,
+      opened: openedIds.length,
+      openedIds,
+    };
   });
 }

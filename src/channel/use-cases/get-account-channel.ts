@@ -36,7 +36,12 @@ export async function getAccountChannel(ctx: UseCaseContext, accountId: string):
   const account = await findAccount(ctx.db, accountId);
   if (!account) throw notFound('account');
   const personIds = [account.owner_id, account.channel_assigned_by].filter((v): v is string => v !== null);
-  const people = new Map((personIds.length ? await ctx.db.selectFrom('users').select(['id', 'name']).where('id', 'in', personIds).execute() : []).map((u) => [u.id, u]));
+  const people = new Map(
+    (personIds.length ? await ctx.db.selectFrom('users').select(['id', 'name']).where('id', 'in', personIds).execute() : []).map((u) => [
+      u.id,
+      u,
+    ]),
+  );
   let channelOwner: AccountChannelView['channelOwner'] = null;
   if (account.channel_partner_id) {
     const p = await ctx.db
@@ -55,13 +60,28 @@ export async function getAccountChannel(ctx: UseCaseContext, accountId: string):
   const registrations = await ctx.db
     .selectFrom('registrations as r')
     .innerJoin('partners as p', 'p.id', 'r.partner_id')
-    .select(['r.id', 'r.partner_id', 'p.name as partner_name', 'r.product_line', 'r.status', 'r.amount_minor', 'r.currency', 'r.approved_at', 'r.expires_at', 'r.created_at'])
+    .select([
+      'r.id',
+      'r.partner_id',
+      'p.name as partner_name',
+      'r.product_line',
+      'r.status',
+      'r.amount_minor',
+      'r.currency',
+      'r.approved_at',
+      'r.expires_at',
+      'r.created_at',
+    ])
     .where('r.account_id', '=', account.id)
     .where('r.status', 'in', ACTIVE_REGISTRATION_STATUSES)
     .orderBy('r.created_at')
     .execute();
   const now = ctx.clock.now();
-  const conflicts = await conflictRows(ctx.db).where('c.account_id', '=', account.id).where('c.status', '=', 'open').orderBy('c.due_at').execute();
+  const conflicts = await conflictRows(ctx.db)
+    .where('c.account_id', '=', account.id)
+    .where('c.status', '=', 'open')
+    .orderBy('c.due_at')
+    .execute();
   return {
     account: {
       ...accountView(account),

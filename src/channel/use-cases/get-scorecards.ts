@@ -4,7 +4,15 @@ import { invalidField, notFound } from '../../platform/errors.js';
 import type { UseCaseContext } from '../../platform/use-case-context.js';
 import { safeCell } from '../../routing/core/exception-report.js';
 import { channelPolicy } from '../channel-context.js';
-import { type PaperPolicy, type Period, SCORECARD_CSV_COLUMNS, type Scorecard, buildScorecards, monthlyPeriods, scorecardCsvRow } from '../core/scorecard.js';
+import {
+  type PaperPolicy,
+  type Period,
+  SCORECARD_CSV_COLUMNS,
+  type Scorecard,
+  buildScorecards,
+  monthlyPeriods,
+  scorecardCsvRow,
+} from '../core/scorecard.js';
 import { scorecardInputs } from '../scorecard-store.js';
 import type { ScorecardQueryInput } from '../schemas/scorecards.js';
 

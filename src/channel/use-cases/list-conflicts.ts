@@ -11,7 +11,12 @@ export async function listConflicts(ctx: UseCaseContext, filter: ConflictListFil
   const now = ctx.clock.now();
   const after = filter.cursor ? (decodeCursor(filter.cursor, 2) as [string, string]) : undefined;
   const rows = await listConflictRows(ctx.db, { ...filter, ...(after && { after }) }, now);
-  return toPage(rows, filter.limit, (c) => conflictView(c, now), (c) => [c.due_at.toISOString(), c.id]);
+  return toPage(
+    rows,
+    filter.limit,
+    (c) => conflictView(c, now),
+    (c) => [c.due_at.toISOString(), c.id],
+  );
 }
 
 export async function getConflict(ctx: UseCaseContext, conflictId: string): Promise<ConflictView> {

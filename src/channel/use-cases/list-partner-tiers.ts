@@ -6,5 +6,7 @@ export type PartnerTierView = { code: string; name: string; rank: number; regist
 export async function listPartnerTiers(ctx: UseCaseContext): Promise<{ items: PartnerTierView[] }> {
   assertCan(ctx.actor, 'partner.read');
   const rows = await ctx.db.selectFrom('partner_tiers').selectAll().orderBy('rank').execute();
-  return { items: rows.map((t) => ({ code: t.code, name: t.name, rank: t.rank, registrationCap: t.registration_cap, priceTier: t.price_tier })) };
+  return {
+    items: rows.map((t) => ({ code: t.code, name: t.name, rank: t.rank, registrationCap: t.registration_cap, priceTier: t.price_tier })),
+  };
 }

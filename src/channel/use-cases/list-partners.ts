@@ -2,7 +2,15 @@ import { assertCan } from '../../platform/access/can.js';
 import { notFound } from '../../platform/errors.js';
 import { type Page, decodeCursor, toPage } from '../../platform/pagination.js';
 import type { UseCaseContext } from '../../platform/use-case-context.js';
-import { type PartnerUserView, type PartnerView, listPartnerRows, partnerUserView, partnerUsers, partnerView, readPartner } from '../partner-store.js';
+import {
+  type PartnerUserView,
+  type PartnerView,
+  listPartnerRows,
+  partnerUserView,
+  partnerUsers,
+  partnerView,
+  readPartner,
+} from '../partner-store.js';
 import type { PartnerFilter } from '../schemas/partners.js';
 
 export async function listPartners(ctx: UseCaseContext, filter: PartnerFilter): Promise<Page<PartnerView>> {

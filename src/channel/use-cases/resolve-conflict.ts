@@ -8,7 +8,10 @@ import { type ConflictView, conflictRows, conflictView } from '../conflict-store
 import type { ResolveConflictInput } from '../schemas/conflicts.js';
 
 /** Records the decision on an open conflict case and closes its routed assignment (its SLA clock stops). */
-export async function resolveConflict(ctx: UseCaseContext, options: { conflictId: string; expectedVersion: number; input: ResolveConflictInput }): Promise<ConflictView> {
+export async function resolveConflict(
+  ctx: UseCaseContext,
+  options: { conflictId: string; expectedVersion: number; input: ResolveConflictInput },
+): Promise<ConflictView> {
   assertCan(ctx.actor, 'conflict.resolve');
   return inTransaction(ctx, async (trx) => {
     const current = await trx.selectFrom('conflict_cases').selectAll().where('id', '=', options.conflictId).forUpdate().executeTakeFirst();
@@ -38,6 +41,6 @@ export async function resolveConflict(ctx: UseCaseContext, options: { conflictId
       before: { status: current.status, version: current.version },
       after: { status: 'resolved', resolution: options.input.resolution, resolvedAt: now.toISOString(), version: current.version + 1 },
     });
-    return conflictView((await conflictRows(trx).where('c.id', '=', current.id).executeTakeFirstOrThrow()), now);
+    return conflictView(await conflictRows(trx).where('c.id', '=', current.id).executeTakeFirstOrThrow(), now);
   });
 }

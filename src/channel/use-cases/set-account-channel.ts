@@ -7,7 +7,12 @@ import { lockAccount } from '../../routing/store.js';
 import { type AccountView, accountView } from '../../routing/views.js';
 import type { SetAccountChannelInput } from '../schemas/partners.js';
 
-const channelState = (a: { channel_partner_id: string | null; direct_only: boolean; channel_assigned_at: Date | null; channel_assigned_by: string | null }) => ({
+const channelState = (a: {
+  channel_partner_id: string | null;
+  direct_only: boolean;
+  channel_assigned_at: Date | null;
+  channel_assigned_by: string | null;
+}) => ({
   channelPartnerId: a.channel_partner_id,
   directOnly: a.direct_only,
   channelAssignedAt: a.channel_assigned_at?.toISOString() ?? null,

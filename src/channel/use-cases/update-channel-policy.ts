@@ -10,7 +10,10 @@ import type { UpdateChannelPolicyInput } from '../schemas/partners.js';
  * The programme's numbers. Single fields are bounded by the schema (the database CHECKs); relations
  * between fields are checked here against the merged result, naming the field that was sent.
  */
-export async function updateChannelPolicy(ctx: UseCaseContext, options: { expectedVersion: number; changes: UpdateChannelPolicyInput }): Promise<ChannelPolicy> {
+export async function updateChannelPolicy(
+  ctx: UseCaseContext,
+  options: { expectedVersion: number; changes: UpdateChannelPolicyInput },
+): Promise<ChannelPolicy> {
   assertCan(ctx.actor, 'channel.configure');
   const { reason, ...changes } = options.changes;
   return inTransaction(ctx, async (trx) => {
@@ -19,10 +22,16 @@ export async function updateChannelPolicy(ctx: UseCaseContext, options: { expect
     assertVersion(before.version, options.expectedVersion);
     const merged = { ...before, ...changes };
     if (merged.hardCapDays < merged.inactivityDays) {
-      throw invalidField(changes.hardCapDays !== undefined ? 'hardCapDays' : 'inactivityDays', 'the hard cap must be at least the inactivity window');
+      throw invalidField(
+        changes.hardCapDays !== undefined ? 'hardCapDays' : 'inactivityDays',
+        'the hard cap must be at least the inactivity window',
+      );
     }
     if (merged.nearMatchThreshold > merged.nameMatchThreshold) {
-      throw invalidField(changes.nearMatchThreshold !== undefined ? 'nearMatchThreshold' : 'nameMatchThreshold', 'the near-match threshold must not exceed the name-match threshold');
+      throw invalidField(
+        changes.nearMatchThreshold !== undefined ? 'nearMatchThreshold' : 'nameMatchThreshold',
+        'the near-match threshold must not exceed the name-match threshold',
+      );
     }
     await trx
       .updateTable('channel_policy')
@@ -44,7 +53,14 @@ export async function updateChannelPolicy(ctx: UseCaseContext, options: { expect
       })
       .execute();
     const after = await channelPolicy(trx);
-    await recordChange(trx, ctx, { event: 'channel_policy.updated', entityType: 'channel_policy', entityId: 'channel_policy', reason, before, after });
+    await recordChange(trx, ctx, {
+      event: 'channel_policy.updated',
+      entityType: 'channel_policy',
+      entityId: 'channel_policy',
+      reason,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -6,7 +6,10 @@ import { type UseCaseContext, inTransaction } from '../../platform/use-case-cont
 import { type PartnerView, isEligibleChannelManager, lockPartner, partnerNameTaken, readPartner, tierExists } from '../partner-store.js';
 import type { UpdatePartnerInput } from '../schemas/partners.js';
 
-export async function updatePartner(ctx: UseCaseContext, options: { partnerId: string; expectedVersion: number; changes: UpdatePartnerInput }): Promise<PartnerView> {
+export async function updatePartner(
+  ctx: UseCaseContext,
+  options: { partnerId: string; expectedVersion: number; changes: UpdatePartnerInput },
+): Promise<PartnerView> {
   assertCan(ctx.actor, 'partner.manage');
   const { reason, ...changes } = options.changes;
   return inTransaction(ctx, async (trx) => {
@@ -17,7 +20,11 @@ export async function updatePartner(ctx: UseCaseContext, options: { partnerId: s
       throw new AppError('conflict', 'A partner with this name exists.', [{ path: 'name', message: 'already in use' }]);
     }
     if (changes.tier !== undefined && !(await tierExists(trx, changes.tier))) throw invalidField('tier', 'no such tier');
-    if (changes.channelManagerId && changes.channelManagerId !== current.channel_manager_id && !(await isEligibleChannelManager(trx, changes.channelManagerId))) {
+    if (
+      changes.channelManagerId &&
+      changes.channelManagerId !== current.channel_manager_id &&
+      !(await isEligibleChannelManager(trx, changes.channelManagerId))
+    ) {
       throw invalidField('channelManagerId', 'must be an active channel manager or admin');
     }
     const before = (await readPartner(trx, current.id))!;
@@ -37,7 +44,14 @@ export async function updatePartner(ctx: UseCaseContext, options: { partnerId: s
       .where('id', '=', current.id)
       .execute();
     const after = (await readPartner(trx, current.id))!;
-    await recordChange(trx, ctx, { event: 'partner.updated', entityType: 'partner', entityId: current.id, reason: reason ?? null, before, after });
+    await recordChange(trx, ctx, {
+      event: 'partner.updated',
+      entityType: 'partner',
+      entityId: current.id,
+      reason: reason ?? null,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -34,7 +34,8 @@ export async function insertUser(
   if (isPartnerRole(input.role) !== (input.partnerId !== undefined)) {
     throw invalidField('partnerId', isPartnerRole(input.role) ? 'required for partner roles' : 'only partner users belong to a partner');
   }
-  if (await emailTaken(trx, input.email)) throw new AppError('conflict', 'A user with this email already exists.', [{ path: 'email', message: 'already in use' }]);
+  if (await emailTaken(trx, input.email))
+    throw new AppError('conflict', 'A user with this email already exists.', [{ path: 'email', message: 'already in use' }]);
   if (input.teamId && !(await findTeamById(trx, input.teamId))) throw invalidField('teamId', 'no such team');
   if (input.calendarId && !(await findCalendarById(trx, input.calendarId))) throw invalidField('calendarId', 'no such calendar');
   if (input.partnerId && !(await findPartnerById(trx, input.partnerId))) throw invalidField('partnerId', 'no such partner');
