@@ -5,6 +5,7 @@ import { EVENT_CATALOGUE, payloadSchema, publishedCatalogue } from '../../src/in
 import { AUDIT_EVENT_NAMES, type AuditEventName } from '../../src/platform/audit/events.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 import { makeWorld } from '../orders/world.js';
+import { settled } from './settle.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,13 +13,6 @@ beforeAll(async () => {
   await settled(t);
 });
 
-/** Compiling 100+ schemas keeps the event loop busy; under-pressure would answer 503 until it has settled. */
-async function settled(app: TestApp) {
-  const pressured = () => (app.app as unknown as { isUnderPressure(): boolean }).isUnderPressure();
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  await sleep(1_100); // one sample interval: the plugin's readings are only fresh after it
-  for (let i = 0; i < 50 && pressured(); i++) await sleep(200);
-}
 afterAll(() => t.close());
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });

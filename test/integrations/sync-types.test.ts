@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '../support/test-app.js';
+import { settled } from './settle.js';
 import { makeWorld } from '../orders/world.js';
 
 let t: TestApp;
@@ -8,6 +9,7 @@ let world: Awaited<ReturnType<typeof makeWorld>>;
 beforeAll(async () => {
   t = await createTestApp();
   integration = await t.userWithToken('integration');
+  await settled(t);
   world = await makeWorld(t.database.db, t.clock, { stock: [20, 0] });
 });
 afterAll(() => t.close());

@@ -6,12 +6,14 @@ import { adjustStock } from '../../src/orders/use-cases/adjust-stock.js';
 import { createItem } from '../../src/orders/use-cases/create-item.js';
 import { makeWorld } from '../orders/world.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
+import { settled } from './settle.js';
 
 let t: TestApp;
 let integration: Awaited<ReturnType<TestApp['userWithToken']>>;
 beforeAll(async () => {
   t = await createTestApp();
   integration = await t.userWithToken('integration');
+  await settled(t);
 });
 afterAll(() => t.close());
 
