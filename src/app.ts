@@ -19,7 +19,7 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
-import { openApiWebhooks } from './integrations/event-catalogue.js';
+import { openApiEventCatalogue } from './integrations/event-catalogue.js';
 
 export type AppDeps = {
   db: Db;
@@ -43,7 +43,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   const deps = { trustProxy: false, sessionPolicy: DEFAULT_SESSION_POLICY, version, ...options };
   const app = await buildServer({
     ...deps,
-    openApiExtra: () => ({ webhooks: openApiWebhooks(), 'x-event-catalogue': { href: '/api/v1/events/catalogue', description: 'every event type with its version and payload JSON Schema' } }),
+    openApiExtra: openApiEventCatalogue,
     authenticate: {
       session: (token) => authenticateSession({ db: deps.db, clock: deps.clock, policy: deps.sessionPolicy }, token),
       token: (token) => authenticateToken(deps, token),

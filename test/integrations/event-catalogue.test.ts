@@ -165,11 +165,12 @@ describe('event catalogue: publication', () => {
     const body = res.json() as { events: Array<{ type: string; version: number; payloadSchema: object }> };
     expect(body.events.map((e) => e.type)).toEqual([...AUDIT_EVENT_NAMES]);
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    expect(doc['x-event-catalogue']).toMatchObject({ href: '/api/v1/events/catalogue' });
-    expect(Object.keys(doc.webhooks).sort()).toEqual([...AUDIT_EVENT_NAMES].sort());
-    const leadCreated = doc.webhooks['lead.created'].post.requestBody.content['application/json'].schema;
-    expect(leadCreated.properties.schemaVersion).toEqual(expect.objectContaining({ const: 1 }));
-    expect(leadCreated.properties.data).toEqual(body.events.find((e) => e.type === 'lead.created')!.payloadSchema);
+    const inDoc = doc['x-event-catalogue'];
+    expect(inDoc).toMatchObject({
+      href: '/api/v1/events/catalogue',
+      envelope: { required: ['id', 'type', 'schemaVersion', 'occurredAt', 'aggregate', 'data'] },
+    });
+    expect(inDoc.events).toEqual(body.events);
     expect(doc.paths['/api/v1/events/catalogue']).toBeDefined();
   });
 });

@@ -35,7 +35,7 @@ export type ServerDeps = {
   webRoot?: string;
   bodyLimit?: number;
   rateLimit?: { max: number; timeWindow: string };
-  /** Extra top-level OpenAPI members (the event catalogue's `webhooks` and `x-event-catalogue`). */
+  /** Extra top-level OpenAPI members (the event catalogue as `x-event-catalogue`). */
   openApiExtra?: () => Record<string, unknown>;
 };
 

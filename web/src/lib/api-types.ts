@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     limit?: number;
                 };
                 header?: never;
@@ -7904,7 +7904,7 @@ export interface paths {
                 header?: never;
                 path: {
                     source: string;
-                    type: "accounts" | "leads";
+                    type: "accounts" | "leads" | "opportunities" | "items" | "customers" | "stock-counts" | "orders";
                     externalId: string;
                 };
                 cookie?: never;
@@ -7933,11 +7933,12 @@ export interface paths {
                             /** Format: uuid */
                             recordId: string;
                             version: number;
+                            warning?: string;
                         } | {
                             /** @enum {boolean} */
                             applied: false;
                             /** @enum {string} */
-                            reason: "stale" | "duplicate";
+                            reason: "stale" | "duplicate" | "unchanged";
                             /** Format: uuid */
                             recordId: string;
                             version: number;
@@ -7947,6 +7948,137 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                type: string;
+                                version: number;
+                                aggregate: string;
+                                summary: string;
+                                /** @description true: before/after are described field by field; false: only as JSON objects with a description */
+                                exact: boolean;
+                                /** @description JSON Schema (2020-12) of the outbox payload {before, after, reason} */
+                                payloadSchema: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/{source}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            complete: boolean;
+                            stoppedReason: string | null;
+                            counts: {
+                                lines: number;
+                                applied: number;
+                                stale: number;
+                                duplicate: number;
+                                unchanged: number;
+                                failed: number;
+                            };
+                            results: ({
+                                line: number;
+                                type: string;
+                                externalId: string;
+                                /** @enum {string} */
+                                status: "applied";
+                                created: boolean;
+                                /** Format: uuid */
+                                recordId: string;
+                                version: number;
+                                warning?: string;
+                            } | {
+                                line: number;
+                                type: string;
+                                externalId: string;
+                                /** @enum {string} */
+                                status: "stale" | "duplicate" | "unchanged";
+                                /** Format: uuid */
+                                recordId: string;
+                                version: number;
+                            } | {
+                                line: number;
+                                type: string | null;
+                                externalId: string | null;
+                                /** @enum {string} */
+                                status: "failed";
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    errors?: {
+                                        path: string;
+                                        message: string;
+                                    }[];
+                                };
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
