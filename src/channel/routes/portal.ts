@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { IdParams } from '../../identity/http-schemas.js';
+import { etagOf } from '../../platform/http/etag.js';
+import type { App } from '../../platform/http/server.js';
+import {
+  MarkNoticesReadBody,
+  PortalAccountResponse,
+  PortalNoticeResponse,
+  PortalNoticesQuery,
+  PortalPageQuery,
+  PortalPartnerResponse,
+  PortalProductResponse,
+  PortalProductsQuery,
+  PortalRegistrationResponse,
+  PortalRegistrationSummaryResponse,
+  PortalRegistrationsQuery,
+  portalPage,
+} from '../portal-schemas.js';
+import { getOwnPartner } from '../use-cases/get-own-partner.js';
+import { listPartnerNotices } from '../use-cases/list-partner-notices.js';
+import { getPortalAccount, listPortalAccounts } from '../use-cases/list-portal-accounts.js';
+import { listPortalProducts } from '../use-cases/list-portal-products.js';
+import { getPortalRegistration, listPortalRegistrations } from '../use-cases/list-portal-registrations.js';
+import { markPartnerNoticesRead } from '../use-cases/mark-partner-notices-read.js';
+
+const tags = ['partner portal'];
+export const PORTAL = '/api/partner/v1';
+
+/**
+ * The partner portal: partner roles only (the access hook refuses internal users here and partner users
+ * everywhere else), every read and write behind the partner wall, every response a strict allow-list.
+ */
+export function registerPortalRoutes(app: App): void {
+  app.get(
+    `${PORTAL}/partner`,
+    { config: { access: 'portal.registration.read' }, schema: { tags, response: { 200: PortalPartnerResponse } } },
+    async (request) => getOwnPartner(request.context()),
+  );
+
+  app.get(
+    `${PORTAL}/accounts`,
+    {
+      config: { access: 'portal.account.read' },
+      schema: { tags, querystring: PortalPageQuery, response: { 200: portalPage(PortalAccountResponse) } },
+    },
+    async (request) => listPortalAccounts(request.context(), request.query),
+  );
+  app.get(
+    `${PORTAL}/accounts/:id`,
+    { config: { access: 'portal.account.read' }, schema: { tags, params: IdParams, response: { 200: PortalAccountResponse } } },
+    async (request) => getPortalAccount(request.context(), request.params.id),
+  );
+
+  app.get(
+    `${PORTAL}/products`,
+    {
+      config: { access: 'portal.product.read' },
+      schema: { tags, querystring: PortalProductsQuery, response: { 200: portalPage(PortalProductResponse) } },
+    },
+    async (request) => listPortalProducts(request.context(), request.query),
+  );
+
+  app.get(
+    `${PORTAL}/notices`,
+    {
+      config: { access: 'portal.notice.read' },
+      schema: { tags, querystring: PortalNoticesQuery, response: { 200: z.strictObject({ items: z.array(PortalNoticeResponse) }) } },
+    },
+    async (request) => listPartnerNotices(request.context(), request.query),
+  );
+  app.post(
+    `${PORTAL}/notices/read`,
+    {
+      config: { access: 'portal.notice.read' },
+      schema: { tags, body: MarkNoticesReadBody, response: { 200: z.strictObject({ marked: z.number().int() }) } },
+    },
+    async (request) => markPartnerNoticesRead(request.context(), request.body),
+  );
+
+  app.get(
+    `${PORTAL}/registrations`,
+    {
+      config: { access: 'portal.registration.read' },
+      schema: { tags, querystring: PortalRegistrationsQuery, response: { 200: portalPage(PortalRegistrationSummaryResponse) } },
+    },
+    async (request) => listPortalRegistrations(request.context(), request.query),
+  );
+  app.get(
+    `${PORTAL}/registrations/:id`,
+    { config: { access: 'portal.registration.read' }, schema: { tags, params: IdParams, response: { 200: PortalRegistrationResponse } } },
+    async (request, reply) => {
+      const registration = await getPortalRegistration(request.context(), request.params.id);
+      return reply.header('etag', etagOf(registration.version)).send(registration);
+    },
+  );
+}
