@@ -41,7 +41,8 @@ const parseUpdate = <S extends z.ZodType>(schema: S, raw: unknown): z.output<S> 
   throw invalidField(['data', ...issue.path.map(String)].join('.'), issue.message);
 };
 
-const versionOf = async (trx: Trx, table: 'accounts' | 'leads' | 'opportunities', id: string) => (await trx.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
+const versionOf = async (trx: Trx, table: 'accounts' | 'leads' | 'opportunities', id: string) =>
+  (await trx.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
 
 async function accountIdOf(refs: ExternalRefs, data: { accountId?: string | null; accountExternalId?: string }) {
   return data.accountExternalId !== undefined ? refs.resolve('accounts', data.accountExternalId, 'data.accountExternalId') : data.accountId;
@@ -52,7 +53,10 @@ async function accountIdOf(refs: ExternalRefs, data: { accountId?: string | null
  * native use case commits that and then refuses. Sync keeps the commit and reports the refusal as a warning.
  */
 async function recordCount(job: Job<'stock-counts'>): Promise<Applied> {
-  const itemId = job.data.itemExternalId !== undefined ? await job.refs.resolve('items', job.data.itemExternalId, 'data.itemExternalId') : job.data.itemId!;
+  const itemId =
+    job.data.itemExternalId !== undefined
+      ? await job.refs.resolve('items', job.data.itemExternalId, 'data.itemExternalId')
+      : job.data.itemId!;
   try {
     const view = await recordCycleCount(job.ctx, { itemId, locationId: job.data.locationId, counted: job.data.counted });
     return { recordId: view.id };
@@ -76,7 +80,8 @@ async function placeOrder(job: Job<'orders'>): Promise<Applied> {
   const lines = await Promise.all(
     data.lines.map(async ({ itemExternalId, ...line }, i) => ({
       ...line,
-      itemId: itemExternalId !== undefined ? await job.refs.resolve('items', itemExternalId, `data.lines.${i}.itemExternalId`) : line.itemId!,
+      itemId:
+        itemExternalId !== undefined ? await job.refs.resolve('items', itemExternalId, `data.lines.${i}.itemExternalId`) : line.itemId!,
     })),
   );
   const order = await createOrder(job.ctx, { ...data, accountId, lines });
@@ -87,7 +92,11 @@ export const syncHandlers: { [T in SyncType]: Handler<T> } = {
   accounts: {
     create: async ({ ctx, data }) => ({ recordId: (await createAccount(ctx, data)).id }),
     update: async ({ ctx, trx, data, recordId, reason }) => {
-      await updateAccount(ctx, { accountId: recordId, expectedVersion: await versionOf(trx, 'accounts', recordId), changes: { ...data, reason } });
+      await updateAccount(ctx, {
+        accountId: recordId,
+        expectedVersion: await versionOf(trx, 'accounts', recordId),
+        changes: { ...data, reason },
+      });
       return { recordId, changed: true };
     },
   },
@@ -105,7 +114,8 @@ export const syncHandlers: { [T in SyncType]: Handler<T> } = {
     },
     update: async ({ ctx, trx, raw, refs, recordId, reason }) => {
       const { accountExternalId, ...changes } = parseUpdate(syncUpdateSchemas.opportunities, raw);
-      const accountId = accountExternalId !== undefined ? await refs.resolve('accounts', accountExternalId, 'data.accountExternalId') : changes.accountId;
+      const accountId =
+        accountExternalId !== undefined ? await refs.resolve('accounts', accountExternalId, 'data.accountExternalId') : changes.accountId;
       await updateOpportunity(ctx, {
         opportunityId: recordId,
         expectedVersion: await versionOf(trx, 'opportunities', recordId),
@@ -119,7 +129,8 @@ export const syncHandlers: { [T in SyncType]: Handler<T> } = {
     update: async ({ ctx, trx, raw, recordId, reason }) => {
       const { sku, ...changes } = parseUpdate(syncUpdateSchemas.items, raw);
       const current = await trx.selectFrom('items').select('sku').where('id', '=', recordId).executeTakeFirstOrThrow();
-      if (sku !== undefined && sku !== current.sku) throw invalidField('data.sku', `the item was synced with SKU ${current.sku}; a SKU does not change`);
+      if (sku !== undefined && sku !== current.sku)
+        throw invalidField('data.sku', `the item was synced with SKU ${current.sku}; a SKU does not change`);
       await updateItem(ctx, recordId, changes, reason);
       return { recordId, changed: true };
     },
@@ -132,7 +143,11 @@ export const syncHandlers: { [T in SyncType]: Handler<T> } = {
     },
     update: async ({ ctx, data, refs, recordId }) => {
       const accountId = (await accountIdOf(refs, data))!;
-      if (accountId !== recordId) throw invalidField(data.accountExternalId !== undefined ? 'data.accountExternalId' : 'data.accountId', `this customer is synced to account ${recordId}`);
+      if (accountId !== recordId)
+        throw invalidField(
+          data.accountExternalId !== undefined ? 'data.accountExternalId' : 'data.accountId',
+          `this customer is synced to account ${recordId}`,
+        );
       await setCustomerTerms(ctx, accountId, { tier: data.tier, creditLimitMinor: data.creditLimitMinor, paymentTerms: data.paymentTerms });
       return { recordId, changed: true };
     },
@@ -145,7 +160,10 @@ export const syncHandlers: { [T in SyncType]: Handler<T> } = {
     create: placeOrder,
     update: async ({ recordId, sameContent }) => {
       if (!sameContent) {
-        throw new AppError('conflict', `This external order was already created as order ${recordId}; an order changes through its workflow (cancel, release, ship), not by a newer sync version with other content.`);
+        throw new AppError(
+          'conflict',
+          `This external order was already created as order ${recordId}; an order changes through its workflow (cancel, release, ship), not by a newer sync version with other content.`,
+        );
       }
       return { recordId, changed: false };
     },

@@ -45,10 +45,13 @@ const OrderLine = z.strictObject({
 export const syncDataSchemas = {
   accounts: CreateAccountSchema,
   leads: CreateLeadSchema,
-  opportunities: CreateOpportunitySchema.extend({ accountExternalId: ExternalRef.optional() }).refine((v) => !(v.accountId && v.accountExternalId), {
-    message: 'give accountId or accountExternalId, not both',
-    path: ['accountExternalId'],
-  }),
+  opportunities: CreateOpportunitySchema.extend({ accountExternalId: ExternalRef.optional() }).refine(
+    (v) => !(v.accountId && v.accountExternalId),
+    {
+      message: 'give accountId or accountExternalId, not both',
+      path: ['accountExternalId'],
+    },
+  ),
   items: CreateItemSchema.strict(),
   customers: CustomerTermsSchema.extend({ accountId: z.uuid().optional(), accountExternalId: ExternalRef.optional() })
     .strict()
@@ -59,7 +62,10 @@ export const syncDataSchemas = {
   orders: CreateOrderSchema.extend({
     accountId: z.uuid().optional(),
     accountExternalId: ExternalRef.optional(),
-    lines: z.array(OrderLine.refine(exactlyOne('itemId', 'itemExternalId'), { message: 'give itemId or itemExternalId', path: ['itemId'] })).min(1).max(500),
+    lines: z
+      .array(OrderLine.refine(exactlyOne('itemId', 'itemExternalId'), { message: 'give itemId or itemExternalId', path: ['itemId'] }))
+      .min(1)
+      .max(500),
   })
     .strict()
     .refine(exactlyOne('accountId', 'accountExternalId'), { message: 'give accountId or accountExternalId', path: ['accountId'] }),

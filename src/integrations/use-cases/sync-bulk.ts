@@ -9,9 +9,24 @@ export const BULK_LIMITS = { maxLineBytes: 256 * 1024, maxLines: 10_000, maxByte
 export type BulkLimits = typeof BULK_LIMITS;
 
 export type BulkLineResult =
-  | { line: number; type: string; externalId: string; status: 'applied'; created: boolean; recordId: string; version: number; warning?: string }
+  | {
+      line: number;
+      type: string;
+      externalId: string;
+      status: 'applied';
+      created: boolean;
+      recordId: string;
+      version: number;
+      warning?: string;
+    }
   | { line: number; type: string; externalId: string; status: 'stale' | 'duplicate' | 'unchanged'; recordId: string; version: number }
-  | { line: number; type: string | null; externalId: string | null; status: 'failed'; error: { code: ErrorCode; message: string; errors?: FieldError[] } };
+  | {
+      line: number;
+      type: string | null;
+      externalId: string | null;
+      status: 'failed';
+      error: { code: ErrorCode; message: string; errors?: FieldError[] };
+    };
 
 export type BulkResult = {
   complete: boolean;
@@ -22,7 +37,10 @@ export type BulkResult = {
 };
 
 /** Splits a byte stream into lines without holding more than one line (capped) in memory. */
-async function* linesOf(stream: AsyncIterable<Buffer | string>, limits: BulkLimits): AsyncGenerator<{ text: string | null; bytes: number; tooLong: boolean } | { stop: string }> {
+async function* linesOf(
+  stream: AsyncIterable<Buffer | string>,
+  limits: BulkLimits,
+): AsyncGenerator<{ text: string | null; bytes: number; tooLong: boolean } | { stop: string }> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let tooLong = false;
@@ -61,9 +79,22 @@ async function* linesOf(stream: AsyncIterable<Buffer | string>, limits: BulkLimi
 }
 
 const failure = (line: number, type: string | null, externalId: string | null, error: unknown, logger?: Logger): BulkLineResult => {
-  if (error instanceof AppError) return { line, type, externalId, status: 'failed', error: { code: error.code, message: error.message, ...(error.errors && { errors: error.errors }) } };
+  if (error instanceof AppError)
+    return {
+      line,
+      type,
+      externalId,
+      status: 'failed',
+      error: { code: error.code, message: error.message, ...(error.errors && { errors: error.errors }) },
+    };
   logger?.error({ err: error, line }, 'bulk sync line failed');
-  return { line, type, externalId, status: 'failed', error: { code: 'internal', message: 'Internal error while applying this line; nothing of it was written.' } };
+  return {
+    line,
+    type,
+    externalId,
+    status: 'failed',
+    error: { code: 'internal', message: 'Internal error while applying this line; nothing of it was written.' },
+  };
 };
 
 /**
@@ -79,7 +110,12 @@ export async function syncBulk(
 ): Promise<BulkResult> {
   assertCan(ctx.actor, 'integration.manage');
   const limits = { ...BULK_LIMITS, ...options.limits };
-  const result: BulkResult = { complete: true, stoppedReason: null, counts: { lines: 0, applied: 0, stale: 0, duplicate: 0, unchanged: 0, failed: 0 }, results: [] };
+  const result: BulkResult = {
+    complete: true,
+    stoppedReason: null,
+    counts: { lines: 0, applied: 0, stale: 0, duplicate: 0, unchanged: 0, failed: 0 },
+    results: [],
+  };
   let lineNo = 0;
   let records = 0;
   for await (const item of linesOf(stream, limits)) {
@@ -103,19 +139,42 @@ export async function syncBulk(
   return result;
 }
 
-async function applyLine(ctx: UseCaseContext, source: string, line: number, item: { text: string | null; bytes: number }, limits: BulkLimits, logger?: Logger): Promise<BulkLineResult> {
-  if (item.text === null) return failure(line, null, null, new AppError('payload_too_large', `line ${line} is ${item.bytes} bytes; at most ${limits.maxLineBytes} per line`));
+async function applyLine(
+  ctx: UseCaseContext,
+  source: string,
+  line: number,
+  item: { text: string | null; bytes: number },
+  limits: BulkLimits,
+  logger?: Logger,
+): Promise<BulkLineResult> {
+  if (item.text === null)
+    return failure(
+      line,
+      null,
+      null,
+      new AppError('payload_too_large', `line ${line} is ${item.bytes} bytes; at most ${limits.maxLineBytes} per line`),
+    );
   let json: unknown;
   try {
     json = JSON.parse(item.text);
   } catch (error) {
-    return failure(line, null, null, new AppError('validation_failed', `line ${line} is not JSON: ${(error as Error).message}`, [{ path: 'line', message: 'not JSON' }]));
+    return failure(
+      line,
+      null,
+      null,
+      new AppError('validation_failed', `line ${line} is not JSON: ${(error as Error).message}`, [{ path: 'line', message: 'not JSON' }]),
+    );
   }
   const parsed = SyncLine.safeParse(json);
   if (!parsed.success) {
     const partial = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
     const errors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || 'line', message: issue.message }));
-    return failure(line, typeof partial.type === 'string' ? partial.type : null, typeof partial.externalId === 'string' ? partial.externalId : null, new AppError('validation_failed', `line ${line} is not a valid sync record.`, errors));
+    return failure(
+      line,
+      typeof partial.type === 'string' ? partial.type : null,
+      typeof partial.externalId === 'string' ? partial.externalId : null,
+      new AppError('validation_failed', `line ${line} is not a valid sync record.`, errors),
+    );
   }
   const { type, externalId, version, data } = parsed.data;
   let outcome: SyncResult;
@@ -124,6 +183,16 @@ async function applyLine(ctx: UseCaseContext, source: string, line: number, item
   } catch (error) {
     return failure(line, type, externalId, error, logger);
   }
-  if (outcome.applied) return { line, type, externalId, status: 'applied', created: outcome.created, recordId: outcome.recordId, version: outcome.version, ...(outcome.warning && { warning: outcome.warning }) };
+  if (outcome.applied)
+    return {
+      line,
+      type,
+      externalId,
+      status: 'applied',
+      created: outcome.created,
+      recordId: outcome.recordId,
+      version: outcome.version,
+      ...(outcome.warning && { warning: outcome.warning }),
+    };
   return { line, type, externalId, status: outcome.reason, recordId: outcome.recordId, version: outcome.version };
 }

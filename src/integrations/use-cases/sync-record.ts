@@ -45,7 +45,10 @@ function refsWithin(trx: Trx, source: string): ExternalRefs {
         .where('record_type', '=', type)
         .where('external_id', '=', externalId)
         .executeTakeFirst();
-      if (!row) throw new AppError('validation_failed', `${path}: no ${type} record synced from ${source} has external id ${externalId}`, [{ path, message: `no ${type} record synced from ${source} with this external id` }]);
+      if (!row)
+        throw new AppError('validation_failed', `${path}: no ${type} record synced from ${source} has external id ${externalId}`, [
+          { path, message: `no ${type} record synced from ${source} with this external id` },
+        ]);
       return row.record_id;
     },
   };
@@ -59,7 +62,11 @@ function refsWithin(trx: Trx, source: string): ExternalRefs {
  * their value; customers set the account's terms; every newer stock-count version records a new count;
  * an order is created once and a newer version must carry the same content.
  */
-export async function syncRecord(ctx: UseCaseContext, params: SyncParamsInput, body: { version: number; data: Record<string, unknown> }): Promise<SyncResult> {
+export async function syncRecord(
+  ctx: UseCaseContext,
+  params: SyncParamsInput,
+  body: { version: number; data: Record<string, unknown> },
+): Promise<SyncResult> {
   assertCan(ctx.actor, 'integration.manage');
   const data = parseSyncData(syncDataSchemas[params.type], body.data, params.type);
   const hash = dataHash(body.data);
@@ -77,7 +84,8 @@ export async function syncRecord(ctx: UseCaseContext, params: SyncParamsInput, b
     const now = ctx.clock.now();
     if (mapped) {
       const last = Number(mapped.last_version);
-      if (body.version <= last) return { applied: false, reason: body.version === last ? 'duplicate' : 'stale', recordId: mapped.record_id, version: last };
+      if (body.version <= last)
+        return { applied: false, reason: body.version === last ? 'duplicate' : 'stale', recordId: mapped.record_id, version: last };
     }
     // The native use cases join this transaction; an Idempotency-Key of the outer request is not theirs to mark.
     const inner: UseCaseContext = { ...ctx, db: dbWithin(trx), idempotency: undefined };
@@ -97,7 +105,13 @@ export async function syncRecord(ctx: UseCaseContext, params: SyncParamsInput, b
           .insertInto('external_ids')
           .values({ ...where, record_id: created.recordId, last_version: body.version, data_hash: hash, created_at: now, updated_at: now })
           .execute();
-        return { applied: true, created: true, recordId: created.recordId, version: body.version, ...(created.warning && { warning: created.warning }) };
+        return {
+          applied: true,
+          created: true,
+          recordId: created.recordId,
+          version: body.version,
+          ...(created.warning && { warning: created.warning }),
+        };
       }
       const updated = await handler.update({ ...job, recordId: mapped.record_id, sameContent: mapped.data_hash === hash });
       await trx
@@ -108,7 +122,13 @@ export async function syncRecord(ctx: UseCaseContext, params: SyncParamsInput, b
         .where('external_id', '=', where.external_id)
         .execute();
       if (!updated.changed) return { applied: false, reason: 'unchanged', recordId: updated.recordId, version: body.version };
-      return { applied: true, created: false, recordId: updated.recordId, version: body.version, ...(updated.warning && { warning: updated.warning }) };
+      return {
+        applied: true,
+        created: false,
+        recordId: updated.recordId,
+        version: body.version,
+        ...(updated.warning && { warning: updated.warning }),
+      };
     } catch (error) {
       throw underData(error);
     }

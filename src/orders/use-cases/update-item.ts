@@ -23,7 +23,14 @@ export async function updateItem(ctx: UseCaseContext, itemId: string, changes: U
       .returningAll()
       .executeTakeFirstOrThrow();
     const after = itemView(row);
-    await recordChange(trx, ctx, { event: 'item.updated', entityType: 'item', entityId: row.id, reason: reason ?? null, before: itemView(current), after });
+    await recordChange(trx, ctx, {
+      event: 'item.updated',
+      entityType: 'item',
+      entityId: row.id,
+      reason: reason ?? null,
+      before: itemView(current),
+      after,
+    });
     return after;
   });
 }
