@@ -19,6 +19,7 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
+import { openApiEventCatalogue } from './integrations/event-catalogue.js';
 import { registerAccountMatchRoutes } from './channel/match-routes.js';
 import { registerChannelRoutes } from './channel/routes/index.js';
 import { channelCron, channelTasks } from './channel/tasks.js';
@@ -45,6 +46,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   const deps = { trustProxy: false, sessionPolicy: DEFAULT_SESSION_POLICY, version, ...options };
   const app = await buildServer({
     ...deps,
+    openApiExtra: openApiEventCatalogue,
     authenticate: {
       session: (token) => authenticateSession({ db: deps.db, clock: deps.clock, policy: deps.sessionPolicy }, token),
       token: (token) => authenticateToken(deps, token),

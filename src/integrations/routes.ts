@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { AppError, invalidField } from '../platform/errors.js';
 import { etagOf, versionFromIfMatch } from '../platform/http/etag.js';
 import type { App } from '../platform/http/server.js';
-import { CreatedWebhookResponse, DeliveryResponse, RotatedSecretResponse, WebhookResponse } from './http-schemas.js';
+import { BulkResponse, CatalogueEventResponse, CreatedWebhookResponse, DeliveryResponse, RotatedSecretResponse, WebhookResponse } from './http-schemas.js';
 import { CreateWebhookSchema, UpdateWebhookSchema } from './schemas.js';
-import { SyncBody, SyncParams } from './sync/schemas.js';
+import { publishedCatalogue } from './event-catalogue.js';
+import { SyncBody, SyncParams, SyncSource } from './sync/schemas.js';
+import { syncBulk } from './use-cases/sync-bulk.js';
 import { createWebhook } from './use-cases/create-webhook.js';
 import { listDeliveries } from './use-cases/list-deliveries.js';
 import { getWebhook, listWebhooks } from './use-cases/list-webhooks.js';
@@ -68,12 +71,37 @@ export function registerIntegrationRoutes(app: App): void {
         body: SyncBody,
         response: {
           200: z.union([
-            z.object({ applied: z.literal(true), created: z.boolean(), recordId: z.uuid(), version: z.number().int() }),
-            z.object({ applied: z.literal(false), reason: z.enum(['stale', 'duplicate']), recordId: z.uuid(), version: z.number().int() }),
+            z.object({ applied: z.literal(true), created: z.boolean(), recordId: z.uuid(), version: z.number().int(), warning: z.string().optional() }),
+            z.object({ applied: z.literal(false), reason: z.enum(['stale', 'duplicate', 'unchanged']), recordId: z.uuid(), version: z.number().int() }),
           ]),
         },
       },
     },
     async (request) => syncRecord(request.context(), request.params, request.body),
   );
+
+  // Public like /api/openapi.json, which carries the same schemas in its `webhooks`: documentation, no data.
+  app.get(
+    '/api/v1/events/catalogue',
+    { config: { access: 'public' }, schema: { tags, response: { 200: z.object({ events: z.array(CatalogueEventResponse) }) } } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send({ events: publishedCatalogue() }),
+  );
+
+  // The NDJSON body is read as a stream by the use case, so it lives in its own scope with its own parser.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
+    scope.post(
+      '/api/v1/sync/:source/bulk',
+      {
+        config: { access },
+        // Each line is idempotent by its version; an Idempotency-Key would have to fingerprint the stream.
+        preValidation: async (request) => {
+          if (request.headers['idempotency-key'] !== undefined) throw invalidField('header.idempotency-key', 'not used here: every line is idempotent by its version');
+          if (!String(request.headers['content-type'] ?? '').startsWith('application/x-ndjson')) throw new AppError('unsupported_media_type', 'Send application/x-ndjson: one {type, externalId, version, data} object per line.');
+        },
+        schema: { tags, params: z.strictObject({ source: SyncSource }), response: { 200: BulkResponse } },
+      },
+      async (request) => syncBulk(request.context(), (request.params as { source: string }).source, request.body as AsyncIterable<Buffer>, { logger: request.log as never }),
+    );
+  });
 }

@@ -124,3 +124,12 @@ export type CreateVariantInput = z.infer<typeof CreateVariantSchema>;
 
 export const KpiQuerySchema = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional(), channel: uuid.optional(), format: z.enum(['json', 'csv']).default('json') });
 export type KpiQuery = z.infer<typeof KpiQuerySchema>;
+
+// ---- inbound sync: item updates ----
+export const UpdateItemSchema = z.object({
+  name: z.string().trim().min(1).max(300).optional(),
+  specs: z.record(z.string(), z.unknown()).optional(),
+  unitCostMinor: minor.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+});
+export type UpdateItemInput = z.infer<typeof UpdateItemSchema>;

@@ -153,6 +153,9 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
+  // ---- integrations: event catalogue and bulk sync ----
+  'GET /api/v1/events/catalogue': 'public',
+  'POST /api/v1/sync/:source/bulk': ['admin', 'revops', 'integration'],
 
   // ---- channel: account matching (preview, writes nothing) -----------------------------------------
   'POST /api/v1/accounts/match': INTERNAL,
@@ -197,6 +200,25 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
 };
+
+// ---- inbound sync: the integration role holds stock.manage and order.configure (items, stock counts, customer terms) ----
+for (const route of [
+  'POST /api/v1/channels',
+  'POST /api/v1/items',
+  'POST /api/v1/locations',
+  'POST /api/v1/price-lists',
+  'POST /api/v1/rebate-programs',
+  'PUT /api/v1/accounts/:id/terms',
+  'POST /api/v1/stock/adjustments',
+  'POST /api/v1/stock/counts',
+  'POST /api/v1/purchase-orders',
+  'POST /api/v1/receipts',
+  'POST /api/v1/transfers',
+  'POST /api/v1/transfers/:id/receive',
+]) {
+  const allowed = accessMatrix[route];
+  if (Array.isArray(allowed) && !allowed.includes('integration')) allowed.push('integration');
+}
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;
 export { HUMAN_INTERNAL };

@@ -4,6 +4,7 @@ import { systemActor } from '../../platform/access/actor.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { nextAttemptAt, retryAfterSeconds } from '../core/backoff.js';
+import { eventSchemaVersion } from '../event-catalogue.js';
 import { signatureHeader } from '../signing.js';
 import { activeSecrets } from '../store.js';
 import { unsafeUrlReason } from '../url-guard.js';
@@ -94,6 +95,7 @@ async function send(ctx: Pick<UseCaseContext, 'db' | 'clock'>, delivery: Claimed
   const body = JSON.stringify({
     id: delivery.event_id,
     type: delivery.event_type,
+    schemaVersion: eventSchemaVersion(delivery.event_type),
     occurredAt: delivery.occurred_at.toISOString(),
     aggregate: { type: delivery.aggregate_type, id: delivery.aggregate_id, version: delivery.aggregate_version },
     data: delivery.payload,

@@ -215,3 +215,7 @@ const CHANNEL_GRANTS: Partial<Record<Role, Permission[]>> = {
   partner_user: [...PORTAL_USER],
 };
 for (const [role, granted] of Object.entries(CHANNEL_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);
+
+// ---- inbound sync: an integration pushes items, stock counts and customer terms from the ERP ------------
+const SYNC_GRANTS: Partial<Record<Role, Permission[]>> = { integration: ['stock.manage', 'order.configure'] };
+for (const [role, granted] of Object.entries(SYNC_GRANTS)) (rolePermissions[role as Role] as Permission[]).push(...granted);

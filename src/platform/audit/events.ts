@@ -1,116 +1,124 @@
-/** Every audit event name Baton writes. Later features add theirs here, never free-form strings. */
-export type AuditEventName =
-  | 'user.created'
-  | 'user.updated'
-  | 'user.deactivated'
-  | 'user.reactivated'
-  | 'user.password_changed'
-  | 'team.created'
-  | 'team.updated'
-  | 'calendar.created'
-  | 'calendar.updated'
-  | 'partner.created'
-  | 'partner.updated'
-  | 'partner_user.created'
-  | 'partner_user.deactivated'
-  | 'channel_policy.updated'
-  | 'product_line.created'
-  | 'account.channel_owner_set'
-  | 'account.match_recorded'
-  | 'registration.submitted'
-  | 'registration.updated'
-  | 'registration.review_started'
-  | 'registration.approved'
-  | 'registration.rejected'
-  | 'registration.returned'
-  | 'registration.resubmitted'
-  | 'registration.activity_logged'
-  | 'registration.expiry_warned'
-  | 'registration.expired'
-  | 'registration.extended'
-  | 'registration.reassigned'
-  | 'registration.opened_to_direct'
-  | 'registration.won'
-  | 'registration.lost'
-  | 'registration.withdrawn'
-  | 'conflict.opened'
-  | 'conflict.resolved'
-  | 'expiry_decision.opened'
-  | 'expiry_decision.decided'
-  | 'token.created'
-  | 'token.revoked'
-  | 'session.created'
-  | 'session.revoked'
-  | 'lead.created'
-  | 'lead.updated'
-  | 'account.created'
-  | 'account.updated'
-  | 'opportunity.created'
-  | 'opportunity.updated'
-  | 'opportunity.stage_changed'
-  | 'activity.logged'
-  | 'queue.created'
-  | 'escalation_policy.created'
-  | 'pool.created'
-  | 'pool.updated'
-  | 'absence.created'
-  | 'absence.deleted'
-  | 'ruleset.created'
-  | 'ruleset.updated'
-  | 'ruleset.submitted'
-  | 'ruleset.published'
-  | 'ruleset.retired'
-  | 'ruleset.approved'
-  | 'ruleset.returned'
-  | 'notification.read'
-  | 'routing_policy.updated'
-  | 'assignment.created'
-  | 'assignment.acknowledged'
-  | 'assignment.closed'
-  | 'record.unassigned'
-  | 'escalation.fired'
-  | 'override.requested'
-  | 'override.approved'
-  | 'override.rejected'
-  | 'notification.created'
-  | 'report.exceptions_generated'
-  | 'channel.created'
-  | 'location.created'
-  | 'item.created'
-  | 'price_list.created'
-  | 'customer_terms.set'
-  | 'rebate_program.created'
-  | 'stock.adjusted'
-  | 'stock.counted'
-  | 'quote.created'
-  | 'quote.accepted'
-  | 'order.created'
-  | 'order.allocated'
-  | 'order.allocation_released'
-  | 'order.release_decided'
-  | 'order.cancelled'
-  | 'hold.released'
-  | 'shipment.created'
-  | 'shipment.confirmed'
-  | 'invoice.posted'
-  | 'return.authorized'
-  | 'return.received'
-  | 'credit_memo.posted'
-  | 'purchase_order.created'
-  | 'purchase_order.approved'
-  | 'purchase_order.received'
-  | 'transfer.shipped'
-  | 'transfer.received'
-  | 'variant.created'
-  | 'variant.activated'
-  | 'order_exception.opened'
-  | 'order_exception.resolved'
-  | 'webhook.created'
-  | 'webhook.updated'
-  | 'webhook.secret_rotated'
-  | 'webhook.disabled'
-  | 'webhook.delivery_replayed'
-  | 'webhook.dead_lettered';
+/**
+ * Every audit event name Baton writes, as a runtime list (the event catalogue and its test enumerate it).
+ * Later features add theirs here, never free-form strings.
+ */
+export const AUDIT_EVENT_NAMES = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.password_changed',
+  'team.created',
+  'team.updated',
+  'calendar.created',
+  'calendar.updated',
+  'partner.created',
+  'partner.updated',
+  'partner_user.created',
+  'partner_user.deactivated',
+  'channel_policy.updated',
+  'product_line.created',
+  'account.channel_owner_set',
+  'account.match_recorded',
+  'registration.submitted',
+  'registration.updated',
+  'registration.review_started',
+  'registration.approved',
+  'registration.rejected',
+  'registration.returned',
+  'registration.resubmitted',
+  'registration.activity_logged',
+  'registration.expiry_warned',
+  'registration.expired',
+  'registration.extended',
+  'registration.reassigned',
+  'registration.opened_to_direct',
+  'registration.won',
+  'registration.lost',
+  'registration.withdrawn',
+  'conflict.opened',
+  'conflict.resolved',
+  'expiry_decision.opened',
+  'expiry_decision.decided',
+  'token.created',
+  'token.revoked',
+  'session.created',
+  'session.revoked',
+  'lead.created',
+  'lead.updated',
+  'account.created',
+  'account.updated',
+  'opportunity.created',
+  'opportunity.updated',
+  'opportunity.stage_changed',
+  'activity.logged',
+  'queue.created',
+  'escalation_policy.created',
+  'pool.created',
+  'pool.updated',
+  'absence.created',
+  'absence.deleted',
+  'ruleset.created',
+  'ruleset.updated',
+  'ruleset.submitted',
+  'ruleset.published',
+  'ruleset.retired',
+  'ruleset.approved',
+  'ruleset.returned',
+  'notification.read',
+  'routing_policy.updated',
+  'assignment.created',
+  'assignment.acknowledged',
+  'assignment.closed',
+  'record.unassigned',
+  'escalation.fired',
+  'override.requested',
+  'override.approved',
+  'override.rejected',
+  'notification.created',
+  'report.exceptions_generated',
+  'channel.created',
+  'location.created',
+  'item.created',
+  'price_list.created',
+  'customer_terms.set',
+  'rebate_program.created',
+  'stock.adjusted',
+  'stock.counted',
+  'quote.created',
+  'quote.accepted',
+  'order.created',
+  'order.allocated',
+  'order.allocation_released',
+  'order.release_decided',
+  'order.cancelled',
+  'hold.released',
+  'shipment.created',
+  'shipment.confirmed',
+  'invoice.posted',
+  'return.authorized',
+  'return.received',
+  'credit_memo.posted',
+  'purchase_order.created',
+  'purchase_order.approved',
+  'purchase_order.received',
+  'transfer.shipped',
+  'transfer.received',
+  'variant.created',
+  'variant.activated',
+  'order_exception.opened',
+  'order_exception.resolved',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.secret_rotated',
+  'webhook.disabled',
+  'webhook.delivery_replayed',
+  'webhook.dead_lettered',
+  // ---- inbound sync: item updates (a newer version of a synced item) ----
+  'item.updated',
+] as const;
+
+export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];
 
 export type AuditedChange = {
   event: AuditEventName;

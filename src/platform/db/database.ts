@@ -917,10 +917,11 @@ export interface WebhookAttemptTable {
 }
 export interface ExternalIdTable {
   source: string;
-  record_type: 'accounts' | 'leads';
+  record_type: 'accounts' | 'leads' | 'opportunities' | 'items' | 'customers' | 'stock-counts' | 'orders';
   external_id: string;
   record_id: string;
   last_version: ColumnType<string, string | number, string | number>;
+  data_hash: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

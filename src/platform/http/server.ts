@@ -35,6 +35,8 @@ export type ServerDeps = {
   webRoot?: string;
   bodyLimit?: number;
   rateLimit?: { max: number; timeWindow: string };
+  /** Extra top-level OpenAPI members (the event catalogue as `x-event-catalogue`). */
+  openApiExtra?: () => Record<string, unknown>;
 };
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -81,6 +83,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
         },
       },
       security: [{ bearer: [] }, { session: [] }],
+      ...deps.openApiExtra?.(),
     },
     transform: jsonSchemaTransform,
     // Named (recursive) schemas such as the routing Condition become components the paths refer to.

@@ -7959,7 +7959,7 @@ export interface paths {
                 header?: never;
                 path: {
                     source: string;
-                    type: "accounts" | "leads";
+                    type: "accounts" | "leads" | "opportunities" | "items" | "customers" | "stock-counts" | "orders";
                     externalId: string;
                 };
                 cookie?: never;
@@ -7988,11 +7988,12 @@ export interface paths {
                             /** Format: uuid */
                             recordId: string;
                             version: number;
+                            warning?: string;
                         } | {
                             /** @enum {boolean} */
                             applied: false;
                             /** @enum {string} */
-                            reason: "stale" | "duplicate";
+                            reason: "stale" | "duplicate" | "unchanged";
                             /** Format: uuid */
                             recordId: string;
                             version: number;
@@ -8001,6 +8002,54 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                type: string;
+                                version: number;
+                                aggregate: string;
+                                summary: string;
+                                /** @description true: before/after are described field by field; false: only as JSON objects with a description */
+                                exact: boolean;
+                                /** @description JSON Schema (2020-12) of the outbox payload {before, after, reason} */
+                                payloadSchema: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -10705,6 +10754,89 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/{source}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            complete: boolean;
+                            stoppedReason: string | null;
+                            counts: {
+                                lines: number;
+                                applied: number;
+                                stale: number;
+                                duplicate: number;
+                                unchanged: number;
+                                failed: number;
+                            };
+                            results: ({
+                                line: number;
+                                type: string;
+                                externalId: string;
+                                /** @enum {string} */
+                                status: "applied";
+                                created: boolean;
+                                /** Format: uuid */
+                                recordId: string;
+                                version: number;
+                                warning?: string;
+                            } | {
+                                line: number;
+                                type: string;
+                                externalId: string;
+                                /** @enum {string} */
+                                status: "stale" | "duplicate" | "unchanged";
+                                /** Format: uuid */
+                                recordId: string;
+                                version: number;
+                            } | {
+                                line: number;
+                                type: string | null;
+                                externalId: string | null;
+                                /** @enum {string} */
+                                status: "failed";
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    errors?: {
+                                        path: string;
+                                        message: string;
+                                    }[];
+                                };
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
