@@ -19,6 +19,9 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
+import { registerImportRoutes } from './integrations/imports/routes.js';
+import { registerExportRoutes } from './integrations/exports/routes.js';
+import { importTasks, importCron } from './integrations/imports/tasks.js';
 
 export type AppDeps = {
   db: Db;
@@ -53,6 +56,8 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
   registerIntegrationRoutes(app);
+  registerImportRoutes(app);
+  registerExportRoutes(app);
   return app;
 }
 
@@ -68,5 +73,7 @@ export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) 
   ];
   Object.assign(tasks, orderTasks(deps));
   cron.push(...orderCron);
+  Object.assign(tasks, importTasks(deps));
+  cron.push(...importCron);
   return { tasks, cron };
 }

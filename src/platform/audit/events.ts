@@ -110,7 +110,9 @@ export type AuditEventName =
   | 'webhook.secret_rotated'
   | 'webhook.disabled'
   | 'webhook.delivery_replayed'
-  | 'webhook.dead_lettered';
+  | 'webhook.dead_lettered'
+  | 'import.created'
+  | 'import.finished';
 
 export type AuditedChange = {
   event: AuditEventName;

@@ -5,6 +5,7 @@ import * as m0003 from './0003_routing.js';
 import * as m0004 from './0004_integrations.js';
 import * as m0005 from './0005_orders.js';
 import * as m0006 from './0006_channel.js';
+import * as m0007 from './0007_imports.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_integrations': m0004,
   '0005_orders': m0005,
   '0006_channel': m0006,
+  '0007_imports': m0007,
 };
