@@ -6,7 +6,6 @@ import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-
 import { accountRow, leadDomain, leadRow, opportunityRow } from '../record-rows.js';
 import type { CreateAccountInput, CreateLeadInput, CreateOpportunityInput } from '../schemas.js';
 import { accountView, leadView, opportunityView } from '../views.js';
-import { routeRecord } from './route-record.js';
 import { type BatchResult, routeRecordsBatch } from './route-records-batch.js';
 
 export type BatchCreate =
@@ -19,7 +18,8 @@ const CHUNK = 1_000;
 /**
  * Many records of one type created the way `createAccount` / `createLead` / `createOpportunity` create one
  * (the same rows, the same `*.created` audit and outbox event each), then routed set-wise by
- * `routeRecordsBatch` — all in one transaction, so no record is ever visible without its first decision.
+ * `routeRecordsBatch` (new opportunities with `previous: { stage: null }`, as createOpportunity routes them,
+ * so `changedTo` conditions see the stage they were created in) — all in one transaction, so no record is ever visible without its first decision.
  * Returns the new ids in input order.
  */
 export async function createRecordsBatch(ctx: UseCaseContext, batch: BatchCreate): Promise<{ ids: string[]; routing: BatchResult }> {
@@ -73,21 +73,7 @@ export async function createRecordsBatch(ctx: UseCaseContext, batch: BatchCreate
         ids.push(...rows.map((r) => r.id));
       }
     }
-    if (batch.recordType === 'opportunity') {
-      // One by one, as createOpportunity routes: a new opportunity's `changedTo` conditions see the stage
-      // it was created in (the set-wise router has no "previous stage" per record).
-      const routing: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
-      for (const id of ids) {
-        const decision = await routeRecord(trx, ctx, { recordType: 'opportunity', recordId: id, previous: { stage: null } });
-        routing.routed++;
-        if (decision.ownerId) {
-          routing.assigned++;
-          routing.byOwner[decision.ownerId] = (routing.byOwner[decision.ownerId] ?? 0) + 1;
-        } else routing.unassigned++;
-      }
-      return { ids, routing };
-    }
-    const routing = ids.length ? await routeRecordsBatch({ ...ctx, db: dbWithin(trx), idempotency: undefined }, { recordType: batch.recordType, recordIds: ids }) : { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
+    const routing = ids.length ? await routeRecordsBatch({ ...ctx, db: dbWithin(trx), idempotency: undefined }, { recordType: batch.recordType, recordIds: ids, ...(batch.recordType === 'opportunity' && { previous: { stage: null } }) }) : { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
     return { ids, routing };
   });
 }

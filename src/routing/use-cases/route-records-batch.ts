@@ -24,12 +24,12 @@ const CHUNK = 2_000;
  * locks its records, locks every pool it uses once, picks with `bulkSelect` (identical to picking one by one),
  * and writes ledger rows, owners, timers, notifications, outbox and audit with multi-row statements.
  */
-export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordIds: string[] }, onProgress?: (done: number) => void): Promise<BatchResult> {
+export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordIds: string[]; previous?: Record<string, unknown> }, onProgress?: (done: number) => void): Promise<BatchResult> {
   assertCan(ctx.actor, 'routing.route');
   const total: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
   for (let i = 0; i < request.recordIds.length; i += CHUNK) {
     const chunk = request.recordIds.slice(i, i + CHUNK);
-    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk));
+    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous));
     total.routed += result.routed;
     total.assigned += result.assigned;
     total.unassigned += result.unassigned;
@@ -43,10 +43,10 @@ export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordTy
 type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown };
 type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
 
-async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[]): Promise<BatchResult> {
+async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const subjects = await lockSubjects(trx, recordType, ids, now);
+  const subjects = await lockSubjects(trx, recordType, ids, now, previous);
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
