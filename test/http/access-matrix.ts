@@ -152,6 +152,19 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/webhooks/:id/deliveries': ['admin', 'revops', 'integration'],
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
+
+  // ---- integrations: CSV imports and exports ---------------------------------------------------------
+  'GET /api/v1/imports': ['admin', 'revops', 'integration'],
+  'POST /api/v1/imports': ['admin', 'revops', 'integration'],
+  'GET /api/v1/imports/:id': ['admin', 'revops', 'integration'],
+  'GET /api/v1/imports/:id/errors': ['admin', 'revops', 'integration'],
+  'POST /api/v1/imports/:id/resume': ['admin', 'revops', 'integration'],
+  'GET /api/v1/exports/audit.csv': ['admin', 'revops', 'sales_manager', 'finance'],
+  'GET /api/v1/exports/assignments.csv': INTERNAL,
+  'GET /api/v1/exports/registrations.csv': ['admin', 'revops', 'channel_manager', 'integration'],
+  'GET /api/v1/exports/orders.csv': INTERNAL,
+  'GET /api/v1/exports/routing-kpis.csv': ROUTING_MANAGERS,
+  'GET /api/v1/exports/order-kpis.csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

@@ -209,3 +209,69 @@ describe('crash and resume', () => {
     await expect(runImport(t.system, job.id)).rejects.toThrow(/already done/);
   });
 });
+
+describe('imports over HTTP', () => {
+  const upload = (query: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/imports?${query}`, headers: { ...admin.headers, 'content-type': 'text/csv', ...headers }, payload: body });
+  const waitDone = async (id: string) => {
+    for (let i = 0; i < 200; i++) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: admin.headers });
+      const job = res.json();
+      if (['done', 'rejected', 'failed'].includes(job.status)) return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('import did not finish');
+  };
+
+  it('a text/csv upload answers 202 with the job; progress reaches done; the error report is a formula-safe CSV', async () => {
+    const csv = 'name,email,amount\nHttp One,h1@http.example,5\n=Http Bad,h2@http.example,lots\nHttp Three,h3@http.example,7\n';
+    const res = await upload('type=leads&mode=valid_rows&fileName=leads.csv', csv, { 'idempotency-key': 'upload-1' });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers.location).toBe(`/api/v1/imports/${res.json().id}`);
+    expect(res.json()).toMatchObject({ recordType: 'leads', mode: 'valid_rows', fileName: 'leads.csv', fileBytes: Buffer.byteLength(csv) });
+    const job = await waitDone(res.json().id);
+    expect(job).toMatchObject({ status: 'done', imported: 2, skipped: 1, errors: 1, progress: { fraction: 1, linesTotal: 3 } });
+    const report = await t.app.inject({ method: 'GET', url: `/api/v1/imports/${job.id}/errors`, headers: admin.headers });
+    expect(report.statusCode).toBe(200);
+    expect(report.headers['content-type']).toContain('text/csv');
+    expect(parse(report.body, { columns: true })).toEqual([{ line: '3', severity: 'error', column: 'amount', reason: '"lots" is not an amount (like 1234.50)', raw: "'=Http Bad,h2@http.example,lots" }]);
+    // The same upload retried under its Idempotency-Key is the same job, not a second import.
+    const again = await upload('type=leads&mode=valid_rows&fileName=leads.csv', csv, { 'idempotency-key': 'upload-1' });
+    expect(again.json().id).toBe(job.id);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: admin.headers });
+    expect(list.json().items.filter((j: { id: string }) => j.id === job.id)).toHaveLength(1);
+    expect(await count('leads', 'Http ')).toBe(2);
+  });
+
+  it('refuses bad parameters naming them, JSON bodies on the upload and CSV bodies anywhere else', async () => {
+    const bad = await upload('type=widgets', 'name\nx\n');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toContain('type');
+    const mapping = await upload(`type=leads&mapping=${encodeURIComponent('{"a":')}`, 'name\nx\n');
+    expect(mapping.statusCode).toBe(400);
+    expect(mapping.json().errors[0].path).toBe('query.mapping');
+    const json = await t.app.inject({ method: 'POST', url: '/api/v1/imports?type=leads', headers: admin.headers, payload: { name: 'x' } });
+    expect(json.statusCode).toBe(400);
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: 'url\nx\n' });
+    expect(elsewhere.statusCode).toBe(415);
+  });
+
+  it('resume: 409 for a finished job, and a stopped job continues to done', async () => {
+    const res = await upload('type=leads', leadsCsv(0, 20, 'Resume'));
+    const done = await waitDone(res.json().id);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/imports/${done.id}/resume`, headers: admin.headers })).statusCode).toBe(409);
+    const stopped = await startImport(t.system, { type: 'leads' }, { kind: 'upload', body: [Buffer.from(leadsCsv(0, 10, 'Stopped'))], maxBytes: 1_000_000 });
+    await t.database.db.updateTable('import_jobs').set({ status: 'failed', failure: 'killed' }).where('id', '=', stopped.id).execute();
+    const resumed = await t.app.inject({ method: 'POST', url: `/api/v1/imports/${stopped.id}/resume`, headers: admin.headers });
+    expect(resumed.statusCode, resumed.body).toBe(202);
+    expect(await waitDone(stopped.id)).toMatchObject({ status: 'done', imported: 10 });
+  });
+
+  it('an upload over the size limit fails the job and keeps none of its bytes', async () => {
+    await expect(startImport(t.system, { type: 'leads' }, { kind: 'upload', body: [Buffer.alloc(600, 'a'), Buffer.alloc(600, 'b')], maxBytes: 1000 })).rejects.toThrow(/larger than 1000 bytes/);
+    const failed = await t.database.db.selectFrom('import_jobs').select(['id', 'status']).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    expect(failed.status).toBe('failed');
+    const chunks = await t.database.db.selectFrom('import_file_chunks').select('seq').where('job_id', '=', failed.id).execute();
+    expect(chunks).toHaveLength(0);
+  });
+});
