@@ -2244,7 +2244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -2345,7 +2345,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     recordId?: string;
                     ownerId?: string;
                     status?: "open" | "closed";
@@ -2491,7 +2491,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    type: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     id: string;
                 };
                 cookie?: never;
@@ -3352,7 +3352,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         recordId: string;
                     };
@@ -3437,7 +3437,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         recordIds: string[];
                     };
                 };
@@ -3480,7 +3480,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     status?: "draft" | "pending_approval" | "published" | "retired";
                 };
                 header?: never;
@@ -3534,7 +3534,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         name: string;
                         rules: {
                             id?: string;
@@ -4106,7 +4106,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         rules: {
                             id?: string;
                             name: string;
@@ -4188,7 +4188,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4307,7 +4307,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                        recordType: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                         /** Format: uuid */
                         rulesetId?: string;
                         rules?: {
@@ -4606,7 +4606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order";
+                    recordType?: "lead" | "account" | "opportunity" | "order_exception" | "sales_order" | "registration" | "conflict_case" | "expiry_decision";
                     limit?: number;
                 };
                 header?: never;
@@ -7946,6 +7946,558 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                recordType: "accounts" | "leads" | "opportunities";
+                                /** @enum {string} */
+                                status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                                /** @enum {string} */
+                                mode: "all_or_nothing" | "valid_rows";
+                                dryRun: boolean;
+                                preset: string | null;
+                                mapping: {
+                                    [key: string]: string;
+                                };
+                                fileName: string;
+                                fileBytes: number;
+                                progress: {
+                                    /** @enum {string} */
+                                    phase: "validating" | "importing";
+                                    bytesDone: number;
+                                    fraction: number;
+                                    linesTotal: number | null;
+                                    linesValidated: number;
+                                    checkpointLine: number;
+                                };
+                                imported: number;
+                                skipped: number;
+                                errors: number;
+                                warnings: number;
+                                failure: string | null;
+                                createdBy: string;
+                                createdAt: string;
+                                updatedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Upload a CSV (Content-Type: text/csv, streamed, at most 256 MiB); answers 202 with the job, whose progress GET /api/v1/imports/{id} shows. */
+        post: {
+            parameters: {
+                query: {
+                    type: "accounts" | "leads" | "opportunities";
+                    preset?: "salesforce" | "hubspot" | "maven";
+                    /** @description JSON object {"CSV column": "field"} */
+                    mapping?: string;
+                    mode?: "all_or_nothing" | "valid_rows";
+                    dryRun?: "true" | "false";
+                    fileName?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    event?: string;
+                    entityType?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/assignments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    recordType?: string;
+                    ownerId?: string;
+                    open?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/registrations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    status?: string;
+                    partnerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    lifecycle?: "submitted" | "released" | "closed" | "cancelled";
+                    channelId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/routing-kpis.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/order-kpis.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    channelId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
