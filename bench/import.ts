@@ -72,7 +72,9 @@ export async function runImportBench(options: BenchOptions & { rows?: number } =
         const col = (i: number) => batch.map((r) => r[i] ?? '');
         await sql`insert into leads (name, email, company, region, country, product, amount, source, domain, attributes, created_at, updated_at)
                   select n, e, c, nullif(r, ''), co, p, round(a::numeric * 100)::bigint, s, split_part(e, '@', 2), '{}'::jsonb, now(), now()
-                  from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[], ${col(4)}::text[], ${col(5)}::text[], ${col(6)}::text[], ${col(7)}::text[]) as t(n, e, c, r, co, p, a, s)`.execute(db);
+                  from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[], ${col(4)}::text[], ${col(5)}::text[], ${col(6)}::text[], ${col(7)}::text[]) as t(n, e, c, r, co, p, a, s)`.execute(
+          db,
+        );
         batch = [];
       };
       for await (const record of csvRecords({ kind: 'file', path: file })) {
@@ -109,7 +111,9 @@ export async function runImportBench(options: BenchOptions & { rows?: number } =
       const ms = performance.now() - started;
       const memory = sampler.stop();
       const counts = await sql<{ leads: string; audit: string; outbox: string }>`
-        select (select count(*) from leads) as leads, (select count(*) from audit_events where event_name = 'lead.created') as audit, (select count(*) from outbox_events where event_type = 'lead.created') as outbox`.execute(db);
+        select (select count(*) from leads) as leads, (select count(*) from audit_events where event_name = 'lead.created') as audit, (select count(*) from outbox_events where event_type = 'lead.created') as outbox`.execute(
+        db,
+      );
       const c = counts.rows[0]!;
       return {
         benchmark: 'csv-import',

@@ -26,7 +26,13 @@ describe('integrations (browser)', { timeout: 120_000 }, () => {
     await page.getByTestId('nav-integrations').click();
     await page.getByTestId('tab-imports').click();
 
-    const csv = ['name,email,company,amount', 'Browser Lead 1,b1@browser.example,Browser Co,10', 'Browser Lead 2,b2@browser.example,Browser Co,not money', 'Browser Lead 3,b3@browser.example,Browser Co,30', ''].join('\n');
+    const csv = [
+      'name,email,company,amount',
+      'Browser Lead 1,b1@browser.example,Browser Co,10',
+      'Browser Lead 2,b2@browser.example,Browser Co,not money',
+      'Browser Lead 3,b3@browser.example,Browser Co,30',
+      '',
+    ].join('\n');
     await page.locator('input[type=file]').setInputFiles({ name: 'browser-leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('import-preview').waitFor();
     expect(await page.getByTestId('import-preview').innerText()).toContain('Browser Lead 2');
@@ -37,13 +43,18 @@ describe('integrations (browser)', { timeout: 120_000 }, () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(await row.getByTestId('import-counts').innerText()).toBe('2 imported · 1 skipped · 1 errors · 0 warnings');
     await row.getByTestId('import-error-report').waitFor();
-    const report = await page.evaluate(async (href) => (await fetch(href!)).text(), await row.getByTestId('import-error-report').getAttribute('href'));
+    const report = await page.evaluate(
+      async (href) => (await fetch(href!)).text(),
+      await row.getByTestId('import-error-report').getAttribute('href'),
+    );
     expect(report).toContain('3,error,amount,"""not money"" is not an amount (like 1234.50)"');
     await screenshot(page, 'integrations-import-done');
 
     await page.reload();
     await page.getByTestId('tab-imports').click();
-    await expect.poll(() => page.getByTestId('import-row').filter({ hasText: 'browser-leads.csv' }).getAttribute('data-status'), { timeout: 10_000 }).toBe('done');
+    await expect
+      .poll(() => page.getByTestId('import-row').filter({ hasText: 'browser-leads.csv' }).getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('done');
 
     await page.getByTestId('tab-webhooks').click();
     await page.getByTestId('webhook-url-input').fill('http://127.0.0.1:9/hooks/browser');
@@ -51,7 +62,9 @@ describe('integrations (browser)', { timeout: 120_000 }, () => {
     await page.getByTestId('webhook-create').click();
     await page.getByTestId('webhook-secret').waitFor();
     expect(await page.getByTestId('webhook-secret').innerText()).toMatch(/whsec_/);
-    await expect.poll(() => page.getByTestId('webhook-url').allInnerTexts(), { timeout: 10_000 }).toContain('http://127.0.0.1:9/hooks/browser');
+    await expect
+      .poll(() => page.getByTestId('webhook-url').allInnerTexts(), { timeout: 10_000 })
+      .toContain('http://127.0.0.1:9/hooks/browser');
     await screenshot(page, 'integrations-webhooks');
 
     await page.getByTestId('tab-exports').click();

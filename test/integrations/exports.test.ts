@@ -26,7 +26,11 @@ beforeAll(async () => {
   admin = await t.userWithToken('admin');
   rep = await t.userWithToken('sales_rep');
   const owner = await createUser(t.system, { email: 'export.owner@test.baton.dev', name: '=Owner Formula', role: 'sales_rep' });
-  const draft = await createRuleset(t.system, { recordType: 'lead', name: 'All to one', rules: [{ name: '@everything', when: { all: [] }, then: { target: { type: 'user', id: owner.id } } }] });
+  const draft = await createRuleset(t.system, {
+    recordType: 'lead',
+    name: 'All to one',
+    rules: [{ name: '@everything', when: { all: [] }, then: { target: { type: 'user', id: owner.id } } }],
+  });
   await publishRuleset(t.system, { rulesetId: draft.id, expectedVersion: draft.version });
   for (const [i, name] of DANGEROUS.entries()) await createLead(t.system, { name, company: `Export Co ${i}`, region: 'East' });
   const partner = await createPartner(t.system, { name: 'Export Partner' });
@@ -72,7 +76,13 @@ describe('CSV exports', () => {
     expect(res.statusCode, res.body).toBe(200);
     const rows = rowsOf(res.body);
     expect(rows).toHaveLength(2);
-    expect(rows.find((r) => r.amount_minor === '125000')).toMatchObject({ customer_name: "'=cmd|' /C calc'!A0", partner: 'Export Partner', product_line: 'GTX', expected_close_date: '2026-05-01', status: 'submitted' });
+    expect(rows.find((r) => r.amount_minor === '125000')).toMatchObject({
+      customer_name: "'=cmd|' /C calc'!A0",
+      partner: 'Export Partner',
+      product_line: 'GTX',
+      expected_close_date: '2026-05-01',
+      status: 'submitted',
+    });
     expect(Object.keys(rows[0]!)).not.toContain('internal_notes');
     expect((await get('/api/v1/exports/registrations.csv?status=approved', admin)).body.trim().split('\n')).toHaveLength(1);
     expect((await get('/api/v1/exports/registrations.csv', rep)).statusCode).toBe(403);
@@ -81,7 +91,9 @@ describe('CSV exports', () => {
   it('orders and KPIs: the header of each and the routing KPIs from their own use case', async () => {
     const orders = await get('/api/v1/exports/orders.csv', admin);
     expect(orders.statusCode, orders.body).toBe(200);
-    expect(orders.body.split('\n')[0]).toBe('id,number,channel,account_id,account,region,currency,lifecycle,payment_status,owner_id,net_minor,invoiced_minor,created_at,released_at,shipped_at,closed_at');
+    expect(orders.body.split('\n')[0]).toBe(
+      'id,number,channel,account_id,account,region,currency,lifecycle,payment_status,owner_id,net_minor,invoiced_minor,created_at,released_at,shipped_at,closed_at',
+    );
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
     const kpis = rowsOf((await get(`/api/v1/exports/routing-kpis.csv?from=${from}&to=${to}`)).body);
@@ -105,7 +117,14 @@ describe('the import and export commands', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-cli-io-'));
   const baton = (...args: string[]) =>
     execFileAsync('node', [path.join(projectRoot, 'bin', 'baton.js'), ...args], {
-      env: { ...process.env, DATABASE_URL: t.database.ownerUrl, BATON_APP_DATABASE_URL: t.database.appUrl, BATON_DATA_DIR: t.database.dataDir, BATON_FROM_SOURCE: '1', LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.database.ownerUrl,
+        BATON_APP_DATABASE_URL: t.database.appUrl,
+        BATON_DATA_DIR: t.database.dataDir,
+        BATON_FROM_SOURCE: '1',
+        LOG_LEVEL: 'error',
+      },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),

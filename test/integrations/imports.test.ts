@@ -27,13 +27,27 @@ const write = (name: string, content: string | Buffer) => {
   fs.writeFileSync(file, content);
   return file;
 };
-const importFile = async (type: 'accounts' | 'leads' | 'opportunities', file: string, options: Record<string, unknown> = {}, run: Parameters<typeof runImport>[2] = {}) => {
+const importFile = async (
+  type: 'accounts' | 'leads' | 'opportunities',
+  file: string,
+  options: Record<string, unknown> = {},
+  run: Parameters<typeof runImport>[2] = {},
+) => {
   const job = await startImport(t.system, { type, ...options }, { kind: 'file', path: file });
   return runImport(t.system, job.id, run);
 };
-const issues = async (jobId: string) => (await t.database.db.selectFrom('import_issues').selectAll().where('job_id', '=', jobId).orderBy('line').execute()).map((i) => ({ line: i.line, severity: i.severity, field: i.field, message: i.message }));
+const issues = async (jobId: string) =>
+  (await t.database.db.selectFrom('import_issues').selectAll().where('job_id', '=', jobId).orderBy('line').execute()).map((i) => ({
+    line: i.line,
+    severity: i.severity,
+    field: i.field,
+    message: i.message,
+  }));
 const count = async (table: 'leads' | 'accounts' | 'opportunities', namePrefix: string) =>
-  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where name like ${`${namePrefix}%`}`.execute(t.database.db)).rows[0]!.n);
+  Number(
+    (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where name like ${`${namePrefix}%`}`.execute(t.database.db))
+      .rows[0]!.n,
+  );
 
 describe('the real CRM export (Maven sample) imports cleanly with its dirt reported', () => {
   it('accounts: all 85 imported; the misspelled sector is corrected and reported on each of its lines', async () => {
@@ -44,40 +58,66 @@ describe('the real CRM export (Maven sample) imports cleanly with its dirt repor
     const found = await issues(job.id);
     const typos = found.filter((i) => i.message.includes('technolgy'));
     expect(typos).toHaveLength(12);
-    expect(typos[0]).toEqual({ line: 2, severity: 'warning', field: 'sector', message: '"technolgy" is not a known industry; imported as "technology"' });
+    expect(typos[0]).toEqual({
+      line: 2,
+      severity: 'warning',
+      field: 'sector',
+      message: '"technolgy" is not a known industry; imported as "technology"',
+    });
     const acme = await t.database.db.selectFrom('accounts').selectAll().where('name', '=', 'Acme Corporation').executeTakeFirstOrThrow();
     expect(acme).toMatchObject({ industry: 'technology', employees: 2822, country: 'United States' });
     expect(acme.attributes).toMatchObject({ yearEstablished: '1996', revenueMillionsUsd: '1100.04' });
     // Imported like a native create: audit and outbox per account, routed (unassigned: no rule set published).
-    const audit = await sql<{ n: string }>`select count(*) as n from audit_events where event_name = 'account.created'`.execute(t.database.db);
+    const audit = await sql<{ n: string }>`select count(*) as n from audit_events where event_name = 'account.created'`.execute(
+      t.database.db,
+    );
     expect(Number(audit.rows[0]!.n)).toBeGreaterThanOrEqual(85);
-    const unassigned = await sql<{ n: string }>`select count(*) as n from unassigned_records where record_type = 'account' and record_id = ${acme.id}`.execute(t.database.db);
+    const unassigned = await sql<{
+      n: string;
+    }>`select count(*) as n from unassigned_records where record_type = 'account' and record_id = ${acme.id}`.execute(t.database.db);
     expect(Number(unassigned.rows[0]!.n)).toBe(1);
   });
 
-  it('the pipeline: all 8,800 deals imported; missing accounts and blank close dates reported per line, not dropped', { timeout: 180_000 }, async () => {
-    const job = await importFile('opportunities', path.join(crm, 'sales_pipeline.csv'), { preset: 'maven' });
-    const rows = parse(fs.readFileSync(path.join(crm, 'sales_pipeline.csv')), { columns: true }) as Array<Record<string, string>>;
-    expect(job.status, job.failure ?? '').toBe('done');
-    expect(job.imported).toBe(rows.length);
-    expect(job.errors).toBe(0);
-    const found = await issues(job.id);
-    const noAccount = found.filter((i) => i.message === 'no account; imported without one');
-    const noClose = found.filter((i) => i.message === 'close date is blank');
-    expect(noAccount).toHaveLength(rows.filter((r) => r.account === '').length);
-    expect(noClose).toHaveLength(rows.filter((r) => r.close_date === '').length);
-    // the first deal without an account, by its line in the file
-    const firstMissing = rows.findIndex((r) => r.account === '') + 2;
-    expect(noAccount[0]!.line).toBe(firstMissing);
-    const linked = await sql<{ n: string }>`select count(*) as n from opportunities where account_id is not null and attributes ? 'salesAgent'`.execute(t.database.db);
-    expect(Number(linked.rows[0]!.n)).toBe(rows.filter((r) => r.account !== '').length);
-    const won = await t.database.db.selectFrom('opportunities').selectAll().where('name', '=', 'GTX Plus Basic for Cancity').orderBy('created_at').executeTakeFirstOrThrow();
-    expect(won).toMatchObject({ stage: 'Won', amount: '105400' });
-  });
+  it(
+    'the pipeline: all 8,800 deals imported; missing accounts and blank close dates reported per line, not dropped',
+    { timeout: 180_000 },
+    async () => {
+      const job = await importFile('opportunities', path.join(crm, 'sales_pipeline.csv'), { preset: 'maven' });
+      const rows = parse(fs.readFileSync(path.join(crm, 'sales_pipeline.csv')), { columns: true }) as Array<Record<string, string>>;
+      expect(job.status, job.failure ?? '').toBe('done');
+      expect(job.imported).toBe(rows.length);
+      expect(job.errors).toBe(0);
+      const found = await issues(job.id);
+      const noAccount = found.filter((i) => i.message === 'no account; imported without one');
+      const noClose = found.filter((i) => i.message === 'close date is blank');
+      expect(noAccount).toHaveLength(rows.filter((r) => r.account === '').length);
+      expect(noClose).toHaveLength(rows.filter((r) => r.close_date === '').length);
+      // the first deal without an account, by its line in the file
+      const firstMissing = rows.findIndex((r) => r.account === '') + 2;
+      expect(noAccount[0]!.line).toBe(firstMissing);
+      const linked = await sql<{
+        n: string;
+      }>`select count(*) as n from opportunities where account_id is not null and attributes ? 'salesAgent'`.execute(t.database.db);
+      expect(Number(linked.rows[0]!.n)).toBe(rows.filter((r) => r.account !== '').length);
+      const won = await t.database.db
+        .selectFrom('opportunities')
+        .selectAll()
+        .where('name', '=', 'GTX Plus Basic for Cancity')
+        .orderBy('created_at')
+        .executeTakeFirstOrThrow();
+      expect(won).toMatchObject({ stage: 'Won', amount: '105400' });
+    },
+  );
 });
 
 const leadsCsv = (from: number, to: number, prefix: string, bad: number[] = []) =>
-  ['name,email,company,region,amount', ...Array.from({ length: to - from }, (_, k) => from + k).map((i) => `${prefix} ${i},lead${i}@${prefix.toLowerCase().replace(/\W/g, '')}.example,Co ${i},East,${bad.includes(i) ? 'lots' : `${i}.50`}`)].join('\n') + '\n';
+  [
+    'name,email,company,region,amount',
+    ...Array.from({ length: to - from }, (_, k) => from + k).map(
+      (i) =>
+        `${prefix} ${i},lead${i}@${prefix.toLowerCase().replace(/\W/g, '')}.example,Co ${i},East,${bad.includes(i) ? 'lots' : `${i}.50`}`,
+    ),
+  ].join('\n') + '\n';
 
 describe('bad input', () => {
   it('all-or-nothing (default): one bad row rejects the file, nothing is written, the report names the line and reason', async () => {
@@ -86,7 +126,9 @@ describe('bad input', () => {
     expect(job.imported).toBe(0);
     expect(job.errors).toBe(1);
     expect(job.failure).toContain('1 of 50 rows have errors');
-    expect(await issues(job.id)).toEqual([{ line: 19, severity: 'error', field: 'amount', message: '"lots" is not an amount (like 1234.50)' }]);
+    expect(await issues(job.id)).toEqual([
+      { line: 19, severity: 'error', field: 'amount', message: '"lots" is not an amount (like 1234.50)' },
+    ]);
     expect(await count('leads', 'Aon ')).toBe(0);
   });
 
@@ -105,7 +147,12 @@ describe('bad input', () => {
   });
 
   it.each([
-    ['latin-1', Buffer.concat([Buffer.from('name,company\nJos\u00e9 1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]), 'file', 'the file is not UTF-8 (an invalid byte on line 2)'],
+    [
+      'latin-1',
+      Buffer.concat([Buffer.from('name,company\nJos\u00e9 1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+      'file',
+      'the file is not UTF-8 (an invalid byte on line 2)',
+    ],
     ['utf-16', Buffer.from('\ufeffname\nA\n', 'utf16le'), 'file', 'the file is UTF-16'],
     ['broken quoting', 'name,company\n"Quote 1,Co\n', 'file', 'line'],
     ['unknown column', 'name,shoe_size\nX,44\n', 'shoe_size', 'is not a leads field'],
@@ -124,7 +171,8 @@ describe('bad input', () => {
   });
 
   it('a UTF-8 BOM is accepted; a ragged row is reported with its field count; an unmapped column under a preset is reported, not fatal', async () => {
-    const csv = '\ufeffFirst Name,Last Name,Email,Favourite Colour\nAda,Lovelace,ada@bom.example,blue\nGrace,Hopper\nAlan,Turing,alan@bom.example,green\n';
+    const csv =
+      '\ufeffFirst Name,Last Name,Email,Favourite Colour\nAda,Lovelace,ada@bom.example,blue\nGrace,Hopper\nAlan,Turing,alan@bom.example,green\n';
     const job = await importFile('leads', write('bom.csv', csv), { preset: 'salesforce', mode: 'valid_rows' });
     expect(job).toMatchObject({ status: 'done', imported: 2, skipped: 1 });
     const found = await issues(job.id);
@@ -136,27 +184,53 @@ describe('bad input', () => {
 
 describe('presets and custom mappings', () => {
   it('Salesforce opportunities: stage names, money, US dates, account by name; HubSpot deals likewise', async () => {
-    await importFile('accounts', write('sf-acc.csv', 'Account ID,Account Name,Website,Industry,Employees\n001A,Globex SF,https://www.globex-sf.example/,Software,"1,200"\n'), { preset: 'salesforce' });
+    await importFile(
+      'accounts',
+      write(
+        'sf-acc.csv',
+        'Account ID,Account Name,Website,Industry,Employees\n001A,Globex SF,https://www.globex-sf.example/,Software,"1,200"\n',
+      ),
+      { preset: 'salesforce' },
+    );
     const sf = await importFile(
       'opportunities',
-      write('sf-opp.csv', 'Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Close Date\n006A,Globex renewal,Globex SF,Closed Won,"$12,500.00",3/31/2026\n006B,Globex upsell,Globex SF,Negotiation/Review,900,2026-06-30\n'),
+      write(
+        'sf-opp.csv',
+        'Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Close Date\n006A,Globex renewal,Globex SF,Closed Won,"$12,500.00",3/31/2026\n006B,Globex upsell,Globex SF,Negotiation/Review,900,2026-06-30\n',
+      ),
       { preset: 'salesforce' },
     );
     expect(sf).toMatchObject({ status: 'done', imported: 2, warnings: 0 });
-    const opp = await t.database.db.selectFrom('opportunities').innerJoin('accounts', 'accounts.id', 'opportunities.account_id').select(['opportunities.stage', 'opportunities.amount', 'opportunities.close_date', 'accounts.domain', 'accounts.employees']).where('opportunities.name', '=', 'Globex renewal').executeTakeFirstOrThrow();
+    const opp = await t.database.db
+      .selectFrom('opportunities')
+      .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+      .select(['opportunities.stage', 'opportunities.amount', 'opportunities.close_date', 'accounts.domain', 'accounts.employees'])
+      .where('opportunities.name', '=', 'Globex renewal')
+      .executeTakeFirstOrThrow();
     expect(opp).toMatchObject({ stage: 'Won', amount: '1250000', domain: 'globex-sf.example', employees: 1200 });
     expect(new Date(opp.close_date!).toISOString().slice(0, 10)).toBe('2026-03-31');
-    const hs = await importFile('opportunities', write('hs-deal.csv', 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company\n9001,HS deal,contractsent,100,2026-01-02 10:00,Nobody Inc\n'), { preset: 'hubspot' });
+    const hs = await importFile(
+      'opportunities',
+      write(
+        'hs-deal.csv',
+        'Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company\n9001,HS deal,contractsent,100,2026-01-02 10:00,Nobody Inc\n',
+      ),
+      { preset: 'hubspot' },
+    );
     expect(hs).toMatchObject({ status: 'done', imported: 1, warnings: 1 });
     expect((await issues(hs.id))[0]!.message).toBe('no account named "Nobody Inc"; imported without one');
   });
 
   it('a custom mapping {csvColumn: field}; a mapping naming a missing column or an unknown field is refused', async () => {
-    const ok = await importFile('leads', write('custom.csv', 'Full name,Mail,Budget,Tag\nCustom One,c1@custom.example,10,vip\n'), { mapping: { 'Full name': 'name', Mail: 'email', Budget: 'amount', Tag: 'attributes.tag' } });
+    const ok = await importFile('leads', write('custom.csv', 'Full name,Mail,Budget,Tag\nCustom One,c1@custom.example,10,vip\n'), {
+      mapping: { 'Full name': 'name', Mail: 'email', Budget: 'amount', Tag: 'attributes.tag' },
+    });
     expect(ok).toMatchObject({ status: 'done', imported: 1 });
     const lead = await t.database.db.selectFrom('leads').selectAll().where('name', '=', 'Custom One').executeTakeFirstOrThrow();
     expect(lead).toMatchObject({ email: 'c1@custom.example', amount: '1000', attributes: { tag: 'vip' } });
-    const bad = await importFile('leads', write('custom-bad.csv', 'Full name,Mail\nX,x@y.example\n'), { mapping: { 'Full name': 'name', Nope: 'email', Mail: 'shoeSize' } });
+    const bad = await importFile('leads', write('custom-bad.csv', 'Full name,Mail\nX,x@y.example\n'), {
+      mapping: { 'Full name': 'name', Nope: 'email', Mail: 'shoeSize' },
+    });
     expect(bad.status).toBe('rejected');
     expect((await issues(bad.id)).map((i) => i.field).sort()).toEqual(['mapping.Mail', 'mapping.Nope']);
   });
@@ -191,18 +265,33 @@ describe('crash and resume', () => {
 
     const resumed = await runImport(t.system, job.id, { chunkSize: 100 });
     expect(resumed).toMatchObject({ status: 'done', imported: 1000 });
-    const names = await sql<{ name: string; n: string }>`select name, count(*) as n from leads where name like 'Crash %' group by name`.execute(t.database.db);
+    const names = await sql<{
+      name: string;
+      n: string;
+    }>`select name, count(*) as n from leads where name like 'Crash %' group by name`.execute(t.database.db);
     expect(names.rows).toHaveLength(1000);
     expect(names.rows.every((r) => r.n === '1')).toBe(true);
-    const audit = await sql<{ n: string }>`select count(*) as n from audit_events a join leads l on l.id::text = a.entity_id where a.event_name = 'lead.created' and l.name like 'Crash %'`.execute(t.database.db);
+    const audit = await sql<{
+      n: string;
+    }>`select count(*) as n from audit_events a join leads l on l.id::text = a.entity_id where a.event_name = 'lead.created' and l.name like 'Crash %'`.execute(
+      t.database.db,
+    );
     expect(Number(audit.rows[0]!.n)).toBe(1000);
-    const outbox = await sql<{ n: string }>`select count(*) as n from outbox_events o join leads l on l.id::text = o.aggregate_id::text where o.event_type = 'lead.created' and l.name like 'Crash %'`.execute(t.database.db);
+    const outbox = await sql<{
+      n: string;
+    }>`select count(*) as n from outbox_events o join leads l on l.id::text = o.aggregate_id::text where o.event_type = 'lead.created' and l.name like 'Crash %'`.execute(
+      t.database.db,
+    );
     expect(Number(outbox.rows[0]!.n)).toBe(1000);
   });
 
   it('a job that is running (live lease) cannot be run twice; a finished one cannot be resumed', async () => {
     const job = await startImport(t.system, { type: 'leads' }, { kind: 'file', path: write('lease.csv', leadsCsv(0, 5, 'Lease')) });
-    await t.database.db.updateTable('import_jobs').set({ lease_until: new Date(Date.now() + 60_000) }).where('id', '=', job.id).execute();
+    await t.database.db
+      .updateTable('import_jobs')
+      .set({ lease_until: new Date(Date.now() + 60_000) })
+      .where('id', '=', job.id)
+      .execute();
     await expect(runImport(t.system, job.id)).rejects.toThrow(/running/);
     await t.database.db.updateTable('import_jobs').set({ lease_until: null }).where('id', '=', job.id).execute();
     expect((await runImport(t.system, job.id)).status).toBe('done');
@@ -212,7 +301,12 @@ describe('crash and resume', () => {
 
 describe('imports over HTTP', () => {
   const upload = (query: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: `/api/v1/imports?${query}`, headers: { ...admin.headers, 'content-type': 'text/csv', ...headers }, payload: body });
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/imports?${query}`,
+      headers: { ...admin.headers, 'content-type': 'text/csv', ...headers },
+      payload: body,
+    });
   const waitDone = async (id: string) => {
     for (let i = 0; i < 200; i++) {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: admin.headers });
@@ -234,7 +328,15 @@ describe('imports over HTTP', () => {
     const report = await t.app.inject({ method: 'GET', url: `/api/v1/imports/${job.id}/errors`, headers: admin.headers });
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
-    expect(parse(report.body, { columns: true })).toEqual([{ line: '3', severity: 'error', column: 'amount', reason: '"lots" is not an amount (like 1234.50)', raw: "'=Http Bad,h2@http.example,lots" }]);
+    expect(parse(report.body, { columns: true })).toEqual([
+      {
+        line: '3',
+        severity: 'error',
+        column: 'amount',
+        reason: '"lots" is not an amount (like 1234.50)',
+        raw: "'=Http Bad,h2@http.example,lots",
+      },
+    ]);
     // The same upload retried under its Idempotency-Key is the same job, not a second import.
     const again = await upload('type=leads&mode=valid_rows&fileName=leads.csv', csv, { 'idempotency-key': 'upload-1' });
     expect(again.json().id).toBe(job.id);
@@ -252,7 +354,12 @@ describe('imports over HTTP', () => {
     expect(mapping.json().errors[0].path).toBe('query.mapping');
     const json = await t.app.inject({ method: 'POST', url: '/api/v1/imports?type=leads', headers: admin.headers, payload: { name: 'x' } });
     expect(json.statusCode).toBe(400);
-    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: 'url\nx\n' });
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: { ...admin.headers, 'content-type': 'text/csv' },
+      payload: 'url\nx\n',
+    });
     expect(elsewhere.statusCode).toBe(415);
   });
 
@@ -260,7 +367,11 @@ describe('imports over HTTP', () => {
     const res = await upload('type=leads', leadsCsv(0, 20, 'Resume'));
     const done = await waitDone(res.json().id);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/imports/${done.id}/resume`, headers: admin.headers })).statusCode).toBe(409);
-    const stopped = await startImport(t.system, { type: 'leads' }, { kind: 'upload', body: [Buffer.from(leadsCsv(0, 10, 'Stopped'))], maxBytes: 1_000_000 });
+    const stopped = await startImport(
+      t.system,
+      { type: 'leads' },
+      { kind: 'upload', body: [Buffer.from(leadsCsv(0, 10, 'Stopped'))], maxBytes: 1_000_000 },
+    );
     await t.database.db.updateTable('import_jobs').set({ status: 'failed', failure: 'killed' }).where('id', '=', stopped.id).execute();
     const resumed = await t.app.inject({ method: 'POST', url: `/api/v1/imports/${stopped.id}/resume`, headers: admin.headers });
     expect(resumed.statusCode, resumed.body).toBe(202);
@@ -268,8 +379,14 @@ describe('imports over HTTP', () => {
   });
 
   it('an upload over the size limit fails the job and keeps none of its bytes', async () => {
-    await expect(startImport(t.system, { type: 'leads' }, { kind: 'upload', body: [Buffer.alloc(600, 'a'), Buffer.alloc(600, 'b')], maxBytes: 1000 })).rejects.toThrow(/larger than 1000 bytes/);
-    const failed = await t.database.db.selectFrom('import_jobs').select(['id', 'status']).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    await expect(
+      startImport(t.system, { type: 'leads' }, { kind: 'upload', body: [Buffer.alloc(600, 'a'), Buffer.alloc(600, 'b')], maxBytes: 1000 }),
+    ).rejects.toThrow(/larger than 1000 bytes/);
+    const failed = await t.database.db
+      .selectFrom('import_jobs')
+      .select(['id', 'status'])
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     expect(failed.status).toBe('failed');
     const chunks = await t.database.db.selectFrom('import_file_chunks').select('seq').where('job_id', '=', failed.id).execute();
     expect(chunks).toHaveLength(0);

@@ -32,11 +32,20 @@ async function runWithBar(ctx: UseCaseContext, jobId: string): Promise<ImportJob
 }
 
 async function report(ctx: UseCaseContext, job: ImportJobView): Promise<void> {
-  const issues = await ctx.db.selectFrom('import_issues').select(['line', 'severity', 'field', 'message']).where('job_id', '=', job.id).orderBy('line').limit(50).execute();
+  const issues = await ctx.db
+    .selectFrom('import_issues')
+    .select(['line', 'severity', 'field', 'message'])
+    .where('job_id', '=', job.id)
+    .orderBy('line')
+    .limit(50)
+    .execute();
   for (const i of issues) console.error(`line ${i.line}: ${i.severity} ${i.field}: ${i.message}`);
-  if (job.errors + job.warnings > issues.length) console.error(`… ${job.errors + job.warnings - issues.length} more; full report: GET /api/v1/imports/${job.id}/errors`);
+  if (job.errors + job.warnings > issues.length)
+    console.error(`… ${job.errors + job.warnings - issues.length} more; full report: GET /api/v1/imports/${job.id}/errors`);
   const verb = job.dryRun ? 'Checked' : job.status === 'done' ? 'Imported' : 'Did not import';
-  console.log(`${verb} ${job.dryRun ? job.progress.linesTotal : job.imported} ${job.recordType} (job ${job.id}): ${job.status}; ${job.skipped} rows skipped, ${job.errors} with errors, ${job.warnings} warnings.${job.failure ? ` ${job.failure}` : ''}`);
+  console.log(
+    `${verb} ${job.dryRun ? job.progress.linesTotal : job.imported} ${job.recordType} (job ${job.id}): ${job.status}; ${job.skipped} rows skipped, ${job.errors} with errors, ${job.warnings} warnings.${job.failure ? ` ${job.failure}` : ''}`,
+  );
   if (job.status !== 'done' || job.errors > 0) process.exitCode = EXIT.failed;
 }
 
@@ -54,20 +63,33 @@ export function registerImportExportCommands(program: Command, withRuntime: With
       .option('--mapping <file>', 'JSON file {"CSV column": "field"} (overrides the preset per column)')
       .option('--dry-run', 'check every row and report; write nothing')
       .option('--valid-rows', 'import the valid rows and report the others (default: any error rejects the file)')
-      .action(async (file: string, options: { preset?: (typeof PRESETS)[number]; mapping?: string; dryRun?: boolean; validRows?: boolean }) => {
-        if (!fs.existsSync(file)) throw new AppError('validation_failed', `${file}: no such file`);
-        let mapping: Record<string, string> | null = null;
-        if (options.mapping) {
-          const parsed = MappingSchema.safeParse(JSON.parse(fs.readFileSync(options.mapping, 'utf8')));
-          if (!parsed.success) throw new AppError('validation_failed', `--mapping: ${options.mapping} must be a JSON object {"CSV column": "field"}`);
-          mapping = parsed.data;
-        }
-        await withRuntime(async (runtime) => {
-          const ctx = cliContext(runtime);
-          const started = await startImport(ctx, { type, preset: options.preset ?? null, mapping, dryRun: options.dryRun ?? false, mode: options.validRows ? 'valid_rows' : 'all_or_nothing' }, { kind: 'file', path: file });
-          await report(ctx, await runWithBar(ctx, started.id));
-        });
-      });
+      .action(
+        async (file: string, options: { preset?: (typeof PRESETS)[number]; mapping?: string; dryRun?: boolean; validRows?: boolean }) => {
+          if (!fs.existsSync(file)) throw new AppError('validation_failed', `${file}: no such file`);
+          let mapping: Record<string, string> | null = null;
+          if (options.mapping) {
+            const parsed = MappingSchema.safeParse(JSON.parse(fs.readFileSync(options.mapping, 'utf8')));
+            if (!parsed.success)
+              throw new AppError('validation_failed', `--mapping: ${options.mapping} must be a JSON object {"CSV column": "field"}`);
+            mapping = parsed.data;
+          }
+          await withRuntime(async (runtime) => {
+            const ctx = cliContext(runtime);
+            const started = await startImport(
+              ctx,
+              {
+                type,
+                preset: options.preset ?? null,
+                mapping,
+                dryRun: options.dryRun ?? false,
+                mode: options.validRows ? 'valid_rows' : 'all_or_nothing',
+              },
+              { kind: 'file', path: file },
+            );
+            await report(ctx, await runWithBar(ctx, started.id));
+          });
+        },
+      );
   }
   importer
     .command('resume <job>')
@@ -91,7 +113,9 @@ export function registerImportExportCommands(program: Command, withRuntime: With
       withRuntime(async (runtime) => {
         const ctx = cliContext(runtime);
         const period = { from: options.from, to: options.to };
-        for (const [name, value] of Object.entries(period)) if (value !== undefined && Number.isNaN(Date.parse(value))) throw new AppError('validation_failed', `--${name}: not an ISO 8601 date`);
+        for (const [name, value] of Object.entries(period))
+          if (value !== undefined && Number.isNaN(Date.parse(value)))
+            throw new AppError('validation_failed', `--${name}: not an ISO 8601 date`);
         const out = options.out ? fs.createWriteStream(options.out) : process.stdout;
         if (kind === 'order-kpis') {
           const k = await exportOrderKpis(ctx, period);
@@ -108,7 +132,10 @@ export function registerImportExportCommands(program: Command, withRuntime: With
                 ? exportRegistrations(ctx, period)
                 : kind === 'orders'
                   ? exportOrders(ctx, period)
-                  : await exportRoutingKpis(ctx, { from: new Date(options.from ?? Date.now() - 30 * 86_400_000), to: new Date(options.to ?? Date.now()) });
+                  : await exportRoutingKpis(ctx, {
+                      from: new Date(options.from ?? Date.now() - 30 * 86_400_000),
+                      to: new Date(options.to ?? Date.now()),
+                    });
         if (options.out) await pipeline(csvStream(exp), out);
         else for await (const chunk of csvStream(exp)) process.stdout.write(chunk as Buffer);
       }),

@@ -28,7 +28,12 @@ export async function* fileBytes(source: FileSource): AsyncGenerator<Buffer> {
   }
   // One stored chunk at a time: the file is never held in memory whole.
   for (let seq = 0; ; seq++) {
-    const chunk = await source.db.selectFrom('import_file_chunks').select('data').where('job_id', '=', source.jobId).where('seq', '=', seq).executeTakeFirst();
+    const chunk = await source.db
+      .selectFrom('import_file_chunks')
+      .select('data')
+      .where('job_id', '=', source.jobId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
     if (!chunk) return;
     yield chunk.data;
   }

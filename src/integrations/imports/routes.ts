@@ -60,20 +60,44 @@ const StartQuery = z.strictObject({
 type CsvBody = { stream: Readable; toJSON(): unknown };
 
 export function registerImportRoutes(app: App): void {
-  app.get('/api/v1/imports', { config: { access }, schema: { tags, querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ items: z.array(ImportJobResponse) }) } } }, async (request) =>
-    listImports(request.context(), request.query),
+  app.get(
+    '/api/v1/imports',
+    {
+      config: { access },
+      schema: {
+        tags,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(ImportJobResponse) }) },
+      },
+    },
+    async (request) => listImports(request.context(), request.query),
   );
-  app.get('/api/v1/imports/:id', { config: { access }, schema: { tags, params: IdParams, response: { 200: ImportJobResponse } } }, async (request) => getImport(request.context(), request.params.id));
-  app.get('/api/v1/imports/:id/errors', { config: { access }, schema: { tags, params: IdParams, response: { 200: z.string() } } }, async (request, reply) => {
-    const report = await importErrorReport(request.context(), request.params.id);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${request.params.id}-errors.csv"`).send(report as unknown as string);
-  });
-  app.post('/api/v1/imports/:id/resume', { config: { access }, schema: { tags, params: IdParams, response: { 202: ImportJobResponse } } }, async (request, reply) => {
-    const ctx = request.context();
-    const job = await checkResumable(ctx, request.params.id);
-    runInBackground(app, ctx, job.id);
-    return reply.code(202).send(job);
-  });
+  app.get(
+    '/api/v1/imports/:id',
+    { config: { access }, schema: { tags, params: IdParams, response: { 200: ImportJobResponse } } },
+    async (request) => getImport(request.context(), request.params.id),
+  );
+  app.get(
+    '/api/v1/imports/:id/errors',
+    { config: { access }, schema: { tags, params: IdParams, response: { 200: z.string() } } },
+    async (request, reply) => {
+      const report = await importErrorReport(request.context(), request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${request.params.id}-errors.csv"`)
+        .send(report as unknown as string);
+    },
+  );
+  app.post(
+    '/api/v1/imports/:id/resume',
+    { config: { access }, schema: { tags, params: IdParams, response: { 202: ImportJobResponse } } },
+    async (request, reply) => {
+      const ctx = request.context();
+      const job = await checkResumable(ctx, request.params.id);
+      runInBackground(app, ctx, job.id);
+      return reply.code(202).send(job);
+    },
+  );
 
   // Only these routes take text/csv, streamed: the rest of the API stays JSON-only.
   void app.register(async (plain) => {
@@ -93,7 +117,8 @@ export function registerImportRoutes(app: App): void {
         config: { access },
         schema: {
           tags,
-          description: 'Upload a CSV (Content-Type: text/csv, streamed, at most 256 MiB); answers 202 with the job, whose progress GET /api/v1/imports/{id} shows.',
+          description:
+            'Upload a CSV (Content-Type: text/csv, streamed, at most 256 MiB); answers 202 with the job, whose progress GET /api/v1/imports/{id} shows.',
           querystring: StartQuery,
           response: { 202: ImportJobResponse },
         },
@@ -116,7 +141,14 @@ export function registerImportRoutes(app: App): void {
         const ctx = request.context();
         const job = await startImport(
           ctx,
-          { type: request.query.type, preset: request.query.preset ?? null, mapping, mode: request.query.mode, dryRun: request.query.dryRun === 'true', fileName: request.query.fileName },
+          {
+            type: request.query.type,
+            preset: request.query.preset ?? null,
+            mapping,
+            mode: request.query.mode,
+            dryRun: request.query.dryRun === 'true',
+            fileName: request.query.fileName,
+          },
           { kind: 'upload', body: body.stream, maxBytes: MAX_IMPORT_BYTES },
         );
         runInBackground(app, ctx, job.id);

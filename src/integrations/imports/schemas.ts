@@ -3,7 +3,9 @@ import { IMPORT_TYPES, PRESETS } from './core/mapping.js';
 
 export const ImportTypeSchema = z.enum(IMPORT_TYPES);
 export const PresetSchema = z.enum(PRESETS);
-export const MappingSchema = z.record(z.string().min(1).max(200), z.string().min(1).max(80)).refine((m) => Object.keys(m).length <= 200, 'at most 200 columns');
+export const MappingSchema = z
+  .record(z.string().min(1).max(200), z.string().min(1).max(80))
+  .refine((m) => Object.keys(m).length <= 200, 'at most 200 columns');
 
 export const StartImportSchema = z.strictObject({
   type: ImportTypeSchema,

@@ -17,7 +17,12 @@ export function importTasks(deps: { db: Db; clock: Clock }): Record<string, Task
         .select('id')
         .where('status', 'in', ['queued', 'validating', 'importing'])
         .where('file_sha256', 'is not', null)
-        .where((eb) => eb.or([eb('lease_until', '<', now), eb.and([eb('lease_until', 'is', null), eb('updated_at', '<', new Date(now.getTime() - 60_000))])]))
+        .where((eb) =>
+          eb.or([
+            eb('lease_until', '<', now),
+            eb.and([eb('lease_until', 'is', null), eb('updated_at', '<', new Date(now.getTime() - 60_000))]),
+          ]),
+        )
         .orderBy('created_at')
         .limit(5)
         .execute();

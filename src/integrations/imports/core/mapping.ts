@@ -54,7 +54,11 @@ export const FIELDS: Record<ImportType, Record<string, Kind>> = {
   },
 };
 
-const SCHEMAS: Record<ImportType, z.ZodType> = { accounts: CreateAccountSchema, leads: CreateLeadSchema, opportunities: CreateOpportunitySchema };
+const SCHEMAS: Record<ImportType, z.ZodType> = {
+  accounts: CreateAccountSchema,
+  leads: CreateLeadSchema,
+  opportunities: CreateOpportunitySchema,
+};
 
 /** Column → field for the exports of other systems (Salesforce report exports, HubSpot exports, the Maven CRM sample). */
 export const PRESET_MAPPINGS: Record<Preset, Record<ImportType, Record<string, string>>> = {
@@ -238,7 +242,11 @@ export type FileProblem = { field: string; message: string };
 export type Resolved = { columns: Array<{ index: number; column: string; field: string }>; ignored: string[]; composedName: boolean };
 
 const norm = (s: string) => s.trim().toLowerCase();
-const camel = (s: string) => s.trim().replace(/[\s_-]+(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toLowerCase());
+const camel = (s: string) =>
+  s
+    .trim()
+    .replace(/[\s_-]+(\w)/g, (_, c: string) => c.toUpperCase())
+    .replace(/^\w/, (c) => c.toLowerCase());
 
 export const isField = (type: ImportType, field: string) => field in FIELDS[type] || /^attributes\.[A-Za-z0-9_.-]{1,64}$/.test(field);
 
@@ -248,43 +256,67 @@ export const isField = (type: ImportType, field: string) => field in FIELDS[type
  * (`email`, `annualRevenue` or `annual_revenue`); an unknown one is an error. With one, unmapped columns are
  * ignored and reported.
  */
-export function resolveMapping(type: ImportType, header: string[], options: { preset?: Preset | null; mapping?: Record<string, string> | null }): { ok: true; resolved: Resolved } | { ok: false; problems: FileProblem[] } {
+export function resolveMapping(
+  type: ImportType,
+  header: string[],
+  options: { preset?: Preset | null; mapping?: Record<string, string> | null },
+): { ok: true; resolved: Resolved } | { ok: false; problems: FileProblem[] } {
   const problems: FileProblem[] = [];
   const seen = new Map<string, number>();
   header.forEach((h, i) => {
     if (h.trim() === '') problems.push({ field: `column ${i + 1}`, message: 'has an empty name' });
-    else if (seen.has(norm(h))) problems.push({ field: h, message: `appears twice in the header (columns ${seen.get(norm(h))! + 1} and ${i + 1})` });
+    else if (seen.has(norm(h)))
+      problems.push({ field: h, message: `appears twice in the header (columns ${seen.get(norm(h))! + 1} and ${i + 1})` });
     seen.set(norm(h), i);
   });
   const wanted = new Map<string, string>();
-  if (options.preset) for (const [col, field] of Object.entries(PRESET_MAPPINGS[options.preset][type])) if (seen.has(norm(col))) wanted.set(norm(col), field);
+  if (options.preset)
+    for (const [col, field] of Object.entries(PRESET_MAPPINGS[options.preset][type])) if (seen.has(norm(col))) wanted.set(norm(col), field);
   for (const [col, field] of Object.entries(options.mapping ?? {})) {
-    if (!seen.has(norm(col))) problems.push({ field: `mapping.${col}`, message: `names a column the file does not have (columns: ${header.join(', ')})` });
-    else if (!isField(type, field)) problems.push({ field: `mapping.${col}`, message: `"${field}" is not a ${type} field (fields: ${Object.keys(FIELDS[type]).join(', ')}, attributes.<key>)` });
+    if (!seen.has(norm(col)))
+      problems.push({ field: `mapping.${col}`, message: `names a column the file does not have (columns: ${header.join(', ')})` });
+    else if (!isField(type, field))
+      problems.push({
+        field: `mapping.${col}`,
+        message: `"${field}" is not a ${type} field (fields: ${Object.keys(FIELDS[type]).join(', ')}, attributes.<key>)`,
+      });
     else wanted.set(norm(col), field);
   }
   const columns: Resolved['columns'] = [];
   const ignored: string[] = [];
   const guided = !!options.preset || !!options.mapping;
   header.forEach((h, index) => {
-    const field = wanted.get(norm(h)) ?? (guided ? undefined : Object.keys(FIELDS[type]).find((f) => f.toLowerCase() === camel(h).toLowerCase()));
+    const field =
+      wanted.get(norm(h)) ?? (guided ? undefined : Object.keys(FIELDS[type]).find((f) => f.toLowerCase() === camel(h).toLowerCase()));
     if (field) columns.push({ index, column: h, field });
     else if (guided) ignored.push(h);
-    else if (h.trim() !== '') problems.push({ field: h, message: `is not a ${type} field (fields: ${Object.keys(FIELDS[type]).join(', ')}); map it with a mapping or remove the column` });
+    else if (h.trim() !== '')
+      problems.push({
+        field: h,
+        message: `is not a ${type} field (fields: ${Object.keys(FIELDS[type]).join(', ')}); map it with a mapping or remove the column`,
+      });
   });
   const byField = new Map<string, string>();
   for (const c of columns) {
-    if (byField.has(c.field)) problems.push({ field: c.column, message: `maps to ${c.field}, which column "${byField.get(c.field)}" already fills` });
+    if (byField.has(c.field))
+      problems.push({ field: c.column, message: `maps to ${c.field}, which column "${byField.get(c.field)}" already fills` });
     byField.set(c.field, c.column);
   }
   const hasName = byField.has('name') || (type === 'leads' && (byField.has('firstName') || byField.has('lastName')));
   const composedName = !hasName && type === 'opportunities';
-  if (!hasName && !composedName) problems.push({ field: 'name', message: `no column maps to name${type === 'leads' ? ' (or firstName/lastName)' : ''}` });
+  if (!hasName && !composedName)
+    problems.push({ field: 'name', message: `no column maps to name${type === 'leads' ? ' (or firstName/lastName)' : ''}` });
   return problems.length ? { ok: false, problems } : { ok: true, resolved: { columns, ignored, composedName } };
 }
 
 export type RowIssue = { field: string; message: string };
-export type ConvertedRow = { input: Record<string, unknown>; externalId: string | null; accountName: string | null; errors: RowIssue[]; warnings: RowIssue[] };
+export type ConvertedRow = {
+  input: Record<string, unknown>;
+  externalId: string | null;
+  accountName: string | null;
+  errors: RowIssue[];
+  warnings: RowIssue[];
+};
 
 function parseMoney(value: string): number | null {
   const cleaned = value.replace(/[$€£,\s]/g, '').replace(/^([A-Z]{3})/, '');
@@ -298,7 +330,8 @@ function parseDate(value: string): string | null {
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$/.exec(value);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/.exec(value))) [y, m, d] = [Number(match[3]), Number(match[1]), Number(match[2])];
+  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/.exec(value)))
+    [y, m, d] = [Number(match[3]), Number(match[1]), Number(match[2])];
   else return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date.toISOString().slice(0, 10) : null;
@@ -329,7 +362,15 @@ export function convertRow(type: ImportType, resolved: Resolved, values: string[
     else if (field === 'firstName') first = raw;
     else if (field === 'lastName') last = raw;
     else if (kind === 'text') input[field] = raw;
-    else if (kind === 'lower') input[field] = field === 'domain' ? raw.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '') : raw.toLowerCase();
+    else if (kind === 'lower')
+      input[field] =
+        field === 'domain'
+          ? raw
+              .toLowerCase()
+              .replace(/^https?:\/\//, '')
+              .replace(/^www\./, '')
+              .replace(/\/.*$/, '')
+          : raw.toLowerCase();
     else if (kind === 'int') {
       const n = Number(raw.replace(/[,\s]/g, ''));
       if (Number.isInteger(n)) input[field] = n;
@@ -349,26 +390,39 @@ export function convertRow(type: ImportType, resolved: Resolved, values: string[
     } else if (kind === 'stage') {
       const stage = STAGE_ALIASES[raw.toLowerCase()];
       if (stage) input[field] = stage;
-      else errors.push({ field: column, message: `"${raw}" is not a stage (${OPPORTUNITY_STAGES.join(', ')}, or a Salesforce/HubSpot stage name)` });
+      else
+        errors.push({
+          field: column,
+          message: `"${raw}" is not a stage (${OPPORTUNITY_STAGES.join(', ')}, or a Salesforce/HubSpot stage name)`,
+        });
     } else if (kind === 'industry') {
       const known = closestIndustry(raw);
       input[field] = known ?? raw;
-      if (known && known !== raw.toLowerCase()) warnings.push({ field: column, message: `"${raw}" is not a known industry; imported as "${known}"` });
+      if (known && known !== raw.toLowerCase())
+        warnings.push({ field: column, message: `"${raw}" is not a known industry; imported as "${known}"` });
     }
   }
   if (type === 'leads' && (first || last) && input.name === undefined) input.name = `${first} ${last}`.trim();
-  if (resolved.composedName) input.name = [input.product, accountName].filter(Boolean).join(' for ') || (externalId ? `Opportunity ${externalId}` : undefined);
+  if (resolved.composedName)
+    input.name = [input.product, accountName].filter(Boolean).join(' for ') || (externalId ? `Opportunity ${externalId}` : undefined);
   if (Object.keys(attributes).length) input.attributes = attributes;
   if (type === 'opportunities') {
-    if (columnOf.has('accountName') && !accountName) warnings.push({ field: columnOf.get('accountName')!, message: 'no account; imported without one' });
-    if (columnOf.has('closeDate') && input.closeDate === undefined && !errors.some((e) => e.field === columnOf.get('closeDate'))) warnings.push({ field: columnOf.get('closeDate')!, message: 'close date is blank' });
+    if (columnOf.has('accountName') && !accountName)
+      warnings.push({ field: columnOf.get('accountName')!, message: 'no account; imported without one' });
+    if (columnOf.has('closeDate') && input.closeDate === undefined && !errors.some((e) => e.field === columnOf.get('closeDate')))
+      warnings.push({ field: columnOf.get('closeDate')!, message: 'close date is blank' });
   }
   if (errors.length === 0) {
     const parsed = SCHEMAS[type].safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? '');
-        errors.push({ field: columnOf.get(field) ?? (field === 'name' && type === 'leads' ? (columnOf.get('lastName') ?? columnOf.get('firstName') ?? 'name') : field || 'row'), message: issue.message });
+        errors.push({
+          field:
+            columnOf.get(field) ??
+            (field === 'name' && type === 'leads' ? (columnOf.get('lastName') ?? columnOf.get('firstName') ?? 'name') : field || 'row'),
+          message: issue.message,
+        });
       }
     } else return { input: parsed.data as Record<string, unknown>, externalId, accountName, errors, warnings };
   }

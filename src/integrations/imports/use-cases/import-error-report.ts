@@ -21,11 +21,23 @@ export async function importErrorReport(ctx: UseCaseContext, jobId: string): Pro
         let query = ctx.db.selectFrom('import_issues').select(['line', 'severity', 'field', 'message', 'raw']).where('job_id', '=', jobId);
         if (after) {
           const a = after;
-          query = query.where((eb) => eb.or([eb('line', '>', a.line), eb.and([eb('line', '=', a.line), eb.or([eb('severity', '>', a.severity as 'error'), eb.and([eb('severity', '=', a.severity as 'error'), eb('field', '>', a.field)])])])]));
+          query = query.where((eb) =>
+            eb.or([
+              eb('line', '>', a.line),
+              eb.and([
+                eb('line', '=', a.line),
+                eb.or([
+                  eb('severity', '>', a.severity as 'error'),
+                  eb.and([eb('severity', '=', a.severity as 'error'), eb('field', '>', a.field)]),
+                ]),
+              ]),
+            ]),
+          );
         }
         const page = await query.orderBy('line').orderBy('severity').orderBy('field').limit(2000).execute();
         for (const i of page) {
-          if (!out.write([i.line, i.severity, safeCell(i.field), safeCell(i.message), safeCell(i.raw)])) await new Promise((resolve) => out.once('drain', resolve));
+          if (!out.write([i.line, i.severity, safeCell(i.field), safeCell(i.message), safeCell(i.raw)]))
+            await new Promise((resolve) => out.once('drain', resolve));
         }
         if (page.length < 2000) break;
         const last = page[page.length - 1]!;

@@ -5,7 +5,13 @@ import { type ImportJobView, importJobView } from '../views.js';
 
 export async function listImports(ctx: UseCaseContext, query: { limit?: number } = {}): Promise<{ items: ImportJobView[] }> {
   assertCan(ctx.actor, 'integration.manage');
-  const rows = await ctx.db.selectFrom('import_jobs').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(query.limit ?? 50).execute();
+  const rows = await ctx.db
+    .selectFrom('import_jobs')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(query.limit ?? 50)
+    .execute();
   return { items: rows.map(importJobView) };
 }
 

@@ -11,9 +11,11 @@ export async function checkResumable(ctx: UseCaseContext, jobId: string): Promis
   assertCan(ctx.actor, 'integration.manage');
   const job = await ctx.db.selectFrom('import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
   if (!job) throw notFound('import');
-  if (job.status === 'done' || job.status === 'rejected') throw new AppError('conflict', `The import is already ${job.status}; nothing to resume.`);
+  if (job.status === 'done' || job.status === 'rejected')
+    throw new AppError('conflict', `The import is already ${job.status}; nothing to resume.`);
   if (job.file_sha256 === null) throw new AppError('conflict', 'The upload of this import did not complete; upload the file again.');
-  if (job.lease_until && job.lease_until > ctx.clock.now()) throw new AppError('conflict', 'The import is running; its progress is at GET /api/v1/imports/{id}.');
+  if (job.lease_until && job.lease_until > ctx.clock.now())
+    throw new AppError('conflict', 'The import is running; its progress is at GET /api/v1/imports/{id}.');
   // Queued again at once, so a client polling after the 202 sees it waiting, not still failed.
   const queued = await ctx.db
     .updateTable('import_jobs')

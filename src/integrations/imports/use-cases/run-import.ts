@@ -46,8 +46,15 @@ export async function runImport(ctx: UseCaseContext, jobId: string, options: Run
     if (job.status === 'importing') job = await apply(run, job, source, options);
     return importJobView(job);
   } catch (error) {
-    const failure = error instanceof AppError ? error.message : `stopped: ${(error as Error).message}; resume the job to continue after line ${job.checkpoint_line}`;
-    await ctx.db.updateTable('import_jobs').set({ status: 'failed', failure, lease_until: null, updated_at: ctx.clock.now() }).where('id', '=', jobId).execute();
+    const failure =
+      error instanceof AppError
+        ? error.message
+        : `stopped: ${(error as Error).message}; resume the job to continue after line ${job.checkpoint_line}`;
+    await ctx.db
+      .updateTable('import_jobs')
+      .set({ status: 'failed', failure, lease_until: null, updated_at: ctx.clock.now() })
+      .where('id', '=', jobId)
+      .execute();
     throw error;
   }
 }
@@ -79,13 +86,21 @@ async function claim(ctx: UseCaseContext, jobId: string): Promise<Job> {
 
 type Checked = { record: CsvRecord; row: ConvertedRow | null; ragged: string | null };
 
-async function* checkedRows(job: Job, source: FileSource, onBytes: (n: number) => void, onHeader: (resolved: Resolved, header: string[]) => void): AsyncGenerator<Checked> {
+async function* checkedRows(
+  job: Job,
+  source: FileSource,
+  onBytes: (n: number) => void,
+  onHeader: (resolved: Resolved, header: string[]) => void,
+): AsyncGenerator<Checked> {
   let header: string[] | null = null;
   let resolved: Resolved | null = null;
   for await (const record of csvRecords(source, onBytes)) {
     if (!header) {
       header = record.values;
-      const r = resolveMapping(job.record_type, header, { preset: job.preset as Preset | null, mapping: Object.keys(job.mapping).length ? job.mapping : null });
+      const r = resolveMapping(job.record_type, header, {
+        preset: job.preset as Preset | null,
+        mapping: Object.keys(job.mapping).length ? job.mapping : null,
+      });
       if (!r.ok) throw new HeaderProblems(r.problems);
       resolved = r.resolved;
       onHeader(resolved, header);
@@ -146,8 +161,19 @@ async function validate(ctx: UseCaseContext, job: Job, source: FileSource, optio
   let names: Array<{ name: string; line: number; raw: string; field: string }> = [];
   const flush = async () => {
     if (names.length) {
-      const known = await accountsByName(ctx.db, names.map((n) => n.name));
-      for (const n of names) if (!known.has(n.name)) issues.push({ line: n.line, severity: 'warning', field: n.field, message: `no account named "${n.name}"; imported without one`, raw: n.raw });
+      const known = await accountsByName(
+        ctx.db,
+        names.map((n) => n.name),
+      );
+      for (const n of names)
+        if (!known.has(n.name))
+          issues.push({
+            line: n.line,
+            severity: 'warning',
+            field: n.field,
+            message: `no account named "${n.name}"; imported without one`,
+            raw: n.raw,
+          });
       names = [];
     }
     warnings += issues.filter((i) => i.severity === 'warning').length;
@@ -155,7 +181,14 @@ async function validate(ctx: UseCaseContext, job: Job, source: FileSource, optio
     issues = [];
     const updated = await ctx.db
       .updateTable('import_jobs')
-      .set({ bytes_done: bytes, lines_validated: lines, error_count: errorRows, warning_count: warnings, lease_until: new Date(ctx.clock.now().getTime() + LEASE_MS), updated_at: ctx.clock.now() })
+      .set({
+        bytes_done: bytes,
+        lines_validated: lines,
+        error_count: errorRows,
+        warning_count: warnings,
+        lease_until: new Date(ctx.clock.now().getTime() + LEASE_MS),
+        updated_at: ctx.clock.now(),
+      })
       .where('id', '=', job.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -163,34 +196,83 @@ async function validate(ctx: UseCaseContext, job: Job, source: FileSource, optio
   };
   let accountColumn: string | null = null;
   try {
-    for await (const checked of checkedRows(job, source, (n) => (bytes += n), (resolved) => {
-      for (const column of resolved.ignored) issues.push({ line: 1, severity: 'warning', field: column, message: 'is not mapped to a field; ignored', raw: null });
-      if (resolved.composedName) issues.push({ line: 1, severity: 'warning', field: 'name', message: 'no column maps to name; each name is composed from product and account', raw: null });
-      accountColumn = resolved.columns.find((c) => c.field === 'accountName')?.column ?? null;
-    })) {
+    for await (const checked of checkedRows(
+      job,
+      source,
+      (n) => (bytes += n),
+      (resolved) => {
+        for (const column of resolved.ignored)
+          issues.push({ line: 1, severity: 'warning', field: column, message: 'is not mapped to a field; ignored', raw: null });
+        if (resolved.composedName)
+          issues.push({
+            line: 1,
+            severity: 'warning',
+            field: 'name',
+            message: 'no column maps to name; each name is composed from product and account',
+            raw: null,
+          });
+        accountColumn = resolved.columns.find((c) => c.field === 'accountName')?.column ?? null;
+      },
+    )) {
       lines++;
       const found = issuesOf(checked);
       if (found.some((i) => i.severity === 'error')) errorRows++;
       issues.push(...found);
-      if (checked.row?.accountName && checked.row.errors.length === 0) names.push({ name: checked.row.accountName, line: checked.record.line, raw: checked.record.raw.slice(0, 2000), field: accountColumn ?? 'accountName' });
+      if (checked.row?.accountName && checked.row.errors.length === 0)
+        names.push({
+          name: checked.row.accountName,
+          line: checked.record.line,
+          raw: checked.record.raw.slice(0, 2000),
+          field: accountColumn ?? 'accountName',
+        });
       if (lines % chunkSize === 0) await flush();
     }
   } catch (error) {
     if (!(error instanceof ImportFileError || error instanceof HeaderProblems)) throw error;
     const problems = error instanceof HeaderProblems ? error.problems : [{ field: error.field, message: error.message }];
     const line = error instanceof ImportFileError ? error.line : 1;
-    await saveIssues(ctx.db, job.id, problems.map((p) => ({ line, severity: 'error', field: p.field, message: p.message, raw: null })));
-    return finish(ctx, job.id, { status: 'rejected', error_count: problems.length, bytes_done: bytes, failure: `The file was rejected, nothing was imported: ${error.message}` });
+    await saveIssues(
+      ctx.db,
+      job.id,
+      problems.map((p) => ({ line, severity: 'error', field: p.field, message: p.message, raw: null })),
+    );
+    return finish(ctx, job.id, {
+      status: 'rejected',
+      error_count: problems.length,
+      bytes_done: bytes,
+      failure: `The file was rejected, nothing was imported: ${error.message}`,
+    });
   }
   await flush();
   if (job.dry_run) return finish(ctx, job.id, { status: 'done', lines_total: lines, skipped: errorRows, bytes_done: bytes });
   if (job.mode === 'all_or_nothing' && errorRows > 0) {
-    return finish(ctx, job.id, { status: 'rejected', lines_total: lines, skipped: lines, failure: `${errorRows} of ${lines} rows have errors, so nothing was imported (all or nothing); fix them, or import the valid rows only.` });
+    return finish(ctx, job.id, {
+      status: 'rejected',
+      lines_total: lines,
+      skipped: lines,
+      failure: `${errorRows} of ${lines} rows have errors, so nothing was imported (all or nothing); fix them, or import the valid rows only.`,
+    });
   }
-  return ctx.db.updateTable('import_jobs').set({ status: 'importing', lines_total: lines, bytes_done: 0, updated_at: ctx.clock.now() }).where('id', '=', job.id).returningAll().executeTakeFirstOrThrow();
+  return ctx.db
+    .updateTable('import_jobs')
+    .set({ status: 'importing', lines_total: lines, bytes_done: 0, updated_at: ctx.clock.now() })
+    .where('id', '=', job.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-async function finish(ctx: UseCaseContext, jobId: string, changes: Partial<{ status: 'done' | 'rejected'; lines_total: number; skipped: number; error_count: number; bytes_done: number; failure: string }>): Promise<Job> {
+async function finish(
+  ctx: UseCaseContext,
+  jobId: string,
+  changes: Partial<{
+    status: 'done' | 'rejected';
+    lines_total: number;
+    skipped: number;
+    error_count: number;
+    bytes_done: number;
+    failure: string;
+  }>,
+): Promise<Job> {
   return inTransaction(ctx, async (trx) => {
     const now = ctx.clock.now();
     const job = await trx
@@ -204,7 +286,15 @@ async function finish(ctx: UseCaseContext, jobId: string, changes: Partial<{ sta
       entityType: 'import',
       entityId: jobId,
       reason: job.failure,
-      after: { status: job.status, dryRun: job.dry_run, lines: job.lines_total, imported: job.imported, skipped: job.skipped, errors: job.error_count, warnings: job.warning_count },
+      after: {
+        status: job.status,
+        dryRun: job.dry_run,
+        lines: job.lines_total,
+        imported: job.imported,
+        skipped: job.skipped,
+        errors: job.error_count,
+        warnings: job.warning_count,
+      },
     });
     return job;
   });
@@ -226,30 +316,69 @@ async function apply(ctx: UseCaseContext, job: Job, source: FileSource, options:
     batch = [];
     skippedInBatch = 0;
     const updated = await ctx.db.transaction().execute(async (trx) => {
-      const locked = await trx.selectFrom('import_jobs').select('checkpoint_line').where('id', '=', job.id).forUpdate().executeTakeFirstOrThrow();
+      const locked = await trx
+        .selectFrom('import_jobs')
+        .select('checkpoint_line')
+        .where('id', '=', job.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       if (locked.checkpoint_line !== checkpoint) throw new AppError('conflict', 'Another runner advanced this import; this one stops.');
       const duplicates: Issue[] = [];
       const seen = new Map<string, string>();
       const ids = rows.map((r) => r.row.externalId).filter((id): id is string => !!id);
       if (ids.length) {
-        const known = await trx.selectFrom('import_record_keys').select(['external_id', 'record_id']).where('record_type', '=', job.record_type).where('source', '=', externalSource).where('external_id', 'in', [...new Set(ids)]).execute();
+        const known = await trx
+          .selectFrom('import_record_keys')
+          .select(['external_id', 'record_id'])
+          .where('record_type', '=', job.record_type)
+          .where('source', '=', externalSource)
+          .where('external_id', 'in', [...new Set(ids)])
+          .execute();
         for (const k of known) seen.set(k.external_id, k.record_id);
       }
       const fresh = rows.filter((r) => {
         const id = r.row.externalId;
         if (id && seen.has(id)) {
-          duplicates.push({ line: r.line, severity: 'warning', field: 'externalId', message: `${externalSource} id ${id} was already imported (record ${seen.get(id)}); skipped`, raw: r.raw.slice(0, 2000) });
+          duplicates.push({
+            line: r.line,
+            severity: 'warning',
+            field: 'externalId',
+            message: `${externalSource} id ${id} was already imported (record ${seen.get(id)}); skipped`,
+            raw: r.raw.slice(0, 2000),
+          });
           return false;
         }
         if (id) seen.set(id, 'this file');
         return true;
       });
-      const accounts = await accountsByName(trx, fresh.map((r) => r.row.accountName).filter((n): n is string => !!n));
+      const accounts = await accountsByName(
+        trx,
+        fresh.map((r) => r.row.accountName).filter((n): n is string => !!n),
+      );
       const inner: UseCaseContext = { ...ctx, db: dbWithin(trx) };
-      const inputs = fresh.map((r) => (r.row.accountName && accounts.has(r.row.accountName) ? { ...r.row.input, accountId: accounts.get(r.row.accountName) } : r.row.input));
+      const inputs = fresh.map((r) =>
+        r.row.accountName && accounts.has(r.row.accountName) ? { ...r.row.input, accountId: accounts.get(r.row.accountName) } : r.row.input,
+      );
       const created = fresh.length ? await createBatch(inner, job.record_type, inputs) : [];
-      const keys = fresh.flatMap((r, i) => (r.row.externalId ? [{ record_type: job.record_type, source: externalSource, external_id: r.row.externalId, record_id: created[i]!, job_id: job.id, line: r.line }] : []));
-      for (let i = 0; i < keys.length; i += 1000) await trx.insertInto('import_record_keys').values(keys.slice(i, i + 1000)).execute();
+      const keys = fresh.flatMap((r, i) =>
+        r.row.externalId
+          ? [
+              {
+                record_type: job.record_type,
+                source: externalSource,
+                external_id: r.row.externalId,
+                record_id: created[i]!,
+                job_id: job.id,
+                line: r.line,
+              },
+            ]
+          : [],
+      );
+      for (let i = 0; i < keys.length; i += 1000)
+        await trx
+          .insertInto('import_record_keys')
+          .values(keys.slice(i, i + 1000))
+          .execute();
       await saveIssues(trx, job.id, duplicates);
       const next = await trx
         .updateTable('import_jobs')
@@ -271,7 +400,12 @@ async function apply(ctx: UseCaseContext, job: Job, source: FileSource, options:
     checkpoint = endLine;
     options.onProgress?.(importJobView(updated));
   };
-  for await (const checked of checkedRows(job, source, (n) => (bytes += n), () => {})) {
+  for await (const checked of checkedRows(
+    job,
+    source,
+    (n) => (bytes += n),
+    () => {},
+  )) {
     if (checked.record.line <= checkpoint) continue;
     lastLine = checked.record.line;
     if (checked.ragged || checked.row!.errors.length) skippedInBatch++;

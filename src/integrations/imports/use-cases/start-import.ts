@@ -9,7 +9,8 @@ import { sha256Of } from '../csv-records.js';
 import { type StartImportInput, StartImportSchema } from '../schemas.js';
 import { type ImportJobView, importJobView } from '../views.js';
 
-export type ImportFile = { kind: 'upload'; body: AsyncIterable<Buffer | string>; maxBytes: number } | { kind: 'file'; path: string };
+export type ImportFile =
+  { kind: 'upload'; body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>; maxBytes: number } | { kind: 'file'; path: string };
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -64,7 +65,10 @@ export async function startImport(ctx: UseCaseContext, raw: StartImportInput, fi
   let pendingBytes = 0;
   const flush = async () => {
     if (pendingBytes === 0) return;
-    await ctx.db.insertInto('import_file_chunks').values({ job_id: job.id, seq: seq++, data: Buffer.concat(pending) }).execute();
+    await ctx.db
+      .insertInto('import_file_chunks')
+      .values({ job_id: job.id, seq: seq++, data: Buffer.concat(pending) })
+      .execute();
     pending = [];
     pendingBytes = 0;
   };
@@ -83,7 +87,12 @@ export async function startImport(ctx: UseCaseContext, raw: StartImportInput, fi
     await ctx.db.deleteFrom('import_file_chunks').where('job_id', '=', job.id).execute();
     await ctx.db
       .updateTable('import_jobs')
-      .set({ status: 'failed', failure: error instanceof AppError ? error.message : 'the upload was interrupted', updated_at: ctx.clock.now(), finished_at: ctx.clock.now() })
+      .set({
+        status: 'failed',
+        failure: error instanceof AppError ? error.message : 'the upload was interrupted',
+        updated_at: ctx.clock.now(),
+        finished_at: ctx.clock.now(),
+      })
       .where('id', '=', job.id)
       .execute();
     throw error;

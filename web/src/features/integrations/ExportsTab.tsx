@@ -2,11 +2,42 @@ import { Anchor, Button, Card, Group, Select, Stack, Text, TextInput } from '@ma
 import { useState } from 'react';
 import { can, type Permission, useMe } from '../../lib/session';
 
-const KINDS: Array<{ value: string; label: string; permission: string; filters: Array<{ key: string; label: string; placeholder?: string }> }> = [
-  { value: 'audit', label: 'Audit trail', permission: 'audit.read', filters: [{ key: 'event', label: 'Event', placeholder: 'lead.created' }, { key: 'entityType', label: 'Entity type', placeholder: 'lead' }] },
-  { value: 'assignments', label: 'Assignments', permission: 'assignment.read', filters: [{ key: 'recordType', label: 'Record type', placeholder: 'lead' }, { key: 'open', label: 'Open only (true/false)' }] },
-  { value: 'registrations', label: 'Deal registrations', permission: 'registration.read', filters: [{ key: 'status', label: 'Status', placeholder: 'approved' }] },
-  { value: 'orders', label: 'Orders', permission: 'order.read', filters: [{ key: 'lifecycle', label: 'Lifecycle', placeholder: 'released' }] },
+const KINDS: Array<{
+  value: string;
+  label: string;
+  permission: string;
+  filters: Array<{ key: string; label: string; placeholder?: string }>;
+}> = [
+  {
+    value: 'audit',
+    label: 'Audit trail',
+    permission: 'audit.read',
+    filters: [
+      { key: 'event', label: 'Event', placeholder: 'lead.created' },
+      { key: 'entityType', label: 'Entity type', placeholder: 'lead' },
+    ],
+  },
+  {
+    value: 'assignments',
+    label: 'Assignments',
+    permission: 'assignment.read',
+    filters: [
+      { key: 'recordType', label: 'Record type', placeholder: 'lead' },
+      { key: 'open', label: 'Open only (true/false)' },
+    ],
+  },
+  {
+    value: 'registrations',
+    label: 'Deal registrations',
+    permission: 'registration.read',
+    filters: [{ key: 'status', label: 'Status', placeholder: 'approved' }],
+  },
+  {
+    value: 'orders',
+    label: 'Orders',
+    permission: 'order.read',
+    filters: [{ key: 'lifecycle', label: 'Lifecycle', placeholder: 'released' }],
+  },
   { value: 'routing-kpis', label: 'Routing KPIs', permission: 'report.routing', filters: [] },
   { value: 'order-kpis', label: 'Order KPIs', permission: 'kpi.read', filters: [] },
 ];
@@ -30,7 +61,14 @@ export function ExportsTab() {
   return (
     <Card withBorder>
       <Stack>
-        <Select label="What to export" data={kinds.map((k) => ({ value: k.value, label: k.label }))} value={kind} onChange={(v) => v && (setKind(v), setFilters({}))} allowDeselect={false} data-testid="export-kind" />
+        <Select
+          label="What to export"
+          data={kinds.map((k) => ({ value: k.value, label: k.label }))}
+          value={kind}
+          onChange={(v) => v && (setKind(v), setFilters({}))}
+          allowDeselect={false}
+          data-testid="export-kind"
+        />
         <Group grow>
           <TextInput type="date" label="From (created on or after)" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
           <TextInput type="date" label="To (created before)" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
@@ -38,7 +76,13 @@ export function ExportsTab() {
         {spec.filters.length > 0 && (
           <Group grow>
             {spec.filters.map((f) => (
-              <TextInput key={f.key} label={f.label} placeholder={f.placeholder} value={filters[f.key] ?? ''} onChange={(e) => setFilters({ ...filters, [f.key]: e.currentTarget.value })} />
+              <TextInput
+                key={f.key}
+                label={f.label}
+                placeholder={f.placeholder}
+                value={filters[f.key] ?? ''}
+                onChange={(e) => setFilters({ ...filters, [f.key]: e.currentTarget.value })}
+              />
             ))}
           </Group>
         )}

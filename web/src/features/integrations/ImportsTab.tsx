@@ -11,12 +11,48 @@ type ImportType = Job['recordType'];
 
 /** The fields a column can map to (the server checks the same list: src/integrations/imports/core/mapping.ts). */
 const FIELDS: Record<ImportType, string[]> = {
-  accounts: ['externalId', 'name', 'domain', 'region', 'country', 'segment', 'tier', 'industry', 'employees', 'annualRevenue', 'directOnly'],
-  leads: ['externalId', 'name', 'firstName', 'lastName', 'company', 'email', 'domain', 'region', 'country', 'product', 'productLine', 'amount', 'currency', 'source', 'accountName'],
+  accounts: [
+    'externalId',
+    'name',
+    'domain',
+    'region',
+    'country',
+    'segment',
+    'tier',
+    'industry',
+    'employees',
+    'annualRevenue',
+    'directOnly',
+  ],
+  leads: [
+    'externalId',
+    'name',
+    'firstName',
+    'lastName',
+    'company',
+    'email',
+    'domain',
+    'region',
+    'country',
+    'product',
+    'productLine',
+    'amount',
+    'currency',
+    'source',
+    'accountName',
+  ],
   opportunities: ['externalId', 'name', 'accountName', 'stage', 'amount', 'currency', 'product', 'productLine', 'region', 'closeDate'],
 };
 const TERMINAL = new Set(['done', 'rejected', 'failed']);
-const STATUS_COLOR: Record<string, string> = { done: 'green', rejected: 'red', failed: 'orange', importing: 'blue', validating: 'blue', queued: 'gray', uploading: 'gray' };
+const STATUS_COLOR: Record<string, string> = {
+  done: 'green',
+  rejected: 'red',
+  failed: 'orange',
+  importing: 'blue',
+  validating: 'blue',
+  queued: 'gray',
+  uploading: 'gray',
+};
 
 /** Splits the first lines of a CSV for the preview (quotes honoured; enough for a header and five rows). */
 export function previewRows(text: string, max = 6): string[][] {
@@ -28,12 +64,16 @@ export function previewRows(text: string, max = 6): string[][] {
   for (let i = 0; i < body.length && rows.length < max; i++) {
     const c = body[i]!;
     if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && body[i + 1] === '\n') i++;
       row.push(cell);
       cell = '';
@@ -71,7 +111,10 @@ function JobRow({ job }: { job: Job }) {
       <Table.Td w={220}>
         <Progress value={pct} animated={!TERMINAL.has(job.status)} aria-label="import progress" data-testid="import-progress" />
         <Text size="xs" c="dimmed">
-          {pct}% · {job.progress.phase === 'validating' ? `checked ${job.progress.linesValidated} rows` : `${job.imported} of ${job.progress.linesTotal ?? '?'} imported`}
+          {pct}% ·{' '}
+          {job.progress.phase === 'validating'
+            ? `checked ${job.progress.linesValidated} rows`
+            : `${job.imported} of ${job.progress.linesTotal ?? '?'} imported`}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -151,7 +194,14 @@ export function ImportsTab() {
       <Card withBorder>
         <Stack>
           <Group grow align="flex-end">
-            <Select label="Record type" data={['accounts', 'leads', 'opportunities']} value={type} onChange={(v) => v && (setType(v as ImportType), setMapping({}))} allowDeselect={false} data-testid="import-type" />
+            <Select
+              label="Record type"
+              data={['accounts', 'leads', 'opportunities']}
+              value={type}
+              onChange={(v) => v && (setType(v as ImportType), setMapping({}))}
+              allowDeselect={false}
+              data-testid="import-type"
+            />
             <Select
               label="Column preset"
               placeholder="Columns named like fields"
@@ -165,11 +215,28 @@ export function ImportsTab() {
               onChange={setPreset}
               data-testid="import-preset"
             />
-            <FileInput label="CSV file (UTF-8)" placeholder="Choose a file" accept=".csv,text/csv" value={file} onChange={pick} data-testid="import-file" />
+            <FileInput
+              label="CSV file (UTF-8)"
+              placeholder="Choose a file"
+              accept=".csv,text/csv"
+              value={file}
+              onChange={pick}
+              data-testid="import-file"
+            />
           </Group>
           <Group>
-            <Checkbox label="Import the valid rows and report the others (default: any error rejects the whole file)" checked={validRows} onChange={(e) => setValidRows(e.currentTarget.checked)} data-testid="import-valid-rows" />
-            <Checkbox label="Dry run (check only, write nothing)" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} data-testid="import-dry-run" />
+            <Checkbox
+              label="Import the valid rows and report the others (default: any error rejects the whole file)"
+              checked={validRows}
+              onChange={(e) => setValidRows(e.currentTarget.checked)}
+              data-testid="import-valid-rows"
+            />
+            <Checkbox
+              label="Dry run (check only, write nothing)"
+              checked={dryRun}
+              onChange={(e) => setDryRun(e.currentTarget.checked)}
+              data-testid="import-dry-run"
+            />
           </Group>
           {header.length > 0 && (
             <Table.ScrollContainer minWidth={400}>
@@ -186,7 +253,11 @@ export function ImportsTab() {
                           aria-label={`map ${column}`}
                           placeholder={preset ? 'as the preset maps it' : 'by its name'}
                           clearable
-                          data={[...FIELDS[type], ...(mapping[column]?.startsWith('attributes.') ? [mapping[column]!] : []), `attributes.${column.replace(/[^A-Za-z0-9_]/g, '')}`].filter((v, i, a) => a.indexOf(v) === i)}
+                          data={[
+                            ...FIELDS[type],
+                            ...(mapping[column]?.startsWith('attributes.') ? [mapping[column]!] : []),
+                            `attributes.${column.replace(/[^A-Za-z0-9_]/g, '')}`,
+                          ].filter((v, i, a) => a.indexOf(v) === i)}
                           value={mapping[column] ?? null}
                           onChange={(v) => setMapping({ ...mapping, [column]: v ?? '' })}
                         />

@@ -15,14 +15,25 @@ const events = (text: string) =>
 
 function Deliveries({ endpointId }: { endpointId: string }) {
   const client = useQueryClient();
-  const list = useQuery({ queryKey: ['webhook-deliveries', endpointId], queryFn: () => unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: endpointId }, query: { limit: 50 } } })) });
+  const list = useQuery({
+    queryKey: ['webhook-deliveries', endpointId],
+    queryFn: () => unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: endpointId }, query: { limit: 50 } } })),
+  });
   const replay = useMutation({
-    mutationFn: (id: string) => unwrap(api.POST('/api/v1/webhooks/deliveries/{id}/replay', { params: { path: { id } }, body: { reason: 'replayed from the web app' } })),
+    mutationFn: (id: string) =>
+      unwrap(
+        api.POST('/api/v1/webhooks/deliveries/{id}/replay', { params: { path: { id } }, body: { reason: 'replayed from the web app' } }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: ['webhook-deliveries', endpointId] }),
   });
   if (list.error) return <ErrorAlert error={list.error} />;
   const items = list.data?.items ?? [];
-  if (items.length === 0) return <Text size="sm" c="dimmed">No deliveries yet.</Text>;
+  if (items.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No deliveries yet.
+      </Text>
+    );
   return (
     <Table data-testid="deliveries-table">
       <Table.Thead>
@@ -48,7 +59,8 @@ function Deliveries({ endpointId }: { endpointId: string }) {
             <Table.Td>
               {d.log.map((a) => (
                 <Text size="xs" key={a.attempt}>
-                  #{a.attempt} {formatDate(a.attemptedAt)} → {a.statusCode ?? 'no answer'} in {a.durationMs} ms{a.error ? ` (${a.error})` : ''}
+                  #{a.attempt} {formatDate(a.attemptedAt)} → {a.statusCode ?? 'no answer'} in {a.durationMs} ms
+                  {a.error ? ` (${a.error})` : ''}
                   {a.responseExcerpt && <Code>{a.responseExcerpt.slice(0, 200)}</Code>}
                 </Text>
               ))}
@@ -72,7 +84,12 @@ function EndpointCard({ webhook }: { webhook: Webhook }) {
   const [secret, setSecret] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (changes: { events?: string[]; enabled?: boolean }) =>
-      unwrap(api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id: webhook.id }, header: { 'if-match': `"v${webhook.version}"` } }, body: changes })),
+      unwrap(
+        api.PATCH('/api/v1/webhooks/{id}', {
+          params: { path: { id: webhook.id }, header: { 'if-match': `"v${webhook.version}"` } },
+          body: changes,
+        }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: ['webhooks'] }),
   });
   const rotate = useMutation({
@@ -92,7 +109,9 @@ function EndpointCard({ webhook }: { webhook: Webhook }) {
             </Text>
           </div>
           <Group gap="xs">
-            <Badge color={webhook.enabled ? 'green' : 'red'}>{webhook.enabled ? 'enabled' : `disabled${webhook.disabledReason ? `: ${webhook.disabledReason}` : ''}`}</Badge>
+            <Badge color={webhook.enabled ? 'green' : 'red'}>
+              {webhook.enabled ? 'enabled' : `disabled${webhook.disabledReason ? `: ${webhook.disabledReason}` : ''}`}
+            </Badge>
             <Button size="xs" variant="light" onClick={() => save.mutate({ enabled: !webhook.enabled })}>
               {webhook.enabled ? 'Disable' : 'Enable'}
             </Button>
@@ -105,7 +124,13 @@ function EndpointCard({ webhook }: { webhook: Webhook }) {
           </Group>
         </Group>
         <Group align="flex-end">
-          <TextInput label="Event filters" description="event types, families like lead.*, or *" value={filters} onChange={(e) => setFilters(e.currentTarget.value)} style={{ flex: 1 }} />
+          <TextInput
+            label="Event filters"
+            description="event types, families like lead.*, or *"
+            value={filters}
+            onChange={(e) => setFilters(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
           <Button size="sm" variant="default" onClick={() => save.mutate({ events: events(filters) })} loading={save.isPending}>
             Save filters
           </Button>
@@ -146,8 +171,19 @@ export function WebhooksTab() {
         <Stack>
           <Text fw={600}>New endpoint</Text>
           <Group grow align="flex-start">
-            <TextInput label="URL" placeholder="https://crm.example.com/hooks/baton" value={url} onChange={(e) => setUrl(e.currentTarget.value)} data-testid="webhook-url-input" />
-            <TextInput label="Events" value={filters} onChange={(e) => setFilters(e.currentTarget.value)} data-testid="webhook-events-input" />
+            <TextInput
+              label="URL"
+              placeholder="https://crm.example.com/hooks/baton"
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+              data-testid="webhook-url-input"
+            />
+            <TextInput
+              label="Events"
+              value={filters}
+              onChange={(e) => setFilters(e.currentTarget.value)}
+              data-testid="webhook-events-input"
+            />
             <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           </Group>
           {create.error && <ErrorAlert error={create.error} />}
