@@ -22,6 +22,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { startRuntime } from '../src/runtime.js';
 import { runEscalationBench } from './escalation.js';
 import { runOrdersBench } from './orders.js';
+import { runImportBench } from './import.js';
 import { runRoutingBench } from './routing.js';
 import { runRulesBench } from './rules.js';
 import { type BenchOptions, isMain, numberArg } from './support.js';
@@ -141,6 +142,7 @@ if (isMain(import.meta.url)) {
   results.routing = await runRoutingBench();
   results.escalation = await runEscalationBench();
   results.orders = await runOrdersBench();
+  results.import = await runImportBench({ rows: numberArg('import-rows') });
   console.log(JSON.stringify(results, null, 2));
 }
 

@@ -23,6 +23,9 @@ import { openApiEventCatalogue } from './integrations/event-catalogue.js';
 import { registerAccountMatchRoutes } from './channel/match-routes.js';
 import { registerChannelRoutes } from './channel/routes/index.js';
 import { channelCron, channelTasks } from './channel/tasks.js';
+import { registerImportRoutes } from './integrations/imports/routes.js';
+import { registerExportRoutes } from './integrations/exports/routes.js';
+import { importTasks, importCron } from './integrations/imports/tasks.js';
 
 export type AppDeps = {
   db: Db;
@@ -60,6 +63,8 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerIntegrationRoutes(app);
   registerAccountMatchRoutes(app);
   registerChannelRoutes(app);
+  registerImportRoutes(app);
+  registerExportRoutes(app);
   return app;
 }
 
@@ -77,5 +82,7 @@ export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) 
   cron.push(...orderCron);
   Object.assign(tasks, channelTasks(deps));
   cron.push(...channelCron);
+  Object.assign(tasks, importTasks(deps));
+  cron.push(...importCron);
   return { tasks, cron };
 }

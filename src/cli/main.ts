@@ -18,6 +18,7 @@ import { cliContext, demoDataDir } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
 import { registerOrderCommands } from './commands/import-orders.js';
+import { registerImportExportCommands } from './commands/import-export.js';
 
 /** Short commands log warnings only, to stderr, so their stdout stays scriptable. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -152,6 +153,7 @@ export function buildCli(): Command {
     .option('--json', 'one line of JSON, no progress bar')
     .action(async (name: BenchmarkName, options: { json?: boolean }) => bench(name, options));
   registerOrderCommands(program, withRuntime);
+  registerImportExportCommands(program, withRuntime);
   return program;
 }
 

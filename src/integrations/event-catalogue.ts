@@ -281,6 +281,12 @@ export const EVENT_CATALOGUE = {
   'webhook.dead_lettered': open('webhook_delivery', 'A webhook delivery exhausted its retries.', {
     after: 'endpointId, eventId, eventType, attempts',
   }),
+  'import.created': open('import', 'A CSV import job was created (upload or file) and queued.', {
+    after: 'recordType, mode, dryRun, preset, fileName',
+  }),
+  'import.finished': open('import', 'A CSV import job reached a final state (done, rejected or failed) with its counters.', {
+    after: 'status and the job counters (lines, applied, skipped, errors, warnings)',
+  }),
 } satisfies Record<AuditEventName, CatalogueEntry>;
 
 /** The outbox payload schema of one event type. */

@@ -199,6 +199,19 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/partner/v1/notices/read': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
+
+  // ---- integrations: CSV imports and exports ---------------------------------------------------------
+  'GET /api/v1/imports': ['admin', 'revops', 'integration'],
+  'POST /api/v1/imports': ['admin', 'revops', 'integration'],
+  'GET /api/v1/imports/:id': ['admin', 'revops', 'integration'],
+  'GET /api/v1/imports/:id/errors': ['admin', 'revops', 'integration'],
+  'POST /api/v1/imports/:id/resume': ['admin', 'revops', 'integration'],
+  'GET /api/v1/exports/audit.csv': ['admin', 'revops', 'sales_manager', 'finance'],
+  'GET /api/v1/exports/assignments.csv': INTERNAL,
+  'GET /api/v1/exports/registrations.csv': ['admin', 'revops', 'channel_manager', 'integration'],
+  'GET /api/v1/exports/orders.csv': INTERNAL,
+  'GET /api/v1/exports/routing-kpis.csv': ROUTING_MANAGERS,
+  'GET /api/v1/exports/order-kpis.csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
 };
 
 // ---- inbound sync: the integration role holds stock.manage and order.configure (items, stock counts, customer terms) ----

@@ -1,6 +1,6 @@
 import { progressBar } from '../progress.js';
 
-export const BENCHMARKS = ['rules', 'routing', 'escalation', 'foundation', 'orders', 'all'] as const;
+export const BENCHMARKS = ['rules', 'routing', 'escalation', 'foundation', 'orders', 'import', 'all'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 type Progress = (done: number, total: number) => void;
@@ -13,6 +13,7 @@ const RUNNERS: Record<Exclude<BenchmarkName, 'all'>, Runner> = {
   escalation: async (onProgress) => (await import('../../../bench/escalation.js')).runEscalationBench({ onProgress }),
   foundation: async (onProgress) => (await import('../../../bench/run-all.js')).runFoundationBench({ onProgress }),
   orders: async (onProgress) => (await import('../../../bench/orders.js')).runOrdersBench({ onProgress }),
+  import: async (onProgress) => (await import('../../../bench/import.js')).runImportBench({ onProgress }),
 };
 
 /**
@@ -20,7 +21,7 @@ const RUNNERS: Record<Exclude<BenchmarkName, 'all'>, Runner> = {
  * database), measures Baton against a baseline in the same run and prints JSON.
  */
 export async function bench(name: BenchmarkName, options: { json?: boolean }): Promise<void> {
-  const names = name === 'all' ? (['rules', 'routing', 'escalation', 'foundation', 'orders'] as const) : [name];
+  const names = name === 'all' ? (['rules', 'routing', 'escalation', 'foundation', 'orders', 'import'] as const) : [name];
   const results: Record<string, unknown> = {};
   for (const each of names) {
     const bar = options.json ? { update: () => {}, stop: () => {} } : progressBar(`bench ${each}`);

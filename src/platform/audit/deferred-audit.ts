@@ -8,7 +8,11 @@ const pendingByTransaction = new WeakMap<object, Pending[]>();
  * Audit rows of a use-case transaction are appended just before it commits: the chain lock is then held
  * for the last moment only, instead of from the first change to the end of the use case.
  */
-export const deferAuditIn = (trx: object) => pendingByTransaction.set(trx, []);
+export const deferAuditIn = (trx: object) => {
+  // Reentrant: a use case run inside another's transaction (a batch create that routes through
+  // routeRecordsBatch) keeps the outer one's pending rows; the first flush appends them all, in order.
+  if (!pendingByTransaction.has(trx)) pendingByTransaction.set(trx, []);
+};
 export const deferredAuditOf = (trx: object) => pendingByTransaction.get(trx);
 
 export function takeDeferredAudit(trx: object): Pending[] {

@@ -116,6 +116,8 @@ export const AUDIT_EVENT_NAMES = [
   'webhook.dead_lettered',
   // ---- inbound sync: item updates (a newer version of a synced item) ----
   'item.updated',
+  'import.created',
+  'import.finished',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -1090,3 +1090,63 @@ export interface ConflictScanStateTable {
 export interface Database {
   conflict_scan_state: ConflictScanStateTable;
 }
+
+// ---- imports (0007) ------------------------------------------------------------------------------------
+export type ImportRecordType = 'accounts' | 'leads' | 'opportunities';
+export type ImportStatus = 'uploading' | 'queued' | 'validating' | 'importing' | 'done' | 'rejected' | 'failed';
+export interface ImportJobTable {
+  id: Generated<string>;
+  record_type: ImportRecordType;
+  status: ImportStatus;
+  mode: 'all_or_nothing' | 'valid_rows';
+  dry_run: boolean;
+  preset: string | null;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  file_name: string;
+  source: 'upload' | 'file';
+  file_path: string | null;
+  file_bytes: ColumnType<string, number | string | undefined, number | string>;
+  file_sha256: string | null;
+  bytes_done: ColumnType<string, number | string | undefined, number | string>;
+  lines_total: number | null;
+  lines_validated: Generated<number>;
+  checkpoint_line: Generated<number>;
+  imported: Generated<number>;
+  skipped: Generated<number>;
+  error_count: Generated<number>;
+  warning_count: Generated<number>;
+  failure: string | null;
+  lease_until: NullableTimestamp;
+  created_by: string | null;
+  created_by_label: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+export interface ImportFileChunkTable {
+  job_id: string;
+  seq: number;
+  data: Buffer;
+}
+export interface ImportIssueTable {
+  job_id: string;
+  line: number;
+  severity: 'error' | 'warning';
+  field: string;
+  message: string;
+  raw: string | null;
+}
+export interface ImportRecordKeyTable {
+  record_type: ImportRecordType;
+  source: string;
+  external_id: string;
+  record_id: string;
+  job_id: string;
+  line: number;
+}
+export interface Database {
+  import_jobs: ImportJobTable;
+  import_file_chunks: ImportFileChunkTable;
+  import_issues: ImportIssueTable;
+  import_record_keys: ImportRecordKeyTable;
+}

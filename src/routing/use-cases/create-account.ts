@@ -3,11 +3,15 @@ import type { Trx } from '../../platform/db/database.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import type { CreateAccountInput } from '../schemas.js';
+import { accountRow } from '../record-rows.js';
 import { findAccount } from '../store.js';
 import { type AccountView, accountView } from '../views.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
 
-export async function createAccount(ctx: UseCaseContext, input: CreateAccountInput): Promise<AccountView & { assignment: RoutingDecision }> {
+export async function createAccount(
+  ctx: UseCaseContext,
+  input: CreateAccountInput,
+): Promise<AccountView & { assignment: RoutingDecision }> {
   assertCan(ctx.actor, 'record.write');
   return inTransaction(ctx, (trx) => insertAccount(trx, ctx, input));
 }
@@ -23,24 +27,7 @@ export async function insertAccount(trx: Trx, ctx: UseCaseContext, input: NewAcc
   const now = ctx.clock.now();
   const row = await trx
     .insertInto('accounts')
-    .values({
-      name: input.name,
-      domain: input.domain ?? null,
-      region: input.region ?? null,
-      country: input.country ?? null,
-      segment: input.segment ?? null,
-      tier: input.tier ?? null,
-      industry: input.industry ?? null,
-      employees: input.employees ?? null,
-      annual_revenue: input.annualRevenue ?? null,
-      direct_only: input.directOnly ?? false,
-      postal_code: input.postalCode ?? null,
-      phone: input.phone ?? null,
-      needs_review: input.needsReview ?? false,
-      attributes: JSON.stringify(input.attributes ?? {}),
-      created_at: now,
-      updated_at: now,
-    })
+    .values({ ...accountRow(input, now), postal_code: input.postalCode ?? null, phone: input.phone ?? null, needs_review: input.needsReview ?? false })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordChange(trx, ctx, { event: 'account.created', entityType: 'account', entityId: row.id, after: accountView(row) });

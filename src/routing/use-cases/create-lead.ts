@@ -5,6 +5,7 @@ import { invalidField } from '../../platform/errors.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import type { CreateLeadInput } from '../schemas.js';
+import { leadDomain, leadRow } from '../record-rows.js';
 import { findAccount, findLead } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
@@ -19,7 +20,7 @@ export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): P
   assertCan(ctx.actor, 'record.write');
   return inTransaction(ctx, async (trx) => {
     if (input.accountId && !(await findAccount(trx, input.accountId))) throw invalidField('accountId', 'no such account');
-    const domain = input.domain ?? input.email?.split('@')[1]?.toLowerCase() ?? null;
+    const domain = leadDomain(input);
     const id = randomUUID();
     let accountId = input.accountId ?? null;
     if (!accountId && (input.company || domain)) {
@@ -34,24 +35,7 @@ export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): P
     const now = ctx.clock.now();
     const row = await trx
       .insertInto('leads')
-      .values({
-        id,
-        name: input.name,
-        company: input.company ?? null,
-        email: input.email?.toLowerCase() ?? null,
-        domain,
-        region: input.region ?? null,
-        country: input.country ?? null,
-        product: input.product ?? null,
-        product_line: input.productLine ?? null,
-        amount: input.amount ?? null,
-        currency: input.currency ?? 'USD',
-        source: input.source ?? null,
-        account_id: accountId,
-        attributes: JSON.stringify(input.attributes ?? {}),
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ id, ...leadRow(input, accountId, now) })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });

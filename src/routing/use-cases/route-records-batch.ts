@@ -5,7 +5,13 @@ import type { Trx } from '../../platform/db/database.js';
 import { emitMany } from '../../platform/outbox/emit.js';
 import { recordChanges } from '../../platform/record-change.js';
 import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
-import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTime, isWorkingAt as isWorking } from '../core/business-time.js';
+import {
+  type BusinessCalendar,
+  addBusinessHours,
+  escalationFireAt,
+  hasWorkingTime,
+  isWorkingAt as isWorking,
+} from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
 import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
@@ -25,12 +31,16 @@ const CHUNK = 2_000;
  * locks its records, locks every pool it uses once, picks with `bulkSelect` (identical to picking one by one),
  * and writes ledger rows, owners, timers, notifications, outbox and audit with multi-row statements.
  */
-export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordIds: string[] }, onProgress?: (done: number) => void): Promise<BatchResult> {
+export async function routeRecordsBatch(
+  ctx: UseCaseContext,
+  request: { recordType: RoutableRecordType; recordIds: string[]; previous?: Record<string, unknown> },
+  onProgress?: (done: number) => void,
+): Promise<BatchResult> {
   assertCan(ctx.actor, 'routing.route');
   const total: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
   for (let i = 0; i < request.recordIds.length; i += CHUNK) {
     const chunk = request.recordIds.slice(i, i + CHUNK);
-    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk));
+    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous));
     total.routed += result.routed;
     total.assigned += result.assigned;
     total.unassigned += result.unassigned;
@@ -71,16 +81,23 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
   return { rest, notes };
 }
 
-async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[]): Promise<BatchResult> {
+async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const locked = await lockSubjects(trx, recordType, ids, now);
+  const locked = await lockSubjects(trx, recordType, ids, now, previous);
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
   const { rest: subjects, notes } = recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
   if (!ruleset) {
-    for (const subject of subjects) missed.push({ subject, code: 'no_ruleset', reason: `no published ${recordType} rule set`, explanation: { rules: [] }, rulesetId: null });
+    for (const subject of subjects)
+      missed.push({
+        subject,
+        code: 'no_ruleset',
+        reason: `no published ${recordType} rule set`,
+        explanation: { rules: [] },
+        rulesetId: null,
+      });
   } else {
     const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[]);
     const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>>();
@@ -88,7 +105,13 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
     for (const subject of subjects) {
       const explained = compiled.explain(subject.facts, nowMs);
       if (explained.matchedIndex < 0) {
-        missed.push({ subject, code: 'no_rule_matched', reason: 'no rule matched', explanation: { rules: explained.rules }, rulesetId: ruleset.id });
+        missed.push({
+          subject,
+          code: 'no_rule_matched',
+          reason: 'no rule matched',
+          explanation: { rules: explained.rules },
+          rulesetId: ruleset.id,
+        });
         continue;
       }
       const rule = rules[explained.matchedIndex]!;
@@ -105,9 +128,27 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
       if (key) resolvedTargets.set(key, resolution);
       if (resolution.placement) {
         const p = resolution.placement;
-        placed.push({ subject, rule, ownerId: p.ownerId, poolId: null, queueId: p.queueId, source: 'rule', reasonCode: p.reasonCode, candidates: [], path: resolution.path, fairness: null, explanationRules: explained.rules });
+        placed.push({
+          subject,
+          rule,
+          ownerId: p.ownerId,
+          poolId: null,
+          queueId: p.queueId,
+          source: 'rule',
+          reasonCode: p.reasonCode,
+          candidates: [],
+          path: resolution.path,
+          fairness: null,
+          explanationRules: explained.rules,
+        });
       } else {
-        missed.push({ subject, code: resolution.unassigned!.code, reason: resolution.unassigned!.reason, explanation: { rules: explained.rules, path: resolution.path }, rulesetId: ruleset.id });
+        missed.push({
+          subject,
+          code: resolution.unassigned!.code,
+          reason: resolution.unassigned!.reason,
+          explanation: { rules: explained.rules, path: resolution.path },
+          rulesetId: ruleset.id,
+        });
       }
     }
     for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -134,17 +175,33 @@ async function placeFromPool(
 ): Promise<void> {
   const pool = await lockPool(trx, poolId);
   if (!pool) {
-    for (const item of items) missed.push({ subject: item.subject, code: 'target_missing', reason: 'the pool no longer exists', explanation: { rules: item.explanationRules }, rulesetId });
+    for (const item of items)
+      missed.push({
+        subject: item.subject,
+        code: 'target_missing',
+        reason: 'the pool no longer exists',
+        explanation: { rules: item.explanationRules },
+        rulesetId,
+      });
     return;
   }
   const caps = pool.criteria_caps as CriteriaCapDefinition[];
-  const loads = await poolMembersWithLoad(trx, pool.id, now, caps.map((c) => c.name));
+  const loads = await poolMembersWithLoad(
+    trx,
+    pool.id,
+    now,
+    caps.map((c) => c.name),
+  );
   const members: PoolMember[] = loads.map((m) => ({
     userId: m.userId,
     position: m.position,
     weight: m.weight,
     active: m.status === 'active',
-    availability: m.away ? 'out_of_office' : pool.respect_hours && m.calendar && hasWorkingTime(m.calendar) && !isWorking(m.calendar, now) ? 'outside_hours' : 'available',
+    availability: m.away
+      ? 'out_of_office'
+      : pool.respect_hours && m.calendar && hasWorkingTime(m.calendar) && !isWorking(m.calendar, now)
+        ? 'outside_hours'
+        : 'available',
     wipCap: m.wipCap,
     openCount: m.openCount,
     rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
@@ -160,26 +217,80 @@ async function placeFromPool(
     criteria: caps.filter((cap) => capMatcher(cap)(i.subject.facts, nowMs)).map((cap) => cap.name),
   }));
   const state = pool.fairness as unknown as FairnessState;
-  const result = bulkSelect({ strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills }, members, state, requests);
-  await trx.updateTable('pools').set({ fairness: JSON.stringify(result.state), decisions: String(Number(pool.decisions) + items.length) }).where('id', '=', pool.id).execute();
+  const result = bulkSelect(
+    { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills },
+    members,
+    state,
+    requests,
+  );
+  await trx
+    .updateTable('pools')
+    .set({ fairness: JSON.stringify(result.state), decisions: String(Number(pool.decisions) + items.length) })
+    .where('id', '=', pool.id)
+    .execute();
   for (const [i, pick] of result.selections.entries()) {
     const item = items[i]!;
     if (pick.chosen) {
-      placed.push({ subject: item.subject, rule: item.rule, ownerId: pick.chosen, poolId: pool.id, queueId: null, source: 'pool', reasonCode: 'pool', candidates: pick.candidates as Candidate[], path: [`pool:${pool.id}`], fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria }, explanationRules: item.explanationRules });
+      placed.push({
+        subject: item.subject,
+        rule: item.rule,
+        ownerId: pick.chosen,
+        poolId: pool.id,
+        queueId: null,
+        source: 'pool',
+        reasonCode: 'pool',
+        candidates: pick.candidates as Candidate[],
+        path: [`pool:${pool.id}`],
+        fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
+        explanationRules: item.explanationRules,
+      });
       continue;
     }
-    const fallback = pool.fallback_type && pool.fallback_id ? await resolveTarget(trx, { type: pool.fallback_type, id: pool.fallback_id }, item.subject.facts, now, new Set([`pool:${pool.id}`])) : null;
+    const fallback =
+      pool.fallback_type && pool.fallback_id
+        ? await resolveTarget(
+            trx,
+            { type: pool.fallback_type, id: pool.fallback_id },
+            item.subject.facts,
+            now,
+            new Set([`pool:${pool.id}`]),
+          )
+        : null;
     if (fallback?.placement) {
       const p = fallback.placement;
-      placed.push({ subject: item.subject, rule: item.rule, ownerId: p.ownerId, poolId: p.poolId, queueId: p.queueId, source: p.source, reasonCode: 'fallback', candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates], path: fallback.path, fairness: p.fairness, explanationRules: item.explanationRules });
+      placed.push({
+        subject: item.subject,
+        rule: item.rule,
+        ownerId: p.ownerId,
+        poolId: p.poolId,
+        queueId: p.queueId,
+        source: p.source,
+        reasonCode: 'fallback',
+        candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates],
+        path: fallback.path,
+        fairness: p.fairness,
+        explanationRules: item.explanationRules,
+      });
     } else {
-      missed.push({ subject: item.subject, code: fallback?.unassigned?.code ?? 'pool_exhausted', reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`, explanation: { rules: item.explanationRules, candidates: pick.candidates }, rulesetId });
+      missed.push({
+        subject: item.subject,
+        code: fallback?.unassigned?.code ?? 'pool_exhausted',
+        reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`,
+        explanation: { rules: item.explanationRules, candidates: pick.candidates },
+        rulesetId,
+      });
     }
   }
 }
 
-
-async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset: { id: string; number: number } | undefined, placed: Placed[], missed: Missed[]): Promise<void> {
+async function writeDecisions(
+  trx: Trx,
+  ctx: UseCaseContext,
+  now: Date,
+  ruleset: { id: string; number: number } | undefined,
+  placed: Placed[],
+  missed: Missed[],
+): Promise<void> {
   const actor = actorOf(ctx);
   const policy = await routingPolicy(trx);
   const people = await findPeople(trx, [...new Set(placed.map((p) => p.ownerId))]);
@@ -206,7 +317,17 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
       .where('closed_at', 'is', null)
       .returning(['id', 'record_id', 'owner_id'])
       .execute();
-    if (closed.length) await trx.updateTable('escalation_timers').set({ state: 'cancelled', outcome: 'assignment reassigned' }).where('assignment_id', 'in', closed.map((c) => c.id)).where('state', '=', 'pending').execute();
+    if (closed.length)
+      await trx
+        .updateTable('escalation_timers')
+        .set({ state: 'cancelled', outcome: 'assignment reassigned' })
+        .where(
+          'assignment_id',
+          'in',
+          closed.map((c) => c.id),
+        )
+        .where('state', '=', 'pending')
+        .execute();
     const previousOwner = new Map(closed.map((c) => [c.record_id, c.owner_id]));
     const rows = placed.map((p) => ({
       record_type: recordType,
@@ -233,7 +354,14 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
       created_at: now,
     }));
     const inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }> = [];
-    for (let i = 0; i < rows.length; i += 1000) inserted.push(...(await trx.insertInto('assignments').values(rows.slice(i, i + 1000)).returning(['id', 'record_id', 'owner_id', 'due_at']).execute()));
+    for (let i = 0; i < rows.length; i += 1000)
+      inserted.push(
+        ...(await trx
+          .insertInto('assignments')
+          .values(rows.slice(i, i + 1000))
+          .returning(['id', 'record_id', 'owner_id', 'due_at'])
+          .execute()),
+      );
     await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
     await sql`update ${sql.table(ROUTABLE_TABLES[recordType])} r
               set owner_id = v.owner_id, current_assignment_id = v.assignment_id
@@ -241,7 +369,11 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
               where r.id = v.record_id`.execute(trx);
     await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
     const timers = await timersFor(trx, inserted, rows, people);
-    for (let i = 0; i < timers.length; i += 1000) await trx.insertInto('escalation_timers').values(timers.slice(i, i + 1000)).execute();
+    for (let i = 0; i < timers.length; i += 1000)
+      await trx
+        .insertInto('escalation_timers')
+        .values(timers.slice(i, i + 1000))
+        .execute();
     await notifyOwners(trx, ctx, now, inserted, recordType);
     const rowById = new Map(rows.map((r) => [r.record_id, r]));
     for (const a of inserted) {
@@ -252,7 +384,14 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
         entityId: a.record_id,
         reason: `${row.reason_code}: ${row.reason}`,
         before: row.previous_owner_id ? { ownerId: row.previous_owner_id } : null,
-        after: { assignmentId: a.id, ownerId: a.owner_id, dueAt: a.due_at.toISOString(), ruleId: row.rule_id, poolId: row.pool_id, source: row.source },
+        after: {
+          assignmentId: a.id,
+          ownerId: a.owner_id,
+          dueAt: a.due_at.toISOString(),
+          ruleId: row.rule_id,
+          poolId: row.pool_id,
+          source: row.source,
+        },
       });
     }
   }
@@ -260,23 +399,69 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
     for (let i = 0; i < missed.length; i += 1000) {
       await trx
         .insertInto('unassigned_records')
-        .values(missed.slice(i, i + 1000).map((m) => ({ record_type: m.subject.recordType, record_id: m.subject.recordId, reason_code: m.code, reason: m.reason, explanation: JSON.stringify(m.explanation), ruleset_id: m.rulesetId, since: now })))
-        .onConflict((oc) => oc.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({ reason_code: eb.ref('excluded.reason_code'), reason: eb.ref('excluded.reason'), explanation: eb.ref('excluded.explanation') })))
+        .values(
+          missed.slice(i, i + 1000).map((m) => ({
+            record_type: m.subject.recordType,
+            record_id: m.subject.recordId,
+            reason_code: m.code,
+            reason: m.reason,
+            explanation: JSON.stringify(m.explanation),
+            ruleset_id: m.rulesetId,
+            since: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({
+            reason_code: eb.ref('excluded.reason_code'),
+            reason: eb.ref('excluded.reason'),
+            explanation: eb.ref('excluded.explanation'),
+          })),
+        )
         .execute();
     }
-    for (const m of missed) changes.push({ event: 'record.unassigned', entityType: m.subject.recordType, entityId: m.subject.recordId, reason: `${m.code}: ${m.reason}`, after: { reasonCode: m.code, ownerKept: m.subject.ownerId } });
+    for (const m of missed)
+      changes.push({
+        event: 'record.unassigned',
+        entityType: m.subject.recordType,
+        entityId: m.subject.recordId,
+        reason: `${m.code}: ${m.reason}`,
+        after: { reasonCode: m.code, ownerKept: m.subject.ownerId },
+      });
   }
   await recordChanges(trx, ctx, changes);
 }
 
 /** One inbox entry per owner per batch ("12 leads assigned to you"), not one per record. */
-async function notifyOwners(trx: Trx, ctx: UseCaseContext, now: Date, inserted: Array<{ owner_id: string }>, recordType: string): Promise<void> {
+async function notifyOwners(
+  trx: Trx,
+  ctx: UseCaseContext,
+  now: Date,
+  inserted: Array<{ owner_id: string }>,
+  recordType: string,
+): Promise<void> {
   const counts = new Map<string, number>();
   for (const a of inserted) counts.set(a.owner_id, (counts.get(a.owner_id) ?? 0) + 1);
-  const rows = [...counts].map(([userId, n]) => ({ user_id: userId, kind: 'assigned' as const, record_type: recordType, record_id: null, title: `${n} ${recordType}${n === 1 ? '' : 's'} assigned to you`, body: 'Routed in bulk; see My work.', created_at: now }));
+  const rows = [...counts].map(([userId, n]) => ({
+    user_id: userId,
+    kind: 'assigned' as const,
+    record_type: recordType,
+    record_id: null,
+    title: `${n} ${recordType}${n === 1 ? '' : 's'} assigned to you`,
+    body: 'Routed in bulk; see My work.',
+    created_at: now,
+  }));
   if (rows.length === 0) return;
   const ids = await trx.insertInto('notifications').values(rows).returning(['id', 'user_id', 'title']).execute();
-  await emitMany(trx, ctx, ids.map((n) => ({ type: 'notification.assigned', aggregateType: 'notification', aggregateId: n.id, payload: { userId: n.user_id, kind: 'assigned', title: n.title } })));
+  await emitMany(
+    trx,
+    ctx,
+    ids.map((n) => ({
+      type: 'notification.assigned',
+      aggregateType: 'notification',
+      aggregateId: n.id,
+      payload: { userId: n.user_id, kind: 'assigned', title: n.title },
+    })),
+  );
 }
 
 /** The breach timer for every new assignment, plus the steps of its rule's escalation policy. */
@@ -302,7 +487,9 @@ async function timersFor(
         step_index: i + 1,
         action: step.action,
         target: step.target ? JSON.stringify(step.target) : null,
-        fire_at: calendar ? escalationFireAt(calendar, a.due_at, { hours: step.offsetHours, business: step.businessTime }) : new Date(a.due_at.getTime() + step.offsetHours * 3_600_000),
+        fire_at: calendar
+          ? escalationFireAt(calendar, a.due_at, { hours: step.offsetHours, business: step.businessTime })
+          : new Date(a.due_at.getTime() + step.offsetHours * 3_600_000),
       })),
     ];
   });

@@ -23,6 +23,7 @@ const NAV_ITEMS: NavItem[] = [
 
 // Routing (issue 3): its pages, gated on routing permissions the web Permission union does not list yet.
 NAV_ITEMS.push(...(ROUTING_NAV_ITEMS as unknown as NavItem[]));
+NAV_ITEMS.push({ to: '/integrations', label: 'Integrations', icon: <AuditIcon />, permission: 'integration.manage' as Permission, testId: 'nav-integrations' } as unknown as NavItem);
 
 export const navItemsFor = (me: Me) => NAV_ITEMS.filter((item) => !item.permission || can(me, item.permission));
 

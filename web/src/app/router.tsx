@@ -123,7 +123,12 @@ const routingRoutes = [
   routingPage('/routing/exceptions', 'report.routing', 'ExceptionsPage'),
 ] as const;
 
-const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...routingRoutes, ...orderRoutes])]);
+// ---- integrations (issue 6) ----
+const IntegrationsPage = lazyRouteComponent(() => import('../features/integrations/IntegrationsPage'), 'IntegrationsPage');
+const integrationsRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/integrations', component: gated('integration.manage' as Permission, () => <IntegrationsPage />) });
+const integrationRoutes = [integrationsRoute];
+
+const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...routingRoutes, ...orderRoutes, ...integrationRoutes])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -10760,6 +10760,558 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                recordType: "accounts" | "leads" | "opportunities";
+                                /** @enum {string} */
+                                status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                                /** @enum {string} */
+                                mode: "all_or_nothing" | "valid_rows";
+                                dryRun: boolean;
+                                preset: string | null;
+                                mapping: {
+                                    [key: string]: string;
+                                };
+                                fileName: string;
+                                fileBytes: number;
+                                progress: {
+                                    /** @enum {string} */
+                                    phase: "validating" | "importing";
+                                    bytesDone: number;
+                                    fraction: number;
+                                    linesTotal: number | null;
+                                    linesValidated: number;
+                                    checkpointLine: number;
+                                };
+                                imported: number;
+                                skipped: number;
+                                errors: number;
+                                warnings: number;
+                                failure: string | null;
+                                createdBy: string;
+                                createdAt: string;
+                                updatedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Upload a CSV (Content-Type: text/csv, streamed, at most 256 MiB); answers 202 with the job, whose progress GET /api/v1/imports/{id} shows. */
+        post: {
+            parameters: {
+                query: {
+                    type: "accounts" | "leads" | "opportunities";
+                    preset?: "salesforce" | "hubspot" | "maven";
+                    /** @description JSON object {"CSV column": "field"} */
+                    mapping?: string;
+                    mode?: "all_or_nothing" | "valid_rows";
+                    dryRun?: "true" | "false";
+                    fileName?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            recordType: "accounts" | "leads" | "opportunities";
+                            /** @enum {string} */
+                            status: "uploading" | "queued" | "validating" | "importing" | "done" | "rejected" | "failed";
+                            /** @enum {string} */
+                            mode: "all_or_nothing" | "valid_rows";
+                            dryRun: boolean;
+                            preset: string | null;
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            fileName: string;
+                            fileBytes: number;
+                            progress: {
+                                /** @enum {string} */
+                                phase: "validating" | "importing";
+                                bytesDone: number;
+                                fraction: number;
+                                linesTotal: number | null;
+                                linesValidated: number;
+                                checkpointLine: number;
+                            };
+                            imported: number;
+                            skipped: number;
+                            errors: number;
+                            warnings: number;
+                            failure: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    event?: string;
+                    entityType?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/assignments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    recordType?: string;
+                    ownerId?: string;
+                    open?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/registrations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    status?: string;
+                    partnerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    lifecycle?: "submitted" | "released" | "closed" | "cancelled";
+                    channelId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/routing-kpis.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/order-kpis.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    channelId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (text/csv), formula-safe cells */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/{source}/bulk": {
         parameters: {
             query?: never;

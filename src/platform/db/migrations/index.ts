@@ -5,6 +5,7 @@ import * as m0003 from './0003_routing.js';
 import * as m0004 from './0004_integrations.js';
 import * as m0005 from './0005_orders.js';
 import * as m0006 from './0006_channel.js';
+import * as m0007 from './0007_imports.js';
 import * as m0008 from './0008_sync.js';
 import * as m0009 from './0009_matching.js';
 import * as m0010 from './0010_registrations.js';
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004_integrations': m0004,
   '0005_orders': m0005,
   '0006_channel': m0006,
+  '0007_imports': m0007,
   '0008_sync': m0008,
   '0009_matching': m0009,
   '0010_registrations': m0010,
