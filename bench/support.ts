@@ -139,6 +139,7 @@ export function loadCrm(): Crm {
       ownerId: null,
       channelPartnerId: null,
       hasActiveRegistration: false,
+      activeRegistrations: [],
       directOnly: false,
       createdAt: Date.UTC(Number(row.year_established) || 2000, 0, 1),
       attributes: {},

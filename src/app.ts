@@ -19,7 +19,9 @@ import { registerOrderRoutes } from './orders/routes.js';
 import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
+import { registerAccountMatchRoutes } from './channel/match-routes.js';
 import { registerChannelRoutes } from './channel/routes/index.js';
+import { channelCron, channelTasks } from './channel/tasks.js';
 
 export type AppDeps = {
   db: Db;
@@ -54,6 +56,7 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
   registerIntegrationRoutes(app);
+  registerAccountMatchRoutes(app);
   registerChannelRoutes(app);
   return app;
 }
@@ -70,5 +73,7 @@ export function buildTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'checkpoints'>) 
   ];
   Object.assign(tasks, orderTasks(deps));
   cron.push(...orderCron);
+  Object.assign(tasks, channelTasks(deps));
+  cron.push(...channelCron);
   return { tasks, cron };
 }

@@ -13,6 +13,16 @@ export const ExplanationResponse = z.object({
   candidates: z.array(CandidateResponse),
   facts: z.record(z.string(), Json),
   evaluatedAt: z.string(),
+  guard: z
+    .object({
+      accountId: z.uuid(),
+      partnerId: z.uuid(),
+      basis: z.enum(['channel_partner', 'approved_registration']),
+      applied: z.boolean(),
+      channelManagerId: z.uuid().nullable(),
+      note: z.string(),
+    })
+    .optional(),
 });
 
 export const DecisionResponse = z.object({

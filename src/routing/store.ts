@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import type { AccountTable, Executor, LeadTable, OpportunityTable, Trx } from '../platform/db/database.js';
 import type { AssignmentTable, Database } from '../platform/db/database.js';
 import type { BusinessCalendar } from './core/business-time.js';
-import type { AccountFacts } from './core/facts.js';
+import type { AccountFacts, ActiveRegistration } from './core/facts.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from './core/record-types.js';
 
 export type AccountRow = Selectable<AccountTable>;
@@ -13,7 +13,8 @@ export type AssignmentRow = Selectable<AssignmentTable>;
 
 const num = (v: string | number | null) => (v === null ? null : Number(v));
 
-export function accountFactsOf(row: AccountRow, hasActiveRegistration = false): AccountFacts {
+/** Account facts; `hasActiveRegistration` is true when an approved registration exists on the account. */
+export function accountFactsOf(row: AccountRow, activeRegistrations: ActiveRegistration[] = []): AccountFacts {
   return {
     id: row.id,
     name: row.name,
@@ -27,7 +28,8 @@ export function accountFactsOf(row: AccountRow, hasActiveRegistration = false): 
     annualRevenue: num(row.annual_revenue),
     ownerId: row.owner_id,
     channelPartnerId: row.channel_partner_id,
-    hasActiveRegistration,
+    hasActiveRegistration: activeRegistrations.length > 0,
+    activeRegistrations,
     directOnly: row.direct_only,
     createdAt: row.created_at.getTime(),
     attributes: row.attributes,
@@ -44,6 +46,34 @@ export const lockAccount = (trx: Trx, id: string) => trx.selectFrom('accounts').
 export const lockLead = (trx: Trx, id: string) => trx.selectFrom('leads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const lockOpportunity = (trx: Trx, id: string) =>
   trx.selectFrom('opportunities').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+/**
+ * Accounts with their approved registrations aggregated in the same statement (a correlated subquery on
+ * `registrations_account`), so building facts for a batch of any size stays one query.
+ */
+export const selectAccountsWithRegistrations = (db: Executor) =>
+  db
+    .selectFrom('accounts')
+    .selectAll('accounts')
+    .select(
+      sql<ActiveRegistration[]>`coalesce((select jsonb_agg(jsonb_build_object('partnerId', r.partner_id, 'productLine', r.product_line) order by r.approved_at, r.id)
+                                          from registrations r where r.account_id = accounts.id and r.status = 'approved'), '[]'::jsonb)`.as('active_registrations'),
+    );
+
+/** Internal users who take a partner's channel work, for each partner that has an active one. */
+export async function activeChannelManagers(db: Executor, partnerIds: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(partnerIds)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('partners')
+    .innerJoin('users', 'users.id', 'partners.channel_manager_id')
+    .select(['partners.id as partner_id', 'users.id as user_id'])
+    .where('partners.id', 'in', wanted)
+    .where('users.status', '=', 'active')
+    .where('users.partner_id', 'is', null)
+    .execute();
+  return new Map(rows.map((r) => [r.partner_id, r.user_id]));
+}
 
 export const findAccountByDomain = (db: Executor, domain: string) =>
   db.selectFrom('accounts').selectAll().where('domain', '=', domain).where('status', '=', 'active').orderBy('created_at').limit(1).executeTakeFirst();

@@ -1,8 +1,8 @@
 import type { Trx } from '../platform/db/database.js';
-import { type AccountFacts, type Facts, accountFacts, leadFacts, opportunityFacts } from './core/facts.js';
+import { type AccountFacts, type ActiveRegistration, type Facts, accountFacts, leadFacts, opportunityFacts } from './core/facts.js';
 import { sql } from 'kysely';
 import { ROUTABLE_TABLES, type RoutableRecordType } from './core/record-types.js';
-import { type AccountRow, type LeadRow, type OpportunityRow, accountFactsOf } from './store.js';
+import { type AccountRow, type LeadRow, type OpportunityRow, accountFactsOf, selectAccountsWithRegistrations } from './store.js';
 
 /** A record about to be routed: locked for the rest of the transaction, with the facts rules will see. */
 export type Subject = { recordType: RoutableRecordType; recordId: string; title: string; ownerId: string | null; facts: Facts };
@@ -57,19 +57,21 @@ function opportunitySubject(opp: OpportunityRow, account: AccountFacts | null, n
   return { recordType: 'opportunity', recordId: opp.id, title: `Opportunity ${opp.name}`, ownerId: opp.owner_id, facts: { ...facts, ownerId: opp.owner_id } };
 }
 
-const accountSubject = (account: AccountRow): Subject => ({
+type AccountWithRegistrations = AccountRow & { active_registrations: ActiveRegistration[] };
+
+const accountSubject = (account: AccountWithRegistrations): Subject => ({
   recordType: 'account',
   recordId: account.id,
   title: `Account ${account.name}`,
   ownerId: account.owner_id,
-  facts: { ...accountFacts(accountFactsOf(account)), ownerId: account.owner_id },
+  facts: { ...accountFacts(accountFactsOf(account, account.active_registrations)), ownerId: account.owner_id },
 });
 
 async function accountsById(trx: Trx, ids: Array<string | null>): Promise<Map<string, AccountFacts>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await trx.selectFrom('accounts').selectAll().where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, accountFactsOf(r)]));
+  const rows = await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, accountFactsOf(r, r.active_registrations)]));
 }
 
 /**
@@ -94,7 +96,7 @@ export async function lockSubjects(
       return leads.map((l) => leadSubject(l, (l.account_id && accounts.get(l.account_id)) || null, nowMs));
     }
     case 'account': {
-      const accounts = await trx.selectFrom('accounts').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+      const accounts = await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', ids).orderBy('accounts.id').forUpdate().execute();
       return accounts.map(accountSubject);
     }
     case 'opportunity': {
@@ -148,7 +150,7 @@ export async function readSubjects(trx: Trx, recordType: RoutableRecordType, rec
       return leads.map((l) => leadSubject(l, (l.account_id && accounts.get(l.account_id)) || null, nowMs));
     }
     case 'account':
-      return (await trx.selectFrom('accounts').selectAll().where('id', 'in', ids).orderBy('id').execute()).map(accountSubject);
+      return (await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', ids).orderBy('accounts.id').execute()).map(accountSubject);
     case 'opportunity': {
       const opps = await trx.selectFrom('opportunities').selectAll().where('id', 'in', ids).orderBy('id').execute();
       const accounts = await accountsById(trx, opps.map((o) => o.account_id));

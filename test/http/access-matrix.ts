@@ -153,6 +153,19 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/webhooks/deliveries/:id/replay': ['admin', 'revops', 'integration'],
   'PUT /api/v1/sync/:source/:type/:externalId': ['admin', 'revops', 'integration'],
 
+  // ---- channel: account matching (preview, writes nothing) -----------------------------------------
+  'POST /api/v1/accounts/match': INTERNAL,
+  // ---- channel: registrations and expiry decisions -----------------------------------------------
+  'GET /api/v1/registrations': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/registrations/:id': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/approve': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/reject': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/return': ['admin', 'channel_manager'],
+  'POST /api/v1/registrations/:id/activities': ['admin', 'channel_manager', 'integration'],
+  'POST /api/v1/registrations/:id/close': ['admin', 'channel_manager', 'integration'],
+  'GET /api/v1/expiry-decisions': ['admin', 'revops', 'channel_manager', 'integration'],
+  'POST /api/v1/expiry-decisions/:id/decide': ['admin', 'channel_manager'],
   // ---- partner portal: partner roles only ------------------------------------------------------------
   'GET /api/partner/v1/partner': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/accounts': ['partner_admin', 'partner_user'],

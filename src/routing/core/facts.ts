@@ -4,6 +4,8 @@
  */
 export type Facts = Record<string, unknown>;
 
+export type ActiveRegistration = { partnerId: string; productLine: string };
+
 export type AccountFacts = {
   id: string;
   name: string;
@@ -18,6 +20,8 @@ export type AccountFacts = {
   ownerId: string | null;
   channelPartnerId: string | null;
   hasActiveRegistration: boolean;
+  /** The approved (exclusive) registrations on the account, oldest approval first: who is protected, for what. */
+  activeRegistrations: ActiveRegistration[];
   directOnly: boolean;
   createdAt: number;
   attributes: Record<string, unknown>;

@@ -1,23 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { matchAccount } from '../../channel/match-account.js';
 import { assertCan } from '../../platform/access/can.js';
 import { invalidField } from '../../platform/errors.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import type { CreateLeadInput } from '../schemas.js';
-import { findAccount, findAccountByDomain, findLead } from '../store.js';
+import { findAccount, findLead } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
 
-/** A new lead is routed in the same transaction: it is never visible without its first routing decision. */
+/**
+ * A new lead is routed in the same transaction: it is never visible without its first routing decision. A lead
+ * without an account is first matched to one (domain, then company name with a supporting field; the match and
+ * its evidence are stored) — never creating an account — so the routing that follows sees the account, and the
+ * inbound guard sends a partner-owned or registered account's lead to the channel manager.
+ */
 export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): Promise<LeadView & { assignment: RoutingDecision }> {
   assertCan(ctx.actor, 'record.write');
   return inTransaction(ctx, async (trx) => {
     if (input.accountId && !(await findAccount(trx, input.accountId))) throw invalidField('accountId', 'no such account');
     const domain = input.domain ?? input.email?.split('@')[1]?.toLowerCase() ?? null;
-    const accountId = input.accountId ?? (domain ? ((await findAccountByDomain(trx, domain))?.id ?? null) : null);
+    const id = randomUUID();
+    let accountId = input.accountId ?? null;
+    if (!accountId && (input.company || domain)) {
+      const match = await matchAccount(
+        trx,
+        ctx,
+        { type: 'lead', id, name: input.company ?? '', domain: input.domain, email: input.email, country: input.country, region: input.region },
+        { createIfNone: false },
+      );
+      accountId = match.accountId;
+    }
     const now = ctx.clock.now();
     const row = await trx
       .insertInto('leads')
       .values({
+        id,
         name: input.name,
         company: input.company ?? null,
         email: input.email?.toLowerCase() ?? null,

@@ -4,11 +4,12 @@ import { AppError } from '../../platform/errors.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { appendAssignment } from '../append-assignment.js';
+import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
 import { type Candidate, resolveTarget } from '../resolve-target.js';
-import { markUnassigned, publishedRuleset } from '../store.js';
+import { activeChannelManagers, markUnassigned, publishedRuleset } from '../store.js';
 import { type Subject, lockSubject } from '../subjects.js';
 
 export type RoutingDecision = {
@@ -34,6 +35,8 @@ export type Explanation = {
   candidates: Candidate[];
   facts: Record<string, unknown>;
   evaluatedAt: string;
+  /** The inbound guard, when the lead's account is partner-owned or registered: whether it placed the lead, and why. */
+  guard?: GuardNote;
 };
 
 type CompiledRuleset = { rules: Rule[]; compiled: ReturnType<typeof compileRuleSet> };
@@ -84,12 +87,15 @@ export async function routeRecord(
   const now = ctx.clock.now();
   const subject = await lockSubject(trx, request.recordType, request.recordId, now, request.previous, request.facts);
   if (!subject) throw new AppError('not_found', `No such ${request.recordType}.`);
+  const guard = subject.recordType === 'lead' ? await inboundGuard(trx, subject) : null;
+  if (guard?.applied) return placeByGuard(trx, ctx, subject, guard, now);
+  const noted = guard ? { guard } : {};
   const ruleset = await publishedRuleset(trx, request.recordType);
-  if (!ruleset) return unassigned(trx, ctx, subject, null, { code: 'no_ruleset', reason: `no published ${request.recordType} rule set` }, emptyExplanation(subject, now));
+  if (!ruleset) return unassigned(trx, ctx, subject, null, { code: 'no_ruleset', reason: `no published ${request.recordType} rule set` }, { ...emptyExplanation(subject, now), ...noted });
 
   const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], request.transitionsOnly ?? false);
   const explained = compiled.explain(subject.facts, now.getTime());
-  const base = { rules: explained.rules, facts: subject.facts, evaluatedAt: now.toISOString() };
+  const base = { rules: explained.rules, facts: subject.facts, evaluatedAt: now.toISOString(), ...noted };
   if (explained.matchedIndex < 0) {
     return unassigned(trx, ctx, subject, ruleset, { code: 'no_rule_matched', reason: 'no rule matched' }, { ...base, target: null, path: [], candidates: [] });
   }
@@ -131,6 +137,52 @@ export async function routeRecord(
     rulesetVersion: ruleset.number,
     ruleId: rule.id ?? null,
     poolId: placement.poolId,
+    explanation,
+    assignmentId: assignment.id,
+  };
+}
+
+/** The inbound guard's verdict for a lead: null when its account is neither partner-owned nor registered. */
+export async function inboundGuard(trx: Trx, subject: Subject): Promise<GuardNote | null> {
+  const registered = registeredAccountOf(subject.facts);
+  if (!registered) return null;
+  const managers = await activeChannelManagers(trx, [registered.partnerId]);
+  return guardNote(registered, managers.get(registered.partnerId) ?? null);
+}
+
+/** A registered account's lead goes to the partner's channel manager; no rule is consulted. */
+async function placeByGuard(trx: Trx, ctx: UseCaseContext, subject: Subject, guard: GuardNote, now: Date): Promise<RoutingDecision> {
+  const explanation: Explanation = {
+    rules: [],
+    target: { type: 'user', id: guard.channelManagerId },
+    path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`],
+    candidates: [],
+    facts: subject.facts,
+    evaluatedAt: now.toISOString(),
+    guard,
+  };
+  const assignment = await appendAssignment(trx, ctx, {
+    recordType: subject.recordType,
+    recordId: subject.recordId,
+    ownerId: guard.channelManagerId!,
+    source: 'rule',
+    reasonCode: REGISTERED_ACCOUNT_REASON_CODE,
+    reason: REGISTERED_ACCOUNT_REASON,
+    explanation,
+    title: subject.title,
+  });
+  return {
+    recordType: subject.recordType,
+    recordId: subject.recordId,
+    outcome: 'assigned',
+    ownerId: assignment.owner_id,
+    dueAt: assignment.due_at.toISOString(),
+    reasonCode: REGISTERED_ACCOUNT_REASON_CODE,
+    reason: REGISTERED_ACCOUNT_REASON,
+    rulesetId: null,
+    rulesetVersion: null,
+    ruleId: null,
+    poolId: null,
     explanation,
     assignmentId: assignment.id,
   };

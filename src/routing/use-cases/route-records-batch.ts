@@ -9,9 +9,10 @@ import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTi
 import { EscalationStepsSchema } from '../core/escalation.js';
 import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
+import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
 import type { Rule } from '../core/ruleset.js';
 import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
-import { findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
+import { activeChannelManagers, findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
 import { compiledRuleset } from './route-record.js';
 
@@ -40,16 +41,44 @@ export async function routeRecordsBatch(ctx: UseCaseContext, request: { recordTy
   return total;
 }
 
-type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown };
+type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown; guard?: GuardNote };
 type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
+
+/**
+ * The inbound guard for a chunk of leads, with one channel-manager lookup for the whole chunk: leads on a
+ * partner-owned or registered account are placed with the partner's channel manager before any rule runs;
+ * the rest come back with the guard's note (if any) for their explanation.
+ */
+async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Promise<{ rest: Subject[]; notes: Map<string, GuardNote> }> {
+  const registered = subjects.map((subject) => ({ subject, registered: registeredAccountOf(subject.facts) }));
+  const managers = await activeChannelManagers(trx, registered.flatMap((r) => (r.registered ? [r.registered.partnerId] : [])));
+  const rest: Subject[] = [];
+  const notes = new Map<string, GuardNote>();
+  for (const { subject, registered: reg } of registered) {
+    if (!reg) {
+      rest.push(subject);
+      continue;
+    }
+    const guard = guardNote(reg, managers.get(reg.partnerId) ?? null);
+    if (!guard.applied) {
+      notes.set(subject.recordId, guard);
+      rest.push(subject);
+      continue;
+    }
+    const rule: Rule = { name: REGISTERED_ACCOUNT_REASON, then: { target: { type: 'user', id: guard.channelManagerId! } } };
+    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, explanationRules: [], guard });
+  }
+  return { rest, notes };
+}
 
 async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[]): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const subjects = await lockSubjects(trx, recordType, ids, now);
+  const locked = await lockSubjects(trx, recordType, ids, now);
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
+  const { rest: subjects, notes } = recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
   if (!ruleset) {
     for (const subject of subjects) missed.push({ subject, code: 'no_ruleset', reason: `no published ${recordType} rule set`, explanation: { rules: [] }, rulesetId: null });
   } else {
@@ -85,10 +114,12 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
       await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id);
     }
   }
+  for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
+  for (const m of missed) if (notes.has(m.subject.recordId)) m.explanation = { ...(m.explanation as object), guard: notes.get(m.subject.recordId) };
   await writeDecisions(trx, ctx, now, ruleset, placed, missed);
   const byOwner: Record<string, number> = {};
   for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
-  return { routed: subjects.length, assigned: placed.length, unassigned: missed.length, missing: ids.length - subjects.length, byOwner };
+  return { routed: locked.length, assigned: placed.length, unassigned: missed.length, missing: ids.length - locked.length, byOwner };
 }
 
 /** One lock and one load per pool per chunk; records the pool cannot take go to its fallback one by one. */
@@ -187,13 +218,14 @@ async function writeDecisions(trx: Trx, ctx: UseCaseContext, now: Date, ruleset:
       reason: p.rule.name,
       due_at: dueFor(p.ownerId, p.rule.then.slaHours ?? Number(policy.default_sla_hours)),
       source: p.source,
-      ruleset_id: ruleset?.id ?? null,
-      ruleset_number: ruleset?.number ?? null,
+      // The guard places without consulting the rule set.
+      ruleset_id: p.guard?.applied ? null : (ruleset?.id ?? null),
+      ruleset_number: p.guard?.applied ? null : (ruleset?.number ?? null),
       rule_id: p.rule.id ?? null,
       pool_id: p.poolId,
       queue_id: p.queueId,
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
-      explanation: JSON.stringify({ rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt: now.toISOString() }),
+      explanation: JSON.stringify({ rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt: now.toISOString(), ...(p.guard && { guard: p.guard }) }),
       priority: p.rule.then.priority ?? 'normal',
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
       actor_id: actor.id,

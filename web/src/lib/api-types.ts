@@ -7953,52 +7953,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/partner": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            status: string;
-                            tier: string;
-                            tierName: string;
-                            territory: string[];
-                            registrationCap: number;
-                            activeRegistrations: number;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/partner/v1/accounts": {
+    "/api/v1/registrations": {
         parameters: {
             query?: never;
             header?: never;
@@ -8010,6 +7965,10 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    status?: string;
+                    partnerId?: string;
+                    flagged?: "true" | "false";
+                    expiringWithinDays?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8027,13 +7986,48 @@ export interface paths {
                             items: {
                                 /** Format: uuid */
                                 id: string;
-                                name: string;
-                                domain: string | null;
-                                region: string | null;
-                                country: string | null;
-                                industry: string | null;
-                                /** @enum {string} */
-                                relation: "channel_owner" | "registered";
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                partnerName: string;
+                                accountName: string | null;
+                                dueAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -8042,14 +8036,95 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reference?: string | null;
+                        customerName: string;
+                        customerDomain?: string | null;
+                        customerCountry?: string | null;
+                        customerRegion?: string | null;
+                        customerPostalCode?: string | null;
+                        customerPhone?: string | null;
+                        productLine: string;
+                        amountMinor: number;
+                        currency?: string;
+                        /** Format: date */
+                        expectedCloseDate: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        partnerId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/accounts/{id}": {
+    "/api/v1/registrations/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -8076,71 +8151,139 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             id: string;
-                            name: string;
-                            domain: string | null;
-                            region: string | null;
-                            country: string | null;
-                            industry: string | null;
-                            /** @enum {string} */
-                            relation: "channel_owner" | "registered";
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/partner/v1/products": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    productLine?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            partnerName: string;
+                            accountName: string | null;
+                            dueAt: string | null;
+                            match: {
+                                method: string;
+                                score: number;
+                                accountId: string | null;
+                                nearMatchId: string | null;
+                                createdAccount: boolean;
+                                evidence: unknown;
+                            } | null;
+                            account: {
                                 /** Format: uuid */
                                 id: string;
-                                sku: string;
                                 name: string;
-                                productLine: string | null;
-                                specs: {
-                                    [key: string]: unknown;
-                                };
-                                prices: {
-                                    minQuantity: number;
-                                    unitPriceMinor: number;
-                                    currency: string;
-                                }[];
-                                /** @enum {string} */
-                                availability: "in_stock" | "limited" | "out";
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                channelPartnerId: string | null;
+                                directOnly: boolean;
+                                needsReview: boolean;
+                            } | null;
+                            duplicates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
+                                amountMinor: number;
+                                status: string;
+                                accountId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
                             }[];
-                            nextCursor: string | null;
+                            nearMatches: {
+                                account: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    domain: string | null;
+                                    region: string | null;
+                                    country: string | null;
+                                };
+                                registrations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    partnerName: string;
+                                    customerName: string;
+                                    productLine: string;
+                                    amountMinor: number;
+                                    status: string;
+                                    accountId: string | null;
+                                    expiresAt: string | null;
+                                    createdAt: string;
+                                }[];
+                            }[];
+                            conflictCases: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                status: string;
+                                dueAt: string;
+                            }[];
+                            expiryDecisions: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                newRegistrationId?: string | null;
+                            }[];
+                            timeline: {
+                                at: string;
+                                /** @enum {string} */
+                                type: "audit" | "activity";
+                                event: string;
+                                actorId: string | null;
+                                actorLabel: string | null;
+                                partnerId: string | null;
+                                detail: string | null;
+                            }[];
                         };
                     };
                 };
@@ -8154,24 +8297,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/notices": {
+    "/api/v1/registrations/{id}/approve": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: {
+        get?: never;
+        put?: never;
+        post: {
             parameters: {
-                query?: {
-                    unreadOnly?: string;
-                    limit?: number;
+                query?: never;
+                header?: {
+                    "if-match"?: string;
                 };
-                header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        overrideFlags?: boolean;
+                        reason?: string;
+                        internalNote?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -8180,30 +8334,324 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                registrationId: string | null;
-                                kind: string;
-                                title: string;
-                                body: string;
-                                createdAt: string;
-                                readAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
                             }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
                         };
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/notices/read": {
+    "/api/v1/registrations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decisionCode: "not_available" | "incomplete" | "not_qualified";
+                        internalNote: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        infoRequest: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "won" | "lost" | "withdrawn";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            partnerId: string;
+                            submittedBy: string | null;
+                            reference: string | null;
+                            accountId: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            internalNotes: string | null;
+                            probability: number | null;
+                            flags: {
+                                code: string;
+                                detail: string;
+                            }[];
+                            status: string;
+                            decisionCode: string | null;
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            lastActivityAt: string | null;
+                            expiresAt: string | null;
+                            exclusivityCapAt: string | null;
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                            closedAt: string | null;
+                            expiryOutcome: string | null;
+                            reassignedFromId: string | null;
+                            ownerId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/activities": {
         parameters: {
             query?: never;
             header?: never;
@@ -8216,25 +8664,84 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
-                        ids?: string[];
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            marked: number;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            registrationId: string;
+                            kind: string;
+                            subject: string;
+                            notes: string | null;
+                            actorId: string | null;
+                            partnerId: string | null;
+                            occurredAt: string;
+                            registration: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                submittedBy: string | null;
+                                reference: string | null;
+                                accountId: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                internalNotes: string | null;
+                                probability: number | null;
+                                flags: {
+                                    code: string;
+                                    detail: string;
+                                }[];
+                                status: string;
+                                decisionCode: string | null;
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                lastActivityAt: string | null;
+                                expiresAt: string | null;
+                                exclusivityCapAt: string | null;
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                                closedAt: string | null;
+                                expiryOutcome: string | null;
+                                reassignedFromId: string | null;
+                                ownerId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
                         };
                     };
                 };
@@ -8246,7 +8753,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/registrations": {
+    "/api/v1/expiry-decisions": {
         parameters: {
             query?: never;
             header?: never;
@@ -8258,7 +8765,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    status?: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                    status?: "open" | "decided";
+                    partnerId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8276,28 +8784,24 @@ export interface paths {
                             items: {
                                 /** Format: uuid */
                                 id: string;
-                                reference: string | null;
-                                customerName: string;
-                                customerDomain: string | null;
-                                customerCountry: string | null;
-                                customerRegion: string | null;
-                                customerPostalCode: string | null;
-                                customerPhone: string | null;
-                                productLine: string;
-                                amountMinor: number;
-                                currency: string;
-                                expectedCloseDate: string;
-                                description: string | null;
-                                /** @enum {string} */
-                                status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
-                                decisionReason: string | null;
-                                infoRequest: string | null;
-                                approvedAt: string | null;
-                                expiresAt: string | null;
-                                lastActivityAt: string | null;
-                                closedAt: string | null;
+                                /** Format: uuid */
+                                registrationId: string;
+                                status: string;
+                                decision: string | null;
+                                reassignedToPartner: string | null;
+                                reason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                dueAt: string;
+                                ownerId: string | null;
                                 version: number;
                                 createdAt: string;
+                                newRegistrationId?: string | null;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                customerName: string;
+                                productLine: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -8313,23 +8817,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/partner/v1/registrations/{id}": {
+    "/api/v1/expiry-decisions/{id}/decide": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: {
+        get?: never;
+        put?: never;
+        post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path: {
                     id: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "extended";
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "reassigned";
+                        /** Format: uuid */
+                        partnerId: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "opened_to_direct";
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -8340,44 +8866,24 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             id: string;
-                            reference: string | null;
-                            customerName: string;
-                            customerDomain: string | null;
-                            customerCountry: string | null;
-                            customerRegion: string | null;
-                            customerPostalCode: string | null;
-                            customerPhone: string | null;
-                            productLine: string;
-                            amountMinor: number;
-                            currency: string;
-                            expectedCloseDate: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
-                            decisionReason: string | null;
-                            infoRequest: string | null;
-                            approvedAt: string | null;
-                            expiresAt: string | null;
-                            lastActivityAt: string | null;
-                            closedAt: string | null;
+                            /** Format: uuid */
+                            registrationId: string;
+                            status: string;
+                            decision: string | null;
+                            reassignedToPartner: string | null;
+                            reason: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            dueAt: string;
+                            ownerId: string | null;
                             version: number;
                             createdAt: string;
-                            activities: {
-                                /** Format: uuid */
-                                id: string;
-                                kind: string;
-                                subject: string;
-                                notes: string | null;
-                                occurredAt: string;
-                                createdAt: string;
-                            }[];
+                            newRegistrationId?: string | null;
                         };
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;

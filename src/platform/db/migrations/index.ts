@@ -5,6 +5,8 @@ import * as m0003 from './0003_routing.js';
 import * as m0004 from './0004_integrations.js';
 import * as m0005 from './0005_orders.js';
 import * as m0006 from './0006_channel.js';
+import * as m0009 from './0009_matching.js';
+import * as m0010 from './0010_registrations.js';
 import * as m0012 from './0012_portal.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
@@ -15,5 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_integrations': m0004,
   '0005_orders': m0005,
   '0006_channel': m0006,
+  '0009_matching': m0009,
+  '0010_registrations': m0010,
   '0012_portal': m0012,
 };
