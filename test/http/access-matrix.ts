@@ -175,6 +175,10 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/partner/v1/notices/read': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/registrations/:id': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/resubmit': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/activities': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/withdraw': ['partner_admin', 'partner_user'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdParams } from '../../identity/http-schemas.js';
-import { etagOf } from '../../platform/http/etag.js';
+import { etagOf, versionFromIfMatch } from '../../platform/http/etag.js';
 import type { App } from '../../platform/http/server.js';
 import {
   MarkNoticesReadBody,
@@ -14,6 +14,8 @@ import {
   PortalRegistrationResponse,
   PortalRegistrationSummaryResponse,
   PortalRegistrationsQuery,
+  PortalSubmitBody,
+  PortalWithdrawBody,
   portalPage,
 } from '../portal-schemas.js';
 import { getOwnPartner } from '../use-cases/get-own-partner.js';
@@ -22,8 +24,14 @@ import { getPortalAccount, listPortalAccounts } from '../use-cases/list-portal-a
 import { listPortalProducts } from '../use-cases/list-portal-products.js';
 import { getPortalRegistration, listPortalRegistrations } from '../use-cases/list-portal-registrations.js';
 import { markPartnerNoticesRead } from '../use-cases/mark-partner-notices-read.js';
+import { ResubmitRegistrationSchema, RegistrationActivitySchema } from '../registration-schemas.js';
+import { closeRegistration } from '../use-cases/close-registration.js';
+import { logRegistrationActivity } from '../use-cases/log-registration-activity.js';
+import { resubmitRegistration } from '../use-cases/resubmit-registration.js';
+import { submitRegistration } from '../use-cases/submit-registration.js';
 
 const tags = ['partner portal'];
+const ifMatch = z.object({ 'if-match': z.string().optional() });
 export const PORTAL = '/api/partner/v1';
 
 /**
@@ -90,6 +98,69 @@ export function registerPortalRoutes(app: App): void {
     { config: { access: 'portal.registration.read' }, schema: { tags, params: IdParams, response: { 200: PortalRegistrationResponse } } },
     async (request, reply) => {
       const registration = await getPortalRegistration(request.context(), request.params.id);
+      return reply.header('etag', etagOf(registration.version)).send(registration);
+    },
+  );
+  // ---- writes: wired to the registrations use cases (one behaviour for portal and internal callers) ----
+  app.post(
+    `${PORTAL}/registrations`,
+    {
+      config: { access: 'portal.registration.write' },
+      schema: { tags, body: PortalSubmitBody, response: { 201: PortalRegistrationResponse } },
+    },
+    async (request, reply) => {
+      const ctx = request.context();
+      const submitted = await submitRegistration(ctx, request.body);
+      const registration = await getPortalRegistration(ctx, submitted.id);
+      return reply
+        .code(201)
+        .header('etag', etagOf(registration.version))
+        .header('location', `${PORTAL}/registrations/${registration.id}`)
+        .send(registration);
+    },
+  );
+  app.post(
+    `${PORTAL}/registrations/:id/resubmit`,
+    {
+      config: { access: 'portal.registration.write' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: ResubmitRegistrationSchema, response: { 200: PortalRegistrationResponse } },
+    },
+    async (request, reply) => {
+      const ctx = request.context();
+      const expectedVersion = versionFromIfMatch(request.headers['if-match']);
+      await resubmitRegistration(ctx, { registrationId: request.params.id, expectedVersion, input: request.body });
+      const registration = await getPortalRegistration(ctx, request.params.id);
+      return reply.header('etag', etagOf(registration.version)).send(registration);
+    },
+  );
+  app.post(
+    `${PORTAL}/registrations/:id/activities`,
+    {
+      config: { access: 'portal.registration.write' },
+      schema: { tags, params: IdParams, body: RegistrationActivitySchema, response: { 201: PortalRegistrationResponse } },
+    },
+    async (request, reply) => {
+      const ctx = request.context();
+      await logRegistrationActivity(ctx, request.params.id, request.body);
+      const registration = await getPortalRegistration(ctx, request.params.id);
+      return reply.code(201).header('etag', etagOf(registration.version)).send(registration);
+    },
+  );
+  app.post(
+    `${PORTAL}/registrations/:id/withdraw`,
+    {
+      config: { access: 'portal.registration.write' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: PortalWithdrawBody, response: { 200: PortalRegistrationResponse } },
+    },
+    async (request, reply) => {
+      const ctx = request.context();
+      const expectedVersion = versionFromIfMatch(request.headers['if-match']);
+      await closeRegistration(ctx, {
+        registrationId: request.params.id,
+        expectedVersion,
+        input: { outcome: 'withdrawn', reason: request.body?.reason },
+      });
+      const registration = await getPortalRegistration(ctx, request.params.id);
       return reply.header('etag', etagOf(registration.version)).send(registration);
     },
   );
