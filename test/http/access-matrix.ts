@@ -6,6 +6,7 @@ const EVERYONE: Role[] = [...INTERNAL, 'partner_admin', 'partner_user'];
 const RECORD_WRITERS: Role[] = ['admin', 'revops', 'sales_manager', 'sales_rep', 'channel_manager', 'integration'];
 const ROUTING_ADMINS: Role[] = ['admin', 'revops'];
 const ROUTING_MANAGERS: Role[] = ['admin', 'revops', 'sales_manager'];
+const PARTNER_READERS: Role[] = ['admin', 'revops', 'sales_manager', 'sales_rep', 'channel_manager', 'finance', 'integration'];
 
 /**
  * Who may call what, written down by hand — independent of the permission table it checks.
@@ -166,6 +167,26 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/registrations/:id/close': ['admin', 'channel_manager', 'integration'],
   'GET /api/v1/expiry-decisions': ['admin', 'revops', 'channel_manager', 'integration'],
   'POST /api/v1/expiry-decisions/:id/decide': ['admin', 'channel_manager'],
+  // ---- channel: partners, account channel, conflicts, scorecards --------------------------------------
+  'GET /api/v1/partners': PARTNER_READERS,
+  'POST /api/v1/partners': ['admin', 'channel_manager'],
+  'GET /api/v1/partners/:id': PARTNER_READERS,
+  'PATCH /api/v1/partners/:id': ['admin', 'channel_manager'],
+  'POST /api/v1/partners/:id/users': ['admin', 'channel_manager'],
+  'GET /api/v1/partner-tiers': PARTNER_READERS,
+  'GET /api/v1/channel/policy': PARTNER_READERS,
+  'PATCH /api/v1/channel/policy': ['admin', 'revops', 'channel_manager'],
+  'GET /api/v1/product-lines': PARTNER_READERS,
+  'POST /api/v1/product-lines': ['admin', 'revops', 'channel_manager'],
+  'GET /api/v1/accounts/:id/channel': PARTNER_READERS,
+  'PUT /api/v1/accounts/:id/channel': ['admin', 'channel_manager'],
+  'GET /api/v1/conflicts': ['admin', 'revops', 'sales_manager', 'channel_manager'],
+  'GET /api/v1/conflicts/:id': ['admin', 'revops', 'sales_manager', 'channel_manager'],
+  'POST /api/v1/conflicts/:id/resolve': ['admin', 'sales_manager', 'channel_manager'],
+  'POST /api/v1/conflicts/scan': ['admin', 'sales_manager', 'channel_manager'],
+  'GET /api/v1/scorecards': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
+  'GET /api/v1/scorecards/csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
+  'GET /api/v1/scorecards/:partnerId': ['admin', 'revops', 'sales_manager', 'channel_manager', 'finance'],
   // ---- partner portal: partner roles only ------------------------------------------------------------
   'GET /api/partner/v1/partner': ['partner_admin', 'partner_user'],
   'GET /api/partner/v1/accounts': ['partner_admin', 'partner_user'],

@@ -1,10 +1,15 @@
 import type { App } from '../../platform/http/server.js';
+import { registerConflictRoutes } from './conflicts.js';
+import { registerPartnerRoutes } from './partners.js';
 import { registerPortalRoutes } from './portal.js';
 import { registerRegistrationRoutes } from './registrations.js';
+import { registerScorecardRoutes } from './scorecards.js';
 
-/** Every channel route; each channel area adds its own file here. */
+/** Every channel route: the internal channel API and the partner portal (/api/partner/v1). */
 export function registerChannelRoutes(app: App): void {
   registerRegistrationRoutes(app);
-  // ---- partner portal ----
+  registerPartnerRoutes(app);
+  registerConflictRoutes(app);
+  registerScorecardRoutes(app);
   registerPortalRoutes(app);
 }

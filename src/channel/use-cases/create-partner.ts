@@ -1,22 +1,38 @@
 import { assertCan } from '../../platform/access/can.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, invalidField } from '../../platform/errors.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
+import { type PartnerView, isEligibleChannelManager, partnerNameTaken, readPartner, tierExists } from '../partner-store.js';
+import type { CreatePartnerInput } from '../schemas/partners.js';
 
-export type PartnerView = { id: string; name: string; status: string; version: number };
+export type { PartnerView };
 
-/** The minimal partner needed so partner users can exist; the channel feature extends it. */
-export async function createPartner(ctx: UseCaseContext, input: { name: string }): Promise<PartnerView> {
+/** A distributor: tier (its cap and prices), territory, channel manager, status, optional cap override, domains. */
+export async function createPartner(ctx: UseCaseContext, input: CreatePartnerInput): Promise<PartnerView> {
   assertCan(ctx.actor, 'partner.manage');
   return inTransaction(ctx, async (trx) => {
-    const taken = await trx
-      .selectFrom('partners')
-      .select('id')
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', input.name.toLowerCase()))
-      .executeTakeFirst();
-    if (taken) throw new AppError('conflict', 'A partner with this name exists.', [{ path: 'name', message: 'already in use' }]);
-    const row = await trx.insertInto('partners').values({ name: input.name }).returningAll().executeTakeFirstOrThrow();
-    const view = { id: row.id, name: row.name, status: row.status, version: row.version };
+    if (await partnerNameTaken(trx, input.name)) throw new AppError('conflict', 'A partner with this name exists.', [{ path: 'name', message: 'already in use' }]);
+    if (input.tier !== undefined && !(await tierExists(trx, input.tier))) throw invalidField('tier', 'no such tier');
+    if (input.channelManagerId && !(await isEligibleChannelManager(trx, input.channelManagerId))) {
+      throw invalidField('channelManagerId', 'must be an active channel manager or admin');
+    }
+    const now = ctx.clock.now();
+    const row = await trx
+      .insertInto('partners')
+      .values({
+        name: input.name,
+        ...(input.tier !== undefined && { tier: input.tier }),
+        ...(input.territory !== undefined && { territory: input.territory }),
+        ...(input.domains !== undefined && { domains: input.domains }),
+        ...(input.status !== undefined && { status: input.status }),
+        channel_manager_id: input.channelManagerId ?? null,
+        registration_cap: input.registrationCap ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const view = (await readPartner(trx, row.id))!;
     await recordChange(trx, ctx, { event: 'partner.created', entityType: 'partner', entityId: row.id, after: view });
     return view;
   });

@@ -1078,3 +1078,14 @@ export interface Database {
   expiry_decisions: ExpiryDecisionTable;
   partner_notices: PartnerNoticeTable;
 }
+
+// ---- channel: partners and conflict detection (0011) ----------------------------------------------------
+export interface ConflictScanStateTable {
+  id: Generated<boolean>;
+  scanned_through: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_run_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_opened: Generated<number>;
+}
+export interface Database {
+  conflict_scan_state: ConflictScanStateTable;
+}

@@ -1266,6 +1266,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1571,6 +1582,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -1871,6 +1893,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             };
@@ -2042,6 +2075,17 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     evaluatedAt: string;
+                                    guard?: {
+                                        /** Format: uuid */
+                                        accountId: string;
+                                        /** Format: uuid */
+                                        partnerId: string;
+                                        /** @enum {string} */
+                                        basis: "channel_partner" | "approved_registration";
+                                        applied: boolean;
+                                        channelManagerId: string | null;
+                                        note: string;
+                                    };
                                 };
                                 assignmentId: string | null;
                             } | null;
@@ -3404,6 +3448,17 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 evaluatedAt: string;
+                                guard?: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    /** Format: uuid */
+                                    partnerId: string;
+                                    /** @enum {string} */
+                                    basis: "channel_partner" | "approved_registration";
+                                    applied: boolean;
+                                    channelManagerId: string | null;
+                                    note: string;
+                                };
                             };
                             assignmentId: string | null;
                         };
@@ -7953,6 +8008,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        domain?: string | null;
+                        email?: string | null;
+                        country?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        phone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string | null;
+                            /** @enum {string} */
+                            method: "domain" | "name" | "none";
+                            score: number;
+                            nearMatchId: string | null;
+                            wouldCreateAccount: boolean;
+                            wouldNeedReview: boolean;
+                            evidence: {
+                                subject: {
+                                    name: string;
+                                    normalizedName: string | null;
+                                    domain: string | null;
+                                    ignoredDomains: {
+                                        value: string;
+                                        /** @enum {string} */
+                                        why: "free_mail" | "invalid";
+                                    }[];
+                                    country: string | null;
+                                    region: string | null;
+                                    postalCode: string | null;
+                                    phone: string | null;
+                                };
+                                thresholds: {
+                                    nameMatchThreshold: number;
+                                    nearMatchThreshold: number;
+                                };
+                                candidates: {
+                                    /** Format: uuid */
+                                    accountId: string;
+                                    name: string;
+                                    normalizedName: string;
+                                    similarity: number;
+                                    domainMatch: boolean;
+                                    score: number;
+                                    agreed: ("country" | "region" | "postalCode" | "phone")[];
+                                    /** @enum {string} */
+                                    verdict: "domain" | "name" | "near" | "name_without_support" | "below_threshold";
+                                    hasChannelOwner: boolean;
+                                    hasActiveRegistration: boolean;
+                                    createdAt: string;
+                                }[];
+                                tieBreakers: string[];
+                                chosenId: string | null;
+                                nearMatchId: string | null;
+                                summary: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registrations": {
         parameters: {
             query?: never;
@@ -8884,6 +9033,1678 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "active" | "suspended" | "terminated";
+                    tier?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "active" | "suspended" | "terminated";
+                                tier: string;
+                                tierName: string;
+                                territory: string[];
+                                domains: string[];
+                                registrationCap: number | null;
+                                effectiveRegistrationCap: number;
+                                activeRegistrations: number;
+                                channelManagerId: string | null;
+                                channelManager: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        tier?: string;
+                        territory?: string[];
+                        domains?: string[];
+                        channelManagerId?: string | null;
+                        registrationCap?: number | null;
+                        /** @enum {string} */
+                        status?: "active" | "suspended" | "terminated";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "terminated";
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            domains: string[];
+                            registrationCap: number | null;
+                            effectiveRegistrationCap: number;
+                            activeRegistrations: number;
+                            channelManagerId: string | null;
+                            channelManager: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "terminated";
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            domains: string[];
+                            registrationCap: number | null;
+                            effectiveRegistrationCap: number;
+                            activeRegistrations: number;
+                            channelManagerId: string | null;
+                            channelManager: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            users: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "partner_admin" | "partner_user";
+                                /** Format: uuid */
+                                partnerId: string;
+                                /** @enum {string} */
+                                status: "active" | "deactivated";
+                                version: number;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        tier?: string;
+                        territory?: string[];
+                        domains?: string[];
+                        channelManagerId?: string | null;
+                        registrationCap?: number | null;
+                        /** @enum {string} */
+                        status?: "active" | "suspended" | "terminated";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "terminated";
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            domains: string[];
+                            registrationCap: number | null;
+                            effectiveRegistrationCap: number;
+                            activeRegistrations: number;
+                            channelManagerId: string | null;
+                            channelManager: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "partner_admin" | "partner_user";
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "partner_admin" | "partner_user";
+                            /** Format: uuid */
+                            partnerId: string;
+                            /** @enum {string} */
+                            status: "active" | "deactivated";
+                            version: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: string;
+                                rank: number;
+                                registrationCap: number;
+                                priceTier: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channel/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            inactivityDays: number;
+                            hardCapDays: number;
+                            warnDaysBefore: number;
+                            reviewSlaHours: number;
+                            conflictSlaHours: number;
+                            decisionSlaHours: number;
+                            nameMatchThreshold: number;
+                            nearMatchThreshold: number;
+                            paperMinActive: number;
+                            paperMaxWinRate: number;
+                            paperWindowDays: number;
+                            maxAmountMinor: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        inactivityDays?: number;
+                        hardCapDays?: number;
+                        warnDaysBefore?: number;
+                        reviewSlaHours?: number;
+                        conflictSlaHours?: number;
+                        decisionSlaHours?: number;
+                        nameMatchThreshold?: number;
+                        nearMatchThreshold?: number;
+                        paperMinActive?: number;
+                        paperMaxWinRate?: number;
+                        paperWindowDays?: number;
+                        maxAmountMinor?: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            inactivityDays: number;
+                            hardCapDays: number;
+                            warnDaysBefore: number;
+                            reviewSlaHours: number;
+                            conflictSlaHours: number;
+                            decisionSlaHours: number;
+                            nameMatchThreshold: number;
+                            nearMatchThreshold: number;
+                            paperMinActive: number;
+                            paperMaxWinRate: number;
+                            paperWindowDays: number;
+                            maxAmountMinor: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/product-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: string;
+                                description: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            description: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                segment: string | null;
+                                tier: string | null;
+                                industry: string | null;
+                                employees: number | null;
+                                annualRevenue: number | null;
+                                channelPartnerId: string | null;
+                                directOnly: boolean;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                ownerId: string | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                channelAssignedAt: string | null;
+                                channelAssignedBy: string | null;
+                                needsReview: boolean;
+                            };
+                            directOwner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            channelOwner: {
+                                partner: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    tier: string;
+                                    status: string;
+                                };
+                                channelManager: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                assignedAt: string | null;
+                                assignedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                            } | null;
+                            activeRegistrations: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                productLine: string;
+                                status: string;
+                                amountMinor: number;
+                                currency: string;
+                                approvedAt: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            }[];
+                            openConflicts: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                accountId: string;
+                                accountName: string;
+                                /** @enum {string} */
+                                kind: "direct_opportunity_on_partner_account" | "direct_activity_on_partner_account" | "partner_registration_on_direct_account" | "registration_overlap";
+                                partnerId: string | null;
+                                partnerName: string | null;
+                                registrationId: string | null;
+                                sourceType: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                detail: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                resolution: ("keep_partner" | "keep_direct" | "co_sell" | "dismissed") | null;
+                                resolutionReason: string | null;
+                                resolvedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                resolvedAt: string | null;
+                                dueAt: string;
+                                overdue: boolean;
+                                owner: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channelPartnerId: string | null;
+                        directOnly: boolean;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            segment: string | null;
+                            tier: string | null;
+                            industry: string | null;
+                            employees: number | null;
+                            annualRevenue: number | null;
+                            channelPartnerId: string | null;
+                            directOnly: boolean;
+                            /** @enum {string} */
+                            status: "active" | "archived";
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            ownerId: string | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            channelAssignedAt: string | null;
+                            channelAssignedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "resolved";
+                    accountId?: string;
+                    partnerId?: string;
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                accountId: string;
+                                accountName: string;
+                                /** @enum {string} */
+                                kind: "direct_opportunity_on_partner_account" | "direct_activity_on_partner_account" | "partner_registration_on_direct_account" | "registration_overlap";
+                                partnerId: string | null;
+                                partnerName: string | null;
+                                registrationId: string | null;
+                                sourceType: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                detail: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                resolution: ("keep_partner" | "keep_direct" | "co_sell" | "dismissed") | null;
+                                resolutionReason: string | null;
+                                resolvedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                resolvedAt: string | null;
+                                dueAt: string;
+                                overdue: boolean;
+                                owner: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                currentAssignmentId: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflicts/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scannedFrom: string | null;
+                            scannedThrough: string;
+                            candidates: number;
+                            opened: number;
+                            openedIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflicts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            accountName: string;
+                            /** @enum {string} */
+                            kind: "direct_opportunity_on_partner_account" | "direct_activity_on_partner_account" | "partner_registration_on_direct_account" | "registration_overlap";
+                            partnerId: string | null;
+                            partnerName: string | null;
+                            registrationId: string | null;
+                            sourceType: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "open" | "resolved";
+                            resolution: ("keep_partner" | "keep_direct" | "co_sell" | "dismissed") | null;
+                            resolutionReason: string | null;
+                            resolvedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            resolvedAt: string | null;
+                            dueAt: string;
+                            overdue: boolean;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conflicts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        resolution: "keep_partner" | "keep_direct" | "co_sell" | "dismissed";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            accountName: string;
+                            /** @enum {string} */
+                            kind: "direct_opportunity_on_partner_account" | "direct_activity_on_partner_account" | "partner_registration_on_direct_account" | "registration_overlap";
+                            partnerId: string | null;
+                            partnerName: string | null;
+                            registrationId: string | null;
+                            sourceType: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            detail: string;
+                            /** @enum {string} */
+                            status: "open" | "resolved";
+                            resolution: ("keep_partner" | "keep_direct" | "co_sell" | "dismissed") | null;
+                            resolutionReason: string | null;
+                            resolvedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            resolvedAt: string | null;
+                            dueAt: string;
+                            overdue: boolean;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            currentAssignmentId: string | null;
+                            version: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            policy: {
+                                paperMinActive: number;
+                                paperMaxWinRate: number;
+                                paperWindowDays: number;
+                            };
+                            items: {
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                tier: string;
+                                territory: string[];
+                                activeRegistrations: number;
+                                approved: number;
+                                rejected: number;
+                                approvalRate: number | null;
+                                wonRegistered: number;
+                                lostRegistered: number;
+                                winRateRegistered: number | null;
+                                wonUnregistered: number;
+                                lostUnregistered: number;
+                                winRateUnregistered: number | null;
+                                averageDealSizeMinor: number | null;
+                                territoryPeerMedianMinor: number | null;
+                                territoryPeers: number;
+                                medianRegistrationToCloseDays: number | null;
+                                expired: number;
+                                closed: number;
+                                expiredShare: number | null;
+                                paper: {
+                                    flagged: boolean;
+                                    activeRegistrations: number;
+                                    minActive: number;
+                                    trailingWon: number;
+                                    trailingLost: number;
+                                    trailingWinRate: number | null;
+                                    maxWinRate: number;
+                                    windowDays: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    partnerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            policy: {
+                                paperMinActive: number;
+                                paperMaxWinRate: number;
+                                paperWindowDays: number;
+                            };
+                            scorecard: {
+                                /** Format: uuid */
+                                partnerId: string;
+                                partnerName: string;
+                                tier: string;
+                                territory: string[];
+                                activeRegistrations: number;
+                                approved: number;
+                                rejected: number;
+                                approvalRate: number | null;
+                                wonRegistered: number;
+                                lostRegistered: number;
+                                winRateRegistered: number | null;
+                                wonUnregistered: number;
+                                lostUnregistered: number;
+                                winRateUnregistered: number | null;
+                                averageDealSizeMinor: number | null;
+                                territoryPeerMedianMinor: number | null;
+                                territoryPeers: number;
+                                medianRegistrationToCloseDays: number | null;
+                                expired: number;
+                                closed: number;
+                                expiredShare: number | null;
+                                paper: {
+                                    flagged: boolean;
+                                    activeRegistrations: number;
+                                    minActive: number;
+                                    trailingWon: number;
+                                    trailingLost: number;
+                                    trailingWinRate: number | null;
+                                    maxWinRate: number;
+                                    windowDays: number;
+                                };
+                            };
+                            series: {
+                                activeRegistrations: number;
+                                approved: number;
+                                rejected: number;
+                                approvalRate: number | null;
+                                wonRegistered: number;
+                                lostRegistered: number;
+                                winRateRegistered: number | null;
+                                wonUnregistered: number;
+                                lostUnregistered: number;
+                                winRateUnregistered: number | null;
+                                averageDealSizeMinor: number | null;
+                                territoryPeerMedianMinor: number | null;
+                                territoryPeers: number;
+                                medianRegistrationToCloseDays: number | null;
+                                expired: number;
+                                closed: number;
+                                expiredShare: number | null;
+                                paper: {
+                                    flagged: boolean;
+                                    activeRegistrations: number;
+                                    minActive: number;
+                                    trailingWon: number;
+                                    trailingLost: number;
+                                    trailingWinRate: number | null;
+                                    maxWinRate: number;
+                                    windowDays: number;
+                                };
+                                month: string;
+                                from: string;
+                                to: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            status: string;
+                            tier: string;
+                            tierName: string;
+                            territory: string[];
+                            registrationCap: number;
+                            activeRegistrations: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                domain: string | null;
+                                region: string | null;
+                                country: string | null;
+                                industry: string | null;
+                                /** @enum {string} */
+                                relation: "channel_owner" | "registered";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            domain: string | null;
+                            region: string | null;
+                            country: string | null;
+                            industry: string | null;
+                            /** @enum {string} */
+                            relation: "channel_owner" | "registered";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    productLine?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                sku: string;
+                                name: string;
+                                productLine: string | null;
+                                specs: {
+                                    [key: string]: unknown;
+                                };
+                                prices: {
+                                    minQuantity: number;
+                                    unitPriceMinor: number;
+                                    currency: string;
+                                }[];
+                                /** @enum {string} */
+                                availability: "in_stock" | "limited" | "out";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unreadOnly?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                registrationId: string | null;
+                                kind: string;
+                                title: string;
+                                body: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/notices/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                reference: string | null;
+                                customerName: string;
+                                customerDomain: string | null;
+                                customerCountry: string | null;
+                                customerRegion: string | null;
+                                customerPostalCode: string | null;
+                                customerPhone: string | null;
+                                productLine: string;
+                                amountMinor: number;
+                                currency: string;
+                                expectedCloseDate: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                                decisionReason: string | null;
+                                infoRequest: string | null;
+                                approvedAt: string | null;
+                                expiresAt: string | null;
+                                lastActivityAt: string | null;
+                                closedAt: string | null;
+                                version: number;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -7,6 +7,7 @@ import * as m0005 from './0005_orders.js';
 import * as m0006 from './0006_channel.js';
 import * as m0009 from './0009_matching.js';
 import * as m0010 from './0010_registrations.js';
+import * as m0011 from './0011_partners.js';
 import * as m0012 from './0012_portal.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006_channel': m0006,
   '0009_matching': m0009,
   '0010_registrations': m0010,
+  '0011_partners': m0011,
   '0012_portal': m0012,
 };
