@@ -108,6 +108,13 @@ async function freshRegistration(status: 'approved' | 'returned', cls: OwnerClas
   };
   return (await t.database.db.insertInto('registrations').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
+/** Users as targets: own = the actor itself, same partner = a fresh user of A, then B's user, an internal rep, none. */
+async function userIds(cls: OwnerClass, actor: Actor): Promise<string> {
+  if (cls === 'own') return actor === 'partner_user' ? w.userA1.id : w.adminA.id;
+  if (cls === 'same_partner_other_user') return (await t.userWithToken('partner_user', { partnerId: w.partnerA })).id;
+  return { other_partner: w.userB1.id, internal_direct: w.rep.id, none: random }[cls];
+}
+
 // hand-written rows ------------------------------------------------------------------------------------------
 const internalAll = (status: number | Partial<Record<OwnerClass, number>>): Expect => Object.fromEntries(INTERNAL.map((r) => [r, status]));
 const WRITE_OWN_PARTNER = (ok: number): Partial<Record<OwnerClass, number>> => ({
@@ -195,6 +202,27 @@ const MATRIX: MatrixRoute[] = [
     headers: { 'if-match': '"v1"' },
     body: () => ({ reason: 'Customer went quiet.' }),
     expect: { anonymous: 401, ...internalAll(403), partner_admin: WRITE_OWN_PARTNER(200), partner_user: WRITE_OWN_PARTNER(200) },
+  },
+  { method: 'GET', url: '/api/partner/v1/users', expect: { anonymous: 401, ...internalAll(403), partner_admin: 200, partner_user: 200 } },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/users',
+    body: () => ({ email: `matrix-${randomUUID()}@partner.example`, name: 'Matrix User', role: 'partner_user' }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: 201, partner_user: 403 },
+  },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/users/:id/deactivate',
+    idFor: userIds,
+    headers: { 'if-match': '"v1"' },
+    body: () => ({ reason: 'Left the company.' }),
+    // deactivating yourself is refused by rule (422); another user of the partner is the admin's to deactivate
+    expect: {
+      anonymous: 401,
+      ...internalAll(403),
+      partner_admin: { own: 422, same_partner_other_user: 200, other_partner: 404, internal_direct: 404, none: 404 },
+      partner_user: 403,
+    },
   },
   // internal routes on the same records: partner users never get in, whatever the id
   {

@@ -200,6 +200,9 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/partner/v1/registrations/:id/resubmit': ['partner_admin', 'partner_user'],
   'POST /api/partner/v1/registrations/:id/activities': ['partner_admin', 'partner_user'],
   'POST /api/partner/v1/registrations/:id/withdraw': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/users': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/users': ['partner_admin'],
+  'POST /api/partner/v1/users/:id/deactivate': ['partner_admin'],
 };
 
 export const ROLES_UNDER_TEST: Role[] = EVERYONE;

@@ -15,6 +15,7 @@ import {
   PortalRegistrationSummaryResponse,
   PortalRegistrationsQuery,
   PortalSubmitBody,
+  PortalUserResponse,
   PortalWithdrawBody,
   portalPage,
 } from '../portal-schemas.js';
@@ -24,6 +25,10 @@ import { getPortalAccount, listPortalAccounts } from '../use-cases/list-portal-a
 import { listPortalProducts } from '../use-cases/list-portal-products.js';
 import { getPortalRegistration, listPortalRegistrations } from '../use-cases/list-portal-registrations.js';
 import { markPartnerNoticesRead } from '../use-cases/mark-partner-notices-read.js';
+import { CreatePartnerUserSchema, DeactivatePartnerUserSchema, PartnerUserListQuery } from '../schemas/partners.js';
+import { createPartnerUser } from '../use-cases/create-partner-user.js';
+import { deactivatePartnerUser } from '../use-cases/deactivate-partner-user.js';
+import { listPartnerUsers } from '../use-cases/list-partner-users.js';
 import { ResubmitRegistrationSchema, RegistrationActivitySchema } from '../registration-schemas.js';
 import { closeRegistration } from '../use-cases/close-registration.js';
 import { logRegistrationActivity } from '../use-cases/log-registration-activity.js';
@@ -162,6 +167,40 @@ export function registerPortalRoutes(app: App): void {
       });
       const registration = await getPortalRegistration(ctx, request.params.id);
       return reply.header('etag', etagOf(registration.version)).send(registration);
+    },
+  );
+
+  // ---- the partner's users: partner admins manage them (partner users may list) ----------------------
+  app.get(
+    `${PORTAL}/users`,
+    {
+      config: { access: 'portal.user.read' },
+      schema: { tags, querystring: PartnerUserListQuery, response: { 200: portalPage(PortalUserResponse) } },
+    },
+    async (request) => listPartnerUsers(request.context(), request.query),
+  );
+  app.post(
+    `${PORTAL}/users`,
+    { config: { access: 'portal.user.manage' }, schema: { tags, body: CreatePartnerUserSchema, response: { 201: PortalUserResponse } } },
+    async (request, reply) => {
+      const user = await createPartnerUser(request.context(), request.body);
+      return reply.code(201).header('etag', etagOf(user.version)).header('location', `${PORTAL}/users/${user.id}`).send(user);
+    },
+  );
+  app.post(
+    `${PORTAL}/users/:id/deactivate`,
+    {
+      config: { access: 'portal.user.manage' },
+      schema: { tags, params: IdParams, headers: ifMatch, body: DeactivatePartnerUserSchema, response: { 200: PortalUserResponse } },
+    },
+    async (request, reply) => {
+      const expectedVersion = versionFromIfMatch(request.headers['if-match']);
+      const user = await deactivatePartnerUser(request.context(), {
+        userId: request.params.id,
+        expectedVersion,
+        reason: request.body.reason,
+      });
+      return reply.header('etag', etagOf(user.version)).send(user);
     },
   );
 }
