@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageQuerySchema } from '../platform/pagination.js';
 import { PORTAL_REGISTRATION_STATUSES } from './core/portal-projection.js';
+import { Reason, RegistrationFields } from './registration-schemas.js';
 
 /**
  * The partner portal's allow-lists. Responses are strict objects: the projection (core/portal-projection.ts)
@@ -99,3 +100,19 @@ export const PortalNoticesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const MarkNoticesReadBody = z.strictObject({ ids: z.array(z.uuid()).min(1).max(500).optional() });
+
+/** A partner submits for itself: the registration fields and nothing else (no partnerId — it is the caller's). */
+export const PortalSubmitBody = z.strictObject(RegistrationFields);
+/** Withdrawing needs no body; a reason may be given. */
+export const PortalWithdrawBody = z.strictObject({ reason: Reason.optional() }).optional();
+
+export const PortalUserResponse = z.strictObject({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['partner_admin', 'partner_user']),
+  partnerId: z.uuid(),
+  status: z.enum(['active', 'deactivated']),
+  version: z.number().int(),
+  createdAt: at,
+});

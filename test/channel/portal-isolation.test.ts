@@ -48,8 +48,9 @@ type MatrixRoute = {
   method: 'GET' | 'POST';
   url: string;
   /** The id each owner class stands for, from the point of view of `actor` (routes without :id ignore it). */
-  idFor?: (cls: OwnerClass, actor: Actor) => string;
+  idFor?: (cls: OwnerClass, actor: Actor) => string | Promise<string>;
   body?: (cls: OwnerClass, actor: Actor) => Record<string, unknown>;
+  headers?: Record<string, string>;
   expect: Expect;
 };
 
@@ -76,8 +77,53 @@ const accountIds = (cls: OwnerClass, actor: Actor) =>
     none: random,
   })[cls];
 
+/** A new registration of partner A in `status`, submitted by the actor (own) or by another user of A. */
+async function freshRegistration(status: 'approved' | 'returned', cls: OwnerClass, actor: Actor): Promise<string> {
+  if (cls === 'other_partner') return w.registrations.b;
+  if (cls === 'internal_direct') return w.accounts.direct;
+  if (cls === 'none') return random;
+  const me = actor === 'partner_user' ? w.userA1.id : w.adminA.id;
+  const other = actor === 'partner_user' ? w.adminA.id : w.userA1.id;
+  const now = new Date();
+  const values = {
+    partner_id: w.partnerA,
+    submitted_by: cls === 'own' ? me : other,
+    customer_name: `Fresh ${randomUUID()}`,
+    customer_country: 'DE',
+    product_line: w.productLine,
+    amount_minor: 1000,
+    expected_close_date: new Date(now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10),
+    status,
+    created_at: now,
+    updated_at: now,
+    ...(status === 'approved'
+      ? {
+          approved_at: now,
+          last_activity_at: now,
+          exclusivity_cap_at: new Date(now.getTime() + 365 * 86_400_000),
+          expires_at: new Date(now.getTime() + 90 * 86_400_000),
+          warn_at: new Date(now.getTime() + 76 * 86_400_000),
+        }
+      : { info_request: 'More, please.' }),
+  };
+  return (await t.database.db.insertInto('registrations').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** Users as targets: own = the actor itself, same partner = a fresh user of A, then B's user, an internal rep, none. */
+async function userIds(cls: OwnerClass, actor: Actor): Promise<string> {
+  if (cls === 'own') return actor === 'partner_user' ? w.userA1.id : w.adminA.id;
+  if (cls === 'same_partner_other_user') return (await t.userWithToken('partner_user', { partnerId: w.partnerA })).id;
+  return { other_partner: w.userB1.id, internal_direct: w.rep.id, none: random }[cls];
+}
+
 // hand-written rows ------------------------------------------------------------------------------------------
 const internalAll = (status: number | Partial<Record<OwnerClass, number>>): Expect => Object.fromEntries(INTERNAL.map((r) => [r, status]));
+const WRITE_OWN_PARTNER = (ok: number): Partial<Record<OwnerClass, number>> => ({
+  own: ok,
+  same_partner_other_user: ok,
+  other_partner: 404,
+  internal_direct: 404,
+  none: 404,
+});
 const PARTNER_SEES_OWN_PARTNER: Partial<Record<OwnerClass, number>> = {
   own: 200,
   same_partner_other_user: 200,
@@ -122,6 +168,62 @@ const MATRIX: MatrixRoute[] = [
     idFor: registrationIds,
     expect: { anonymous: 401, ...internalAll(403), partner_admin: PARTNER_SEES_OWN_PARTNER, partner_user: PARTNER_SEES_OWN_PARTNER },
   },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/registrations',
+    body: () => ({
+      customerName: `Matrix Customer ${randomUUID()}`,
+      customerCountry: 'DE',
+      productLine: w.productLine,
+      amountMinor: 100_000,
+      expectedCloseDate: '2030-01-31',
+    }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: 201, partner_user: 201 },
+  },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/registrations/:id/activities',
+    idFor: (cls, actor) => freshRegistration('approved', cls, actor),
+    body: () => ({ kind: 'call', subject: 'Matrix call' }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: WRITE_OWN_PARTNER(201), partner_user: WRITE_OWN_PARTNER(201) },
+  },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/registrations/:id/resubmit',
+    idFor: (cls, actor) => freshRegistration('returned', cls, actor),
+    headers: { 'if-match': '"v1"' },
+    body: () => ({ description: 'Here is more.' }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: WRITE_OWN_PARTNER(200), partner_user: WRITE_OWN_PARTNER(200) },
+  },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/registrations/:id/withdraw',
+    idFor: (cls, actor) => freshRegistration('approved', cls, actor),
+    headers: { 'if-match': '"v1"' },
+    body: () => ({ reason: 'Customer went quiet.' }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: WRITE_OWN_PARTNER(200), partner_user: WRITE_OWN_PARTNER(200) },
+  },
+  { method: 'GET', url: '/api/partner/v1/users', expect: { anonymous: 401, ...internalAll(403), partner_admin: 200, partner_user: 200 } },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/users',
+    body: () => ({ email: `matrix-${randomUUID()}@partner.example`, name: 'Matrix User', role: 'partner_user' }),
+    expect: { anonymous: 401, ...internalAll(403), partner_admin: 201, partner_user: 403 },
+  },
+  {
+    method: 'POST',
+    url: '/api/partner/v1/users/:id/deactivate',
+    idFor: userIds,
+    headers: { 'if-match': '"v1"' },
+    body: () => ({ reason: 'Left the company.' }),
+    // deactivating yourself is refused by rule (422); another user of the partner is the admin's to deactivate
+    expect: {
+      anonymous: 401,
+      ...internalAll(403),
+      partner_admin: { own: 422, same_partner_other_user: 200, other_partner: 404, internal_direct: 404, none: 404 },
+      partner_user: 403,
+    },
+  },
   // internal routes on the same records: partner users never get in, whatever the id
   {
     method: 'GET',
@@ -148,11 +250,11 @@ describe('access matrix: role × route × owner class', () => {
           const expected = route.expect[actor];
           const want = typeof expected === 'number' ? expected : expected?.[cls];
           if (want === undefined) throw new Error(`no expectation for ${route.method} ${route.url} / ${actor} / ${cls}`);
-          const url = route.idFor ? route.url.replace(':id', route.idFor(cls, actor)) : route.url;
+          const url = route.idFor ? route.url.replace(':id', await route.idFor(cls, actor)) : route.url;
           const res = await t.app.inject({
             method: route.method,
             url,
-            headers: actor === 'anonymous' ? {} : headersOf.get(actor),
+            headers: { ...route.headers, ...(actor === 'anonymous' ? {} : headersOf.get(actor)) },
             ...(route.method === 'POST' && { payload: route.body ? route.body(cls, actor) : {} }),
           });
           seen.push({ key: `${route.method} ${route.url}`, actor, cls, status: res.statusCode, body: res.body });

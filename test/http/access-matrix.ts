@@ -212,6 +212,13 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'GET /api/v1/exports/orders.csv': INTERNAL,
   'GET /api/v1/exports/routing-kpis.csv': ROUTING_MANAGERS,
   'GET /api/v1/exports/order-kpis.csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
+  'POST /api/partner/v1/registrations': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/resubmit': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/activities': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/registrations/:id/withdraw': ['partner_admin', 'partner_user'],
+  'GET /api/partner/v1/users': ['partner_admin', 'partner_user'],
+  'POST /api/partner/v1/users': ['partner_admin'],
+  'POST /api/partner/v1/users/:id/deactivate': ['partner_admin'],
 };
 
 // ---- inbound sync: the integration role holds stock.manage and order.configure (items, stock counts, customer terms) ----

@@ -10682,7 +10682,78 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reference?: string | null;
+                        customerName: string;
+                        customerDomain?: string | null;
+                        customerCountry?: string | null;
+                        customerRegion?: string | null;
+                        customerPostalCode?: string | null;
+                        customerPhone?: string | null;
+                        productLine: string;
+                        amountMinor: number;
+                        currency?: string;
+                        /** Format: date */
+                        expectedCloseDate: string;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10754,6 +10825,411 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customerName?: string;
+                        customerDomain?: string | null;
+                        customerCountry?: string | null;
+                        customerRegion?: string | null;
+                        customerPostalCode?: string | null;
+                        customerPhone?: string | null;
+                        amountMinor?: number;
+                        /** Format: date */
+                        expectedCloseDate?: string;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "call" | "email" | "meeting" | "note" | "task";
+                        subject: string;
+                        notes?: string | null;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/registrations/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            reference: string | null;
+                            customerName: string;
+                            customerDomain: string | null;
+                            customerCountry: string | null;
+                            customerRegion: string | null;
+                            customerPostalCode: string | null;
+                            customerPhone: string | null;
+                            productLine: string;
+                            amountMinor: number;
+                            currency: string;
+                            expectedCloseDate: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "submitted" | "under_review" | "approved" | "rejected" | "returned" | "won" | "lost" | "expired" | "withdrawn";
+                            decisionReason: string | null;
+                            infoRequest: string | null;
+                            approvedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            closedAt: string | null;
+                            version: number;
+                            createdAt: string;
+                            activities: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                subject: string;
+                                notes: string | null;
+                                occurredAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "active" | "deactivated";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "partner_admin" | "partner_user";
+                                /** Format: uuid */
+                                partnerId: string;
+                                /** @enum {string} */
+                                status: "active" | "deactivated";
+                                version: number;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "partner_admin" | "partner_user";
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "partner_admin" | "partner_user";
+                            /** Format: uuid */
+                            partnerId: string;
+                            /** @enum {string} */
+                            status: "active" | "deactivated";
+                            version: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "partner_admin" | "partner_user";
+                            /** Format: uuid */
+                            partnerId: string;
+                            /** @enum {string} */
+                            status: "active" | "deactivated";
+                            version: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
