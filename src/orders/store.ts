@@ -146,3 +146,24 @@ export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: str
 }
 
 export const bumpOrderVersion = (trx: Trx, orderId: string) => trx.updateTable('sales_orders').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', orderId).execute();
+
+/**
+ * Gives active allocations of these lines back to stock (counters down, rows released), locked in (item,
+ * location) order like allocation. Allocations on a planned shipment stay unless includePlanned (cancel).
+ * Returns the released rows.
+ */
+export async function releaseActiveAllocations(trx: Trx, now: Date, lineIds: string[], options: { includePlanned?: boolean } = {}) {
+  if (lineIds.length === 0) return [];
+  let q = trx.selectFrom('allocations').selectAll().where('order_line_id', 'in', lineIds).where('status', '=', 'active');
+  if (!options.includePlanned) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('shipment_lines').innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id').select('shipment_lines.id').whereRef('shipment_lines.allocation_id', '=', 'allocations.id').where('shipments.status', '=', 'planned'))),
+    );
+  }
+  const active = await q.orderBy('item_id').orderBy('location_id').forUpdate().execute();
+  for (const a of active) {
+    await sql`update stock_levels set allocated = allocated - ${a.qty} where item_id = ${a.item_id} and location_id = ${a.location_id}`.execute(trx);
+  }
+  if (active.length > 0) await trx.updateTable('allocations').set({ status: 'released', closed_at: now }).where('id', 'in', active.map((a) => a.id)).execute();
+  return active;
+}
