@@ -96,7 +96,8 @@ export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: Decisi
 const EXCEPTION_DUE_HOURS = 24;
 
 /**
- * A failed gate becomes a case with an owner and a due date: the channel's ops owner first, then routing
+ * A failed gate becomes a case with an owner and a due date (one open case per subject, control point and
+ * category): the channel's ops owner first, then routing
  * (order_exception rules) in the same transaction when a rule set is published.
  */
 export async function openException(
@@ -104,6 +105,17 @@ export async function openException(
   ctx: UseCaseContext,
   input: { controlPoint: ControlPointName; category: string; subjectType: string; subjectId: string; orderId: string | null; channelId: string | null; detail: string },
 ) {
+  // A retried act that fails the same way (e.g. allocation short again) keeps its one open case.
+  const open = await trx
+    .selectFrom('order_exceptions')
+    .selectAll()
+    .where('subject_type', '=', input.subjectType)
+    .where('subject_id', '=', input.subjectId)
+    .where('control_point', '=', input.controlPoint)
+    .where('category', '=', input.category)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (open) return open;
   const now = ctx.clock.now();
   const channel = input.channelId ? await findChannel(trx, input.channelId) : undefined;
   const row = await trx
