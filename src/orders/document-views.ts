@@ -14,7 +14,11 @@ export async function returnViews(db: Executor, rows: Array<Selectable<ReturnAut
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [orders, lines, credited] = await Promise.all([
-    db.selectFrom('sales_orders').select(['id', 'number', 'channel_id']).where('id', 'in', [...new Set(rows.map((r) => r.order_id))]).execute(),
+    db
+      .selectFrom('sales_orders')
+      .select(['id', 'number', 'channel_id'])
+      .where('id', 'in', [...new Set(rows.map((r) => r.order_id))])
+      .execute(),
     db
       .selectFrom('return_lines')
       .innerJoin('order_lines', 'order_lines.id', 'return_lines.order_line_id')
@@ -71,8 +75,21 @@ export type ReturnView = Awaited<ReturnType<typeof returnViews>>[number];
 export async function creditMemoViews(db: Executor, rows: Array<Selectable<CreditMemoTable>>) {
   if (rows.length === 0) return [];
   const [orders, lines] = await Promise.all([
-    db.selectFrom('sales_orders').select(['id', 'number', 'channel_id']).where('id', 'in', [...new Set(rows.map((r) => r.order_id))]).execute(),
-    db.selectFrom('credit_memo_lines').selectAll().where('credit_memo_id', 'in', rows.map((r) => r.id)).orderBy('id').execute(),
+    db
+      .selectFrom('sales_orders')
+      .select(['id', 'number', 'channel_id'])
+      .where('id', 'in', [...new Set(rows.map((r) => r.order_id))])
+      .execute(),
+    db
+      .selectFrom('credit_memo_lines')
+      .selectAll()
+      .where(
+        'credit_memo_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('id')
+      .execute(),
   ]);
   const orderById = new Map(orders.map((o) => [o.id, o]));
   const linesByMemo = group(lines, (l) => l.credit_memo_id);
@@ -100,7 +117,11 @@ export async function purchaseOrderViews(db: Executor, rows: Array<Selectable<Pu
     .innerJoin('items', 'items.id', 'purchase_order_lines.item_id')
     .selectAll('purchase_order_lines')
     .select('items.sku')
-    .where('purchase_order_id', 'in', rows.map((r) => r.id))
+    .where(
+      'purchase_order_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('items.sku')
     .execute();
   const byPo = group(lines, (l) => l.purchase_order_id);
@@ -114,7 +135,14 @@ export async function purchaseOrderViews(db: Executor, rows: Array<Selectable<Pu
     approvedBy: po.approved_by,
     createdAt: po.created_at.toISOString(),
     version: po.version,
-    lines: (byPo.get(po.id) ?? []).map((l) => ({ id: l.id, itemId: l.item_id, sku: l.sku, qtyOrdered: l.qty_ordered, qtyReceived: l.qty_received, unitCostMinor: Number(l.unit_cost_minor) })),
+    lines: (byPo.get(po.id) ?? []).map((l) => ({
+      id: l.id,
+      itemId: l.item_id,
+      sku: l.sku,
+      qtyOrdered: l.qty_ordered,
+      qtyReceived: l.qty_received,
+      unitCostMinor: Number(l.unit_cost_minor),
+    })),
   }));
 }
 
@@ -125,7 +153,11 @@ export async function transferViews(db: Executor, rows: Array<Selectable<Transfe
     .innerJoin('items', 'items.id', 'transfer_lines.item_id')
     .selectAll('transfer_lines')
     .select('items.sku')
-    .where('transfer_id', 'in', rows.map((r) => r.id))
+    .where(
+      'transfer_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('items.sku')
     .execute();
   const byTransfer = group(lines, (l) => l.transfer_id);
@@ -136,6 +168,12 @@ export async function transferViews(db: Executor, rows: Array<Selectable<Transfe
     transitLocationId: t.transit_location_id,
     status: t.status,
     createdAt: t.created_at.toISOString(),
-    lines: (byTransfer.get(t.id) ?? []).map((l) => ({ id: l.id, itemId: l.item_id, sku: l.sku, qtyShipped: l.qty_shipped, qtyReceived: l.qty_received })),
+    lines: (byTransfer.get(t.id) ?? []).map((l) => ({
+      id: l.id,
+      itemId: l.item_id,
+      sku: l.sku,
+      qtyShipped: l.qty_shipped,
+      qtyReceived: l.qty_received,
+    })),
   }));
 }

@@ -86,7 +86,7 @@ describe('order journey (browser)', { timeout: 300_000 }, () => {
     await ops.getByTestId('nav-returns').click();
     const row = ops.getByTestId('return-row').filter({ hasText: `#${order.number}` });
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/received/);
+    expect(await row.innerText()).toMatch(/received/i);
     expect(await row.innerText()).toMatch(new RegExp(`${w.item.sku}: 2 / 2: 1 · 1 · 0 / 2`));
     expect(await ops.getByTestId('credit-memo-row').filter({ hasText: `#${order.number}` }).count()).toBe(1);
     await screenshot(ops, 'returns-and-credits');

@@ -37,11 +37,21 @@ type Arena = Awaited<ReturnType<typeof governedArena>>;
 async function governedArena() {
   const w = await makeWorld(database.db, systemClock, { stock: [0, 0] });
   const orders: string[] = [];
-  for (let i = 0; i < MAX_CLIENTS; i++) orders.push((await createOrder(w.ctx, { channelId: w.channel.id, accountId: w.accountId, lines: [{ itemId: w.item.id, qty: 1, unitPriceMinor: 100 }] })).id);
+  for (let i = 0; i < MAX_CLIENTS; i++)
+    orders.push(
+      (
+        await createOrder(w.ctx, {
+          channelId: w.channel.id,
+          accountId: w.accountId,
+          lines: [{ itemId: w.item.id, qty: 1, unitPriceMinor: 100 }],
+        })
+      ).id,
+    );
   return { w, orders };
 }
 
-const level = (w: World) => database.db.selectFrom('stock_levels').selectAll().where('item_id', '=', w.item.id).where('location_id', '=', w.a.id).executeTakeFirst();
+const level = (w: World) =>
+  database.db.selectFrom('stock_levels').selectAll().where('item_id', '=', w.item.id).where('location_id', '=', w.a.id).executeTakeFirst();
 
 async function setOnHand(ctx: UseCaseContext, w: World, stock: number): Promise<void> {
   const current = await level(w);
@@ -99,19 +109,32 @@ describe('last-unit races on a real database', () => {
   it('the same property catches a naive read-modify-write allocator', async () => {
     /** The read-then-write allocator every system in the research shipped at some point (lost updates). */
     const naive = async (itemId: string, locationId: string) => {
-      const row = await database.db.selectFrom('stock_levels').selectAll().where('item_id', '=', itemId).where('location_id', '=', locationId).executeTakeFirst();
+      const row = await database.db
+        .selectFrom('stock_levels')
+        .selectAll()
+        .where('item_id', '=', itemId)
+        .where('location_id', '=', locationId)
+        .executeTakeFirst();
       if (!row || row.on_hand - row.allocated < 1) throw new Error('insufficient');
       await sql`select pg_sleep(0.002)`.execute(database.db);
-      await database.db.updateTable('stock_levels').set({ allocated: row.allocated + 1 }).where('item_id', '=', itemId).where('location_id', '=', locationId).execute();
+      await database.db
+        .updateTable('stock_levels')
+        .set({ allocated: row.allocated + 1 })
+        .where('item_id', '=', itemId)
+        .where('location_id', '=', locationId)
+        .execute();
     };
     const outcome = await fc.check(
-      fc.asyncProperty(fc.record({ clients: fc.integer({ min: 8, max: MAX_CLIENTS }), stock: fc.integer({ min: 1, max: 5 }) }), async ({ clients, stock }) => {
-        const w = await makeWorld(database.db, systemClock, { stock: [stock, 0] });
-        const results = await Promise.allSettled(Array.from({ length: clients }, () => naive(w.item.id, w.a.id)));
-        const succeeded = results.filter((r) => r.status === 'fulfilled').length;
-        const allocated = (await level(w))?.allocated ?? 0;
-        return succeeded === Math.min(clients, stock) && allocated === succeeded;
-      }),
+      fc.asyncProperty(
+        fc.record({ clients: fc.integer({ min: 8, max: MAX_CLIENTS }), stock: fc.integer({ min: 1, max: 5 }) }),
+        async ({ clients, stock }) => {
+          const w = await makeWorld(database.db, systemClock, { stock: [stock, 0] });
+          const results = await Promise.allSettled(Array.from({ length: clients }, () => naive(w.item.id, w.a.id)));
+          const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+          const allocated = (await level(w))?.allocated ?? 0;
+          return succeeded === Math.min(clients, stock) && allocated === succeeded;
+        },
+      ),
       { numRuns: 10 },
     );
     expect(outcome.failed).toBe(true);

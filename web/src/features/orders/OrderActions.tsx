@@ -35,7 +35,8 @@ export function OrderActions({ order: o }: { order: Order }) {
   const me = useMe();
   const has = (permission: string) => (me.permissions as string[]).includes(permission);
   const client = useQueryClient();
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ['order', o.id] }), client.invalidateQueries({ queryKey: ['order-returns', o.id] })]);
+  const refresh = () =>
+    Promise.all([client.invalidateQueries({ queryKey: ['order', o.id] }), client.invalidateQueries({ queryKey: ['order-returns', o.id] })]);
   const headers = { 'if-match': etag(o.version) };
   const path = { id: o.id };
 
@@ -53,9 +54,18 @@ export function OrderActions({ order: o }: { order: Order }) {
     queryFn: () => unwrap(api.GET('/api/v1/returns', { params: { query: { orderId: o.id, limit: 200 } } })),
   });
 
-  const allocate = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/orders/{id}/allocate', { params: { path, header: headers } })), onSuccess: refresh });
+  const allocate = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/orders/{id}/allocate', { params: { path, header: headers } })),
+    onSuccess: refresh,
+  });
   const unallocate = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/orders/{id}/release-allocations', { params: { path, header: headers }, body: { reason: 'released from the order page' } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/orders/{id}/release-allocations', {
+          params: { path, header: headers },
+          body: { reason: 'released from the order page' },
+        }),
+      ),
     onSuccess: refresh,
   });
   const release = useMutation({
@@ -75,8 +85,12 @@ export function OrderActions({ order: o }: { order: Order }) {
       if (byLocation.size === 0) throw new Error('Pick at least one unit to ship.');
       let version = o.version;
       for (const lines of byLocation.values()) {
-        const shipment = await unwrap(api.POST('/api/v1/shipments', { params: { header: { 'if-match': etag(version) } }, body: { orderId: o.id, lines } }));
-        await unwrap(api.POST('/api/v1/shipments/{id}/confirm', { params: { path: { id: shipment.id }, header: { 'if-match': etag(version) } } }));
+        const shipment = await unwrap(
+          api.POST('/api/v1/shipments', { params: { header: { 'if-match': etag(version) } }, body: { orderId: o.id, lines } }),
+        );
+        await unwrap(
+          api.POST('/api/v1/shipments/{id}/confirm', { params: { path: { id: shipment.id }, header: { 'if-match': etag(version) } } }),
+        );
         version += 1;
       }
     },
@@ -86,8 +100,14 @@ export function OrderActions({ order: o }: { order: Order }) {
     },
     onError: refresh,
   });
-  const confirm = useMutation({ mutationFn: (id: string) => unwrap(api.POST('/api/v1/shipments/{id}/confirm', { params: { path: { id }, header: headers } })), onSuccess: refresh });
-  const invoice = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/invoices', { params: { header: headers }, body: { orderId: o.id } })), onSuccess: refresh });
+  const confirm = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/shipments/{id}/confirm', { params: { path: { id }, header: headers } })),
+    onSuccess: refresh,
+  });
+  const invoice = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/invoices', { params: { header: headers }, body: { orderId: o.id } })),
+    onSuccess: refresh,
+  });
   const authorize = useMutation({
     mutationFn: () =>
       unwrap(
@@ -115,7 +135,10 @@ export function OrderActions({ order: o }: { order: Order }) {
           body: {
             lines: ra.lines
               .filter((l) => l.qtyReceived < l.qtyAuthorized)
-              .map((l) => ({ returnLineId: l.id, ...(receipt[l.id] ?? { restock: l.qtyAuthorized - l.qtyReceived, quarantine: 0, scrap: 0 }) }))
+              .map((l) => ({
+                returnLineId: l.id,
+                ...(receipt[l.id] ?? { restock: l.qtyAuthorized - l.qtyReceived, quarantine: 0, scrap: 0 }),
+              }))
               .filter((l) => l.restock + l.quarantine + l.scrap > 0),
           },
         }),
@@ -147,14 +170,25 @@ export function OrderActions({ order: o }: { order: Order }) {
   const canRelease = o.lifecycle === 'submitted' && has('order.release');
   const canShip = o.lifecycle === 'released' && o.openHolds === 0 && active.length > 0 && has('order.write');
   const planned = o.shipments.filter((s) => s.status === 'planned');
-  const invoiceable = o.lines.some((l) => (o.invoicePolicy === 'on_order' ? l.qty.ordered - l.qty.cancelled : l.qty.shipped) - l.qty.invoiced > 0);
+  const invoiceable = o.lines.some(
+    (l) => (o.invoicePolicy === 'on_order' ? l.qty.ordered - l.qty.cancelled : l.qty.shipped) - l.qty.invoiced > 0,
+  );
   const canInvoice = o.lifecycle === 'released' && invoiceable && has('invoice.post');
   const returnable = o.lines.filter((l) => l.qty.shipped - l.qty.returnAuthorized > 0);
   const canAuthorize = (o.lifecycle === 'released' || o.lifecycle === 'closed') && returnable.length > 0 && has('return.manage');
   const toReceive = (returns.data?.items ?? []).filter((r) => r.status === 'authorized');
   const toCredit = (returns.data?.items ?? []).filter((r) => r.lines.some((l) => l.qtyReceived > l.qtyCredited));
   const locationName = new Map((locations.data?.items ?? []).map((l) => [l.id, l.code]));
-  const nothing = !canAllocate && !canRelease && !canShip && planned.length === 0 && !canInvoice && !canAuthorize && toReceive.length === 0 && toCredit.length === 0 && active.length === 0;
+  const nothing =
+    !canAllocate &&
+    !canRelease &&
+    !canShip &&
+    planned.length === 0 &&
+    !canInvoice &&
+    !canAuthorize &&
+    toReceive.length === 0 &&
+    toCredit.length === 0 &&
+    active.length === 0;
 
   return (
     <Stack data-testid="order-actions">
@@ -290,12 +324,19 @@ export function OrderActions({ order: o }: { order: Order }) {
             <Select
               label="Receiving location"
               w={220}
-              data={(locations.data?.items ?? []).filter((l) => l.kind !== 'in_transit').map((l) => ({ value: l.id, label: `${l.code} · ${l.name}` }))}
+              data={(locations.data?.items ?? [])
+                .filter((l) => l.kind !== 'in_transit')
+                .map((l) => ({ value: l.id, label: `${l.code} · ${l.name}` }))}
               value={returnLocation}
               onChange={setReturnLocation}
               data-testid="return-location"
             />
-            <TextInput label="Reason" value={returnReason} onChange={(e) => setReturnReason(e.currentTarget.value)} data-testid="return-reason" />
+            <TextInput
+              label="Reason"
+              value={returnReason}
+              onChange={(e) => setReturnReason(e.currentTarget.value)}
+              data-testid="return-reason"
+            />
           </Group>
           {returnable.map((l) => (
             <Group key={l.id}>
@@ -314,7 +355,12 @@ export function OrderActions({ order: o }: { order: Order }) {
             </Group>
           ))}
           <Group>
-            <Button onClick={() => authorize.mutate()} loading={authorize.isPending} disabled={!returnLocation || !returnReason.trim()} data-testid="authorize-return">
+            <Button
+              onClick={() => authorize.mutate()}
+              loading={authorize.isPending}
+              disabled={!returnLocation || !returnReason.trim()}
+              data-testid="authorize-return"
+            >
               Authorize return
             </Button>
           </Group>
@@ -328,15 +374,40 @@ export function OrderActions({ order: o }: { order: Order }) {
               .map((l) => {
                 const left = l.qtyAuthorized - l.qtyReceived;
                 const r = receipt[l.id] ?? { restock: left, quarantine: 0, scrap: 0 };
-                const set = (key: 'restock' | 'quarantine' | 'scrap', v: number) => setReceipt((s) => ({ ...s, [l.id]: { ...r, [key]: v } }));
+                const set = (key: 'restock' | 'quarantine' | 'scrap', v: number) =>
+                  setReceipt((s) => ({ ...s, [l.id]: { ...r, [key]: v } }));
                 return (
                   <Group key={l.id} align="end">
                     <Text size="sm" w={160}>
                       {l.sku}: {left} expected
                     </Text>
-                    <NumberInput label="Restock" w={100} min={0} allowDecimal={false} value={r.restock} onChange={(v) => set('restock', Number(v) || 0)} data-testid="receive-restock" />
-                    <NumberInput label="Quarantine" w={100} min={0} allowDecimal={false} value={r.quarantine} onChange={(v) => set('quarantine', Number(v) || 0)} data-testid="receive-quarantine" />
-                    <NumberInput label="Scrap" w={100} min={0} allowDecimal={false} value={r.scrap} onChange={(v) => set('scrap', Number(v) || 0)} data-testid="receive-scrap" />
+                    <NumberInput
+                      label="Restock"
+                      w={100}
+                      min={0}
+                      allowDecimal={false}
+                      value={r.restock}
+                      onChange={(v) => set('restock', Number(v) || 0)}
+                      data-testid="receive-restock"
+                    />
+                    <NumberInput
+                      label="Quarantine"
+                      w={100}
+                      min={0}
+                      allowDecimal={false}
+                      value={r.quarantine}
+                      onChange={(v) => set('quarantine', Number(v) || 0)}
+                      data-testid="receive-quarantine"
+                    />
+                    <NumberInput
+                      label="Scrap"
+                      w={100}
+                      min={0}
+                      allowDecimal={false}
+                      value={r.scrap}
+                      onChange={(v) => set('scrap', Number(v) || 0)}
+                      data-testid="receive-scrap"
+                    />
                   </Group>
                 );
               })}

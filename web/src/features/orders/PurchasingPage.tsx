@@ -13,10 +13,25 @@ type Transfer = paths['/api/v1/transfers']['get']['responses'][200]['content']['
 type PoStatus = 'pending_approval' | 'ordered' | 'received' | 'cancelled';
 type TransferStatus = 'shipped' | 'partially_received' | 'received';
 
-const COLORS: Record<string, string> = { pending_approval: 'yellow', ordered: 'blue', received: 'green', cancelled: 'gray', shipped: 'cyan', partially_received: 'orange' };
+const COLORS: Record<string, string> = {
+  pending_approval: 'yellow',
+  ordered: 'blue',
+  received: 'green',
+  cancelled: 'gray',
+  shipped: 'cyan',
+  partially_received: 'orange',
+};
 const etag = (version: number) => `"v${version}"`;
 
-function Pager({ cursor, next, onChange }: { cursor: string | undefined; next: string | null | undefined; onChange: (cursor: string | undefined) => void }) {
+function Pager({
+  cursor,
+  next,
+  onChange,
+}: {
+  cursor: string | undefined;
+  next: string | null | undefined;
+  onChange: (cursor: string | undefined) => void;
+}) {
   return (
     <Group>
       {cursor && (
@@ -91,21 +106,41 @@ export function PurchasingPage() {
   const pos = useQuery({
     queryKey: ['purchase-orders', poStatus, poCursor],
     placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/api/v1/purchase-orders', { params: { query: { limit: 50, ...(poStatus && { status: poStatus }), ...(poCursor && { cursor: poCursor }) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/purchase-orders', {
+          params: { query: { limit: 50, ...(poStatus && { status: poStatus }), ...(poCursor && { cursor: poCursor }) } },
+        }),
+      ),
   });
   const transfers = useQuery({
     queryKey: ['transfers', transferStatus, transferCursor],
     placeholderData: keepPreviousData,
     queryFn: () =>
-      unwrap(api.GET('/api/v1/transfers', { params: { query: { limit: 50, ...(transferStatus && { status: transferStatus }), ...(transferCursor && { cursor: transferCursor }) } } })),
+      unwrap(
+        api.GET('/api/v1/transfers', {
+          params: {
+            query: { limit: 50, ...(transferStatus && { status: transferStatus }), ...(transferCursor && { cursor: transferCursor }) },
+          },
+        }),
+      ),
   });
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ['purchase-orders'] }), client.invalidateQueries({ queryKey: ['transfers'] }), client.invalidateQueries({ queryKey: ['stock'] })]);
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['purchase-orders'] }),
+      client.invalidateQueries({ queryKey: ['transfers'] }),
+      client.invalidateQueries({ queryKey: ['stock'] }),
+    ]);
   const approve = useMutation({
-    mutationFn: (po: PurchaseOrder) => unwrap(api.POST('/api/v1/purchase-orders/{id}/approve', { params: { path: { id: po.id }, header: { 'if-match': etag(po.version) } } })),
+    mutationFn: (po: PurchaseOrder) =>
+      unwrap(
+        api.POST('/api/v1/purchase-orders/{id}/approve', { params: { path: { id: po.id }, header: { 'if-match': etag(po.version) } } }),
+      ),
     onSuccess: refresh,
   });
   const receiveGoods = useMutation({
-    mutationFn: (input: { po: PurchaseOrder; lines: Array<{ lineId: string; qty: number }> }) => unwrap(api.POST('/api/v1/receipts', { body: { purchaseOrderId: input.po.id, lines: input.lines } })),
+    mutationFn: (input: { po: PurchaseOrder; lines: Array<{ lineId: string; qty: number }> }) =>
+      unwrap(api.POST('/api/v1/receipts', { body: { purchaseOrderId: input.po.id, lines: input.lines } })),
     onSuccess: refresh,
   });
   const receiveTransfer = useMutation({

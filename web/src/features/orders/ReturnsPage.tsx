@@ -27,7 +27,18 @@ export function ReturnsPage() {
     queryKey: ['returns', status, uncredited, returnCursor],
     placeholderData: keepPreviousData,
     queryFn: () =>
-      unwrap(api.GET('/api/v1/returns', { params: { query: { limit: 50, ...(status && { status }), ...(uncredited && { credited: 'false' as const }), ...(returnCursor && { cursor: returnCursor }) } } })),
+      unwrap(
+        api.GET('/api/v1/returns', {
+          params: {
+            query: {
+              limit: 50,
+              ...(status && { status }),
+              ...(uncredited && { credited: 'false' as const }),
+              ...(returnCursor && { cursor: returnCursor }),
+            },
+          },
+        }),
+      ),
   });
   const memos = useQuery({
     queryKey: ['credit-memos', memoCursor],
@@ -125,7 +136,8 @@ export function ReturnsPage() {
                 <Table.Td>
                   {r.lines.map((l) => (
                     <Text size="sm" key={l.id}>
-                      {l.sku}: {l.qtyAuthorized} / {l.qtyReceived}: {l.qtyRestocked} · {l.qtyQuarantined} · {l.qtyScrapped} / {l.qtyCredited}
+                      {l.sku}: {l.qtyAuthorized} / {l.qtyReceived}: {l.qtyRestocked} · {l.qtyQuarantined} · {l.qtyScrapped} /{' '}
+                      {l.qtyCredited}
                     </Text>
                   ))}
                 </Table.Td>
