@@ -23,7 +23,7 @@ describe('order journey (browser)', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -95,13 +95,13 @@ describe('order journey (browser)', { timeout: 300_000 }, () => {
     await finance.getByTestId('nav-purchasing').click();
     const financeRow = finance.getByTestId('po-row').filter({ hasText: 'Journey Supplier' });
     await financeRow.getByTestId('approve-po').click();
-    await expect.poll(() => financeRow.getByTestId('po-status').innerText(), { timeout: 20_000 }).toMatch(/ordered/);
+    await expect.poll(() => financeRow.getByTestId('po-status').innerText(), { timeout: 20_000 }).toMatch(/ordered/i);
     await screenshot(finance, 'purchasing-approved');
     await ops.getByTestId('nav-purchasing').click();
     const opsRow = ops.getByTestId('po-row').filter({ hasText: 'Journey Supplier' });
     expect(await opsRow.getByTestId('approve-po').count()).toBe(0);
     await opsRow.getByTestId('receive-po').click();
-    await expect.poll(() => opsRow.getByTestId('po-status').innerText(), { timeout: 20_000 }).toMatch(/received/);
+    await expect.poll(() => opsRow.getByTestId('po-status').innerText(), { timeout: 20_000 }).toMatch(/received/i);
     expect(await opsRow.innerText()).toMatch(new RegExp(`${w.item.sku}: 1000 / 1000`));
     await screenshot(ops, 'purchasing-received');
 
