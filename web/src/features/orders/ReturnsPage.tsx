@@ -106,7 +106,7 @@ export function ReturnsPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Order</Table.Th>
-              <Table.Th>Status</Table.Th>
+              <Table.Th miw={120}>Status</Table.Th>
               <Table.Th>Reason</Table.Th>
               <Table.Th>Lines (authorized / received: restock · quarantine · scrap / credited)</Table.Th>
               <Table.Th>Authorized</Table.Th>
