@@ -18,6 +18,10 @@ import {
   StockResponse,
   VariantRegistryResponse,
   VariantResponse,
+  CreditMemoResponse,
+  PurchaseOrderResponse,
+  ReturnResponse,
+  TransferResponse,
 } from './http-schemas.js';
 import {
   AdjustStockSchema,
@@ -82,9 +86,20 @@ import { releaseOrder } from './use-cases/release-order.js';
 import { resolveException } from './use-cases/resolve-exception.js';
 import { setCustomerTerms } from './use-cases/set-customer-terms.js';
 import { shipTransfer } from './use-cases/ship-transfer.js';
+import { getCreditMemo } from './use-cases/get-credit-memo.js';
+import { getPurchaseOrder } from './use-cases/get-purchase-order.js';
+import { getReturn } from './use-cases/get-return.js';
+import { getTransfer } from './use-cases/get-transfer.js';
+import { listCreditMemos } from './use-cases/list-credit-memos.js';
+import { listPurchaseOrders } from './use-cases/list-purchase-orders.js';
+import { listReturns } from './use-cases/list-returns.js';
+import { listTransfers } from './use-cases/list-transfers.js';
+import { releaseAllocations } from './use-cases/release-allocations.js';
 
 const tags = ['orders'];
 const ifMatch = z.object({ 'if-match': z.string().optional() });
+/** Document POSTs that act on an order accept the order's ETag as If-Match (checked under the order lock). */
+const orderIfMatch = (header: string | undefined) => (header === undefined || header.trim() === '' ? undefined : versionFromIfMatch(header));
 
 export function registerOrderRoutes(app: App): void {
   // ---- master data ---------------------------------------------------------------------------------
@@ -167,6 +182,14 @@ export function registerOrderRoutes(app: App): void {
     const order = await cancelOrder(request.context(), request.params.id, versionFromIfMatch(request.headers['if-match']), request.body.reason ?? 'cancelled');
     return reply.header('etag', etagOf(order.version)).send(order);
   });
+  app.post(
+    '/api/v1/orders/:id/release-allocations',
+    { config: { access: 'order.write' }, schema: { tags, params: IdParams, headers: ifMatch, body: ReasonSchema, response: { 200: OrderResponse } } },
+    async (request, reply) => {
+      const order = await releaseAllocations(request.context(), request.params.id, versionFromIfMatch(request.headers['if-match']), request.body.reason ?? 'allocation released');
+      return reply.header('etag', etagOf(order.version)).send(order);
+    },
+  );
   app.post('/api/v1/holds/:id/release', { config: { access: 'order.release' }, schema: { tags, params: IdParams, body: ReleaseHoldSchema, response: { 200: HoldResponse } } }, async (request) =>
     releaseHold(request.context(), request.params.id, request.body.reason),
   );
@@ -189,25 +212,27 @@ export function registerOrderRoutes(app: App): void {
   );
 
   // ---- documents -----------------------------------------------------------------------------------
-  app.post('/api/v1/shipments', { config: { access: 'order.write' }, schema: { tags, body: CreateShipmentSchema, response: { 201: Doc } } }, async (request, reply) => {
-    const body = await createShipment(request.context(), request.body);
+  app.post('/api/v1/shipments', { config: { access: 'order.write' }, schema: { tags, headers: ifMatch, body: CreateShipmentSchema, response: { 201: Doc } } }, async (request, reply) => {
+    const body = await createShipment(request.context(), request.body, orderIfMatch(request.headers['if-match']));
     return reply.code(201).header('location', `/api/v1/shipments/${body.id}`).send(body);
   });
-  app.post('/api/v1/shipments/:id/confirm', { config: { access: 'order.write' }, schema: { tags, params: IdParams, response: { 200: Doc } } }, async (request) => confirmShipment(request.context(), request.params.id));
-  app.post('/api/v1/invoices', { config: { access: 'invoice.post' }, schema: { tags, body: CreateInvoiceSchema, response: { 201: Doc } } }, async (request, reply) => {
-    const body = await postInvoice(request.context(), request.body);
+  app.post('/api/v1/shipments/:id/confirm', { config: { access: 'order.write' }, schema: { tags, params: IdParams, headers: ifMatch, response: { 200: Doc } } }, async (request) =>
+    confirmShipment(request.context(), request.params.id, orderIfMatch(request.headers['if-match'])),
+  );
+  app.post('/api/v1/invoices', { config: { access: 'invoice.post' }, schema: { tags, headers: ifMatch, body: CreateInvoiceSchema, response: { 201: Doc } } }, async (request, reply) => {
+    const body = await postInvoice(request.context(), request.body, orderIfMatch(request.headers['if-match']));
     return reply.code(201).header('location', `/api/v1/invoices/${body.id}`).send(body);
   });
-  app.post('/api/v1/returns', { config: { access: 'return.manage' }, schema: { tags, body: CreateReturnSchema, response: { 201: Doc } } }, async (request, reply) => {
-    const ra = await authorizeReturn(request.context(), request.body);
+  app.post('/api/v1/returns', { config: { access: 'return.manage' }, schema: { tags, headers: ifMatch, body: CreateReturnSchema, response: { 201: Doc } } }, async (request, reply) => {
+    const ra = await authorizeReturn(request.context(), request.body, orderIfMatch(request.headers['if-match']));
     return reply.code(201).header('etag', etagOf(ra.version)).header('location', `/api/v1/returns/${ra.id}`).send(ra);
   });
   app.post('/api/v1/returns/:id/receive', { config: { access: 'return.manage' }, schema: { tags, params: IdParams, headers: ifMatch, body: ReceiveReturnSchema, response: { 200: Doc } } }, async (request, reply) => {
     const ra = await receiveReturn(request.context(), request.params.id, versionFromIfMatch(request.headers['if-match']), request.body);
     return reply.header('etag', etagOf(ra.version)).send(ra);
   });
-  app.post('/api/v1/credit-memos', { config: { access: 'credit.goods' }, schema: { tags, body: CreateCreditMemoSchema, response: { 201: Doc } } }, async (request, reply) => {
-    const body = await postCreditMemo(request.context(), request.body);
+  app.post('/api/v1/credit-memos', { config: { access: 'credit.goods' }, schema: { tags, headers: ifMatch, body: CreateCreditMemoSchema, response: { 201: Doc } } }, async (request, reply) => {
+    const body = await postCreditMemo(request.context(), request.body, orderIfMatch(request.headers['if-match']));
     return reply.code(201).header('location', `/api/v1/credit-memos/${body.id}`).send(body);
   });
   app.post('/api/v1/purchase-orders', { config: { access: 'stock.manage' }, schema: { tags, body: CreatePurchaseOrderSchema, response: { 201: Doc } } }, async (request, reply) => {
@@ -228,6 +253,58 @@ export function registerOrderRoutes(app: App): void {
   app.post('/api/v1/transfers/:id/receive', { config: { access: 'stock.manage' }, schema: { tags, params: IdParams, body: ReceiveTransferSchema, response: { 200: Doc } } }, async (request) =>
     receiveTransfer(request.context(), request.params.id, request.body),
   );
+
+  // ---- document desks (returns and credits, purchasing and transfers) ------------------------------------
+  app.get(
+    '/api/v1/returns',
+    {
+      config: { access: 'order.read' },
+      schema: {
+        tags,
+        querystring: z.strictObject({ ...PageQuerySchema, status: z.enum(['authorized', 'declined', 'received', 'closed']).optional(), orderId: z.uuid().optional(), channelId: z.uuid().optional(), credited: z.enum(['true', 'false']).optional() }),
+        response: { 200: listOf(ReturnResponse) },
+      },
+    },
+    async (request) => listReturns(request.context(), { ...request.query, credited: request.query.credited === undefined ? undefined : request.query.credited === 'true' }),
+  );
+  app.get('/api/v1/returns/:id', { config: { access: 'order.read' }, schema: { tags, params: IdParams, response: { 200: ReturnResponse } } }, async (request, reply) => {
+    const ra = await getReturn(request.context(), request.params.id);
+    return reply.header('etag', etagOf(ra.version)).send(ra);
+  });
+  app.get(
+    '/api/v1/credit-memos',
+    {
+      config: { access: 'order.read' },
+      schema: {
+        tags,
+        querystring: z.strictObject({ ...PageQuerySchema, kind: z.enum(['goods', 'price']).optional(), status: z.enum(['draft', 'approved', 'posted', 'void']).optional(), orderId: z.uuid().optional(), returnId: z.uuid().optional() }),
+        response: { 200: listOf(CreditMemoResponse) },
+      },
+    },
+    async (request) => listCreditMemos(request.context(), request.query),
+  );
+  app.get('/api/v1/credit-memos/:id', { config: { access: 'order.read' }, schema: { tags, params: IdParams, response: { 200: CreditMemoResponse } } }, async (request) => getCreditMemo(request.context(), request.params.id));
+  app.get(
+    '/api/v1/purchase-orders',
+    {
+      config: { access: 'order.read' },
+      schema: { tags, querystring: z.strictObject({ ...PageQuerySchema, status: z.enum(['pending_approval', 'ordered', 'received', 'cancelled']).optional(), locationId: z.uuid().optional() }), response: { 200: listOf(PurchaseOrderResponse) } },
+    },
+    async (request) => listPurchaseOrders(request.context(), request.query),
+  );
+  app.get('/api/v1/purchase-orders/:id', { config: { access: 'order.read' }, schema: { tags, params: IdParams, response: { 200: PurchaseOrderResponse } } }, async (request, reply) => {
+    const po = await getPurchaseOrder(request.context(), request.params.id);
+    return reply.header('etag', etagOf(po.version)).send(po);
+  });
+  app.get(
+    '/api/v1/transfers',
+    {
+      config: { access: 'order.read' },
+      schema: { tags, querystring: z.strictObject({ ...PageQuerySchema, status: z.enum(['shipped', 'partially_received', 'received']).optional(), locationId: z.uuid().optional() }), response: { 200: listOf(TransferResponse) } },
+    },
+    async (request) => listTransfers(request.context(), request.query),
+  );
+  app.get('/api/v1/transfers/:id', { config: { access: 'order.read' }, schema: { tags, params: IdParams, response: { 200: TransferResponse } } }, async (request) => getTransfer(request.context(), request.params.id));
 
   // ---- variants and KPIs ---------------------------------------------------------------------------
   app.get('/api/v1/variants', { config: { access: 'order.read' }, schema: { tags, response: { 200: VariantRegistryResponse } } }, async (request) => listVariants(request.context()));

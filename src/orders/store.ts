@@ -96,7 +96,8 @@ export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: Decisi
 const EXCEPTION_DUE_HOURS = 24;
 
 /**
- * A failed gate becomes a case with an owner and a due date: the channel's ops owner first, then routing
+ * A failed gate becomes a case with an owner and a due date (one open case per subject, control point and
+ * category): the channel's ops owner first, then routing
  * (order_exception rules) in the same transaction when a rule set is published.
  */
 export async function openException(
@@ -104,6 +105,17 @@ export async function openException(
   ctx: UseCaseContext,
   input: { controlPoint: ControlPointName; category: string; subjectType: string; subjectId: string; orderId: string | null; channelId: string | null; detail: string },
 ) {
+  // A retried act that fails the same way (e.g. allocation short again) keeps its one open case.
+  const open = await trx
+    .selectFrom('order_exceptions')
+    .selectAll()
+    .where('subject_type', '=', input.subjectType)
+    .where('subject_id', '=', input.subjectId)
+    .where('control_point', '=', input.controlPoint)
+    .where('category', '=', input.category)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (open) return open;
   const now = ctx.clock.now();
   const channel = input.channelId ? await findChannel(trx, input.channelId) : undefined;
   const row = await trx
@@ -146,3 +158,24 @@ export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: str
 }
 
 export const bumpOrderVersion = (trx: Trx, orderId: string) => trx.updateTable('sales_orders').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', orderId).execute();
+
+/**
+ * Gives active allocations of these lines back to stock (counters down, rows released), locked in (item,
+ * location) order like allocation. Allocations on a planned shipment stay unless includePlanned (cancel).
+ * Returns the released rows.
+ */
+export async function releaseActiveAllocations(trx: Trx, now: Date, lineIds: string[], options: { includePlanned?: boolean } = {}) {
+  if (lineIds.length === 0) return [];
+  let q = trx.selectFrom('allocations').selectAll().where('order_line_id', 'in', lineIds).where('status', '=', 'active');
+  if (!options.includePlanned) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('shipment_lines').innerJoin('shipments', 'shipments.id', 'shipment_lines.shipment_id').select('shipment_lines.id').whereRef('shipment_lines.allocation_id', '=', 'allocations.id').where('shipments.status', '=', 'planned'))),
+    );
+  }
+  const active = await q.orderBy('item_id').orderBy('location_id').forUpdate().execute();
+  for (const a of active) {
+    await sql`update stock_levels set allocated = allocated - ${a.qty} where item_id = ${a.item_id} and location_id = ${a.location_id}`.execute(trx);
+  }
+  if (active.length > 0) await trx.updateTable('allocations').set({ status: 'released', closed_at: now }).where('id', 'in', active.map((a) => a.id)).execute();
+  return active;
+}

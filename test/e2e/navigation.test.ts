@@ -24,7 +24,7 @@ describe('navigation follows permissions (browser)', { timeout: 60_000 }, () => 
   test('admin sees every existing feature', async () => {
     const page = await newPage(browser);
     await signIn(page, server.url, server.admin.email, server.admin.password);
-    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-audit', 'nav-orders', 'nav-order-variants', 'nav-order-kpis']);
+    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-audit', 'nav-orders', 'nav-order-variants', 'nav-order-kpis', 'nav-returns', 'nav-purchasing']);
     await page.context().close();
   });
 
@@ -33,7 +33,7 @@ describe('navigation follows permissions (browser)', { timeout: 60_000 }, () => 
     await signIn(page, server.url, 'anna.snelling@demo.baton.dev', server.demoPassword);
     expect(await page.getByTestId('current-user-name').innerText()).toBe('Anna Snelling');
     expect(await page.getByTestId('current-user-role').innerText()).toMatch(/sales rep/i);
-    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-orders', 'nav-order-variants']);
+    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-orders', 'nav-order-variants', 'nav-returns', 'nav-purchasing']);
     expect(await page.getByTestId('home-tile-audit').count()).toBe(0);
     await screenshot(page, 'home-sales-rep');
 

@@ -143,6 +143,15 @@ export const accessMatrix: Record<string, 'public' | Role[]> = {
   'POST /api/v1/variants/:id/activate': ['admin', 'revops'],
   'GET /api/v1/kpis/orders': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
   'GET /api/v1/kpis/orders/csv': ['admin', 'revops', 'sales_manager', 'channel_manager', 'ops', 'finance'],
+  'POST /api/v1/orders/:id/release-allocations': ['admin', 'sales_manager', 'sales_rep', 'ops', 'integration'],
+  'GET /api/v1/returns': INTERNAL,
+  'GET /api/v1/returns/:id': INTERNAL,
+  'GET /api/v1/credit-memos': INTERNAL,
+  'GET /api/v1/credit-memos/:id': INTERNAL,
+  'GET /api/v1/purchase-orders': INTERNAL,
+  'GET /api/v1/purchase-orders/:id': INTERNAL,
+  'GET /api/v1/transfers': INTERNAL,
+  'GET /api/v1/transfers/:id': INTERNAL,
 
   // ---- integrations: webhooks ----------------------------------------------------------------------
   'GET /api/v1/webhooks': ['admin', 'revops', 'integration'],

@@ -14,8 +14,10 @@ import type { OrderView } from '../views.js';
 /**
  * INVENTORY_ALLOCATION: every unallocated quantity of the order, split across the channel's locations, all or
  * nothing. Stock rows are locked in (item, location) order so concurrent orders queue instead of deadlocking,
- * and each counter moves by a conditional UPDATE that the no-oversell CHECK backs up. A shortage commits only
- * the failed decision and its exception case, then answers 422.
+ * and each counter moves by a conditional UPDATE that the no-oversell CHECK backs up. A shortage already
+ * visible in committed stock is answered without taking those locks (it was true at that moment), so losers of
+ * a race do not queue behind the winners. A shortage commits only the failed decision and its exception case,
+ * then answers 422.
  */
 export async function allocateOrder(ctx: UseCaseContext, orderId: string, expectedVersion?: number): Promise<OrderView> {
   assertCan(ctx.actor, 'order.write');
@@ -30,21 +32,21 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
     const channel = (await findChannel(trx, order.channel_id))!;
     const locations = await channelLocationIds(trx, order.channel_id);
     const itemIds = [...new Set(requests.map((r) => r.itemId))];
-    const levels = await trx
-      .selectFrom('stock_levels')
-      .selectAll()
-      .where('item_id', 'in', itemIds)
-      .where('location_id', 'in', locations)
-      .orderBy('item_id')
-      .orderBy('location_id')
-      .forUpdate()
-      .execute();
-    const plan = planAllocation(
-      requests,
-      locations,
-      levels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
-      channel.allocation_strategy,
-    );
+    // A shortage seen in committed data is already a true answer, so it is refused without queueing on the
+    // stock rows; a plan that fits is re-made under the row locks before any counter moves.
+    const readLevels = (lock: boolean) => {
+      const q = trx.selectFrom('stock_levels').selectAll().where('item_id', 'in', itemIds).where('location_id', 'in', locations).orderBy('item_id').orderBy('location_id');
+      return lock ? q.forUpdate().execute() : q.execute();
+    };
+    const planFor = (levels: Awaited<ReturnType<typeof readLevels>>) =>
+      planAllocation(
+        requests,
+        locations,
+        levels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
+        channel.allocation_strategy,
+      );
+    let plan = planFor(await readLevels(false));
+    if (plan.shortages.length === 0) plan = planFor(await readLevels(true));
     const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
     const terms = await trx.selectFrom('customer_terms').select('payment_terms').where('account_id', '=', order.account_id).executeTakeFirst();
     const facts = { creditLimitMinor: 0, exposureMinor: 0, orderTotalMinor: 0, marginBp: 0, paymentStatus: order.payment_status, paymentTerms: terms?.payment_terms ?? 'prepaid', fullyAllocated: plan.shortages.length === 0 };

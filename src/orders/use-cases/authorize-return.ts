@@ -1,5 +1,6 @@
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
+import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { returnableQty } from '../core/quantities.js';
@@ -8,11 +9,12 @@ import type { CreateReturnInput } from '../schemas.js';
 import { bumpOrderVersion, lockLines, lockOrder, orderEvent, quantitiesOf } from '../store.js';
 
 /** RETURN_AUTHORIZATION: only shipped, not yet authorized units; goods come back to the named location. */
-export async function authorizeReturn(ctx: UseCaseContext, input: CreateReturnInput) {
+export async function authorizeReturn(ctx: UseCaseContext, input: CreateReturnInput, expectedOrderVersion?: number) {
   assertCan(ctx.actor, 'return.manage');
   const result = await inTransaction(ctx, async (trx) => {
     const order = await lockOrder(trx, input.orderId);
     if (!order) throw notFound('order');
+    if (expectedOrderVersion !== undefined) assertVersion(order.version, expectedOrderVersion);
     if (order.lifecycle !== 'released' && order.lifecycle !== 'closed') throw new AppError('conflict', `A ${order.lifecycle} order has nothing to return.`);
     const location = await trx.selectFrom('locations').select(['id', 'kind']).where('id', '=', input.locationId).executeTakeFirst();
     if (!location || location.kind === 'in_transit') throw invalidField('locationId', 'no such receiving location');

@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { getOrderIn } from '../read-order.js';
-import { bumpOrderVersion, lockLines, lockOrder, orderEvent } from '../store.js';
+import { bumpOrderVersion, lockLines, lockOrder, orderEvent, releaseActiveAllocations } from '../store.js';
 import type { OrderView } from '../views.js';
 
 /** Cancels what is not shipped: active allocations are released (counters back), the rest of each line cancelled. */
@@ -18,7 +17,7 @@ export async function cancelOrder(ctx: UseCaseContext, orderId: string, expected
     if (order.lifecycle === 'cancelled' || order.lifecycle === 'closed') throw new AppError('conflict', `A ${order.lifecycle} order cannot be cancelled.`);
     const lines = await lockLines(trx, order.id);
     if (lines.some((l) => l.qty_shipped > 0)) throw new AppError('rule_violation', 'Part of this order has shipped; return it instead.');
-    await releaseActiveAllocations(trx, ctx.clock.now(), lines.map((l) => l.id));
+    await releaseActiveAllocations(trx, ctx.clock.now(), lines.map((l) => l.id), { includePlanned: true });
     await trx.updateTable('order_lines').set((eb) => ({ qty_allocated: 0, qty_cancelled: eb.ref('qty_ordered') })).where('order_id', '=', order.id).execute();
     await trx.updateTable('sales_orders').set({ lifecycle: 'cancelled' }).where('id', '=', order.id).execute();
     await bumpOrderVersion(trx, order.id);
@@ -26,12 +25,4 @@ export async function cancelOrder(ctx: UseCaseContext, orderId: string, expected
     await recordChange(trx, ctx, { event: 'order.cancelled', entityType: 'sales_order', entityId: order.id, reason });
     return getOrderIn(trx, order.id);
   });
-}
-
-async function releaseActiveAllocations(trx: Parameters<Parameters<typeof inTransaction>[1]>[0], now: Date, lineIds: string[]): Promise<void> {
-  const active = await trx.selectFrom('allocations').selectAll().where('order_line_id', 'in', lineIds).where('status', '=', 'active').orderBy('item_id').orderBy('location_id').forUpdate().execute();
-  for (const a of active) {
-    await sql`update stock_levels set allocated = allocated - ${a.qty} where item_id = ${a.item_id} and location_id = ${a.location_id}`.execute(trx);
-  }
-  if (active.length > 0) await trx.updateTable('allocations').set({ status: 'released', closed_at: now }).where('id', 'in', active.map((a) => a.id)).execute();
 }

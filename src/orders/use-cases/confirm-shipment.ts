@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { canClose, fulfilmentStatus } from '../core/quantities.js';
@@ -11,12 +12,13 @@ import { bumpOrderVersion, linesOf, lockOrder, moveStock, orderEvent, quantities
  * SHIPMENT_CONFIRMATION: consumes exactly the allocations the shipment lines reference — at their own
  * location — takes the units off on-hand through the ledger, and moves the line from allocated to shipped.
  */
-export async function confirmShipment(ctx: UseCaseContext, shipmentId: string) {
+export async function confirmShipment(ctx: UseCaseContext, shipmentId: string, expectedOrderVersion?: number) {
   assertCan(ctx.actor, 'order.write');
   const result = await inTransaction(ctx, async (trx) => {
     const peek = await trx.selectFrom('shipments').select('order_id').where('id', '=', shipmentId).executeTakeFirst();
     if (!peek) throw notFound('shipment');
     const order = (await lockOrder(trx, peek.order_id))!;
+    if (expectedOrderVersion !== undefined) assertVersion(order.version, expectedOrderVersion);
     const shipment = await trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId).forUpdate().executeTakeFirstOrThrow();
     if (shipment.status !== 'planned') throw new AppError('conflict', `This shipment is already ${shipment.status}.`);
     const crossing = await crossControlPoint(trx, ctx, order, 'SHIPMENT_CONFIRMATION', { type: 'shipment', id: shipment.id });

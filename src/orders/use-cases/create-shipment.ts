@@ -1,5 +1,6 @@
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
+import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { openHoldCount } from '../read-order.js';
@@ -10,13 +11,14 @@ import { lockOrder } from '../store.js';
  * Plans a shipment from one location that names the allocations it will consume. Shipping part of an
  * allocation splits it, so the shipment line owns exactly the units it ships and the rest stays allocated.
  */
-export async function createShipment(ctx: UseCaseContext, input: CreateShipmentInput) {
+export async function createShipment(ctx: UseCaseContext, input: CreateShipmentInput, expectedOrderVersion?: number) {
   assertCan(ctx.actor, 'order.write');
   const ids = input.lines.map((l) => l.allocationId);
   if (new Set(ids).size !== ids.length) throw invalidField('lines', 'names an allocation twice');
   return inTransaction(ctx, async (trx) => {
     const order = await lockOrder(trx, input.orderId);
     if (!order) throw notFound('order');
+    if (expectedOrderVersion !== undefined) assertVersion(order.version, expectedOrderVersion);
     if (order.lifecycle !== 'released') throw new AppError('conflict', 'Only a released order ships.');
     if ((await openHoldCount(trx, order.id)) > 0) throw new AppError('conflict', 'The order is on hold.');
     const allocations = await trx

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
+import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { bpOf } from '../core/money.js';
@@ -14,11 +15,12 @@ import { bumpOrderVersion, lockLines, lockOrder, orderEvent, quantitiesOf } from
  * Price credits need a reason code and the stricter credit.price permission, and never take a line's credited
  * amount above what was invoiced for it.
  */
-export async function postCreditMemo(ctx: UseCaseContext, input: CreateCreditMemoInput) {
+export async function postCreditMemo(ctx: UseCaseContext, input: CreateCreditMemoInput, expectedOrderVersion?: number) {
   assertCan(ctx.actor, input.kind === 'goods' ? 'credit.goods' : 'credit.price');
   const result = await inTransaction(ctx, async (trx) => {
     const order = await lockOrder(trx, input.orderId);
     if (!order) throw notFound('order');
+    if (expectedOrderVersion !== undefined) assertVersion(order.version, expectedOrderVersion);
     const lines = new Map((await lockLines(trx, order.id)).map((l) => [l.id, l]));
     const now = ctx.clock.now();
     const memoLines: Array<{ orderLineId: string; qty: number; netMinor: number }> = [];

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { bpOf, documentTotals } from '../core/money.js';
@@ -13,11 +14,12 @@ import { bumpOrderVersion, linesOf, lockLines, lockOrder, orderEvent, quantities
  * INVOICE_GENERATION: invoices what the order's policy allows (ordered − cancelled − invoiced, or shipped −
  * invoiced), snapshots cost, accrues the best rebate per line, and closes the order when nothing is left.
  */
-export async function postInvoice(ctx: UseCaseContext, input: CreateInvoiceInput) {
+export async function postInvoice(ctx: UseCaseContext, input: CreateInvoiceInput, expectedOrderVersion?: number) {
   assertCan(ctx.actor, 'invoice.post');
   const result = await inTransaction(ctx, async (trx) => {
     const order = await lockOrder(trx, input.orderId);
     if (!order) throw notFound('order');
+    if (expectedOrderVersion !== undefined) assertVersion(order.version, expectedOrderVersion);
     if (order.lifecycle !== 'released') throw new AppError('conflict', `A ${order.lifecycle} order cannot be invoiced.`);
     const lines = await lockLines(trx, order.id);
     let scope: Map<string, number> | null = null;

@@ -9,7 +9,7 @@ import { NotificationBell } from '../features/routing/NotificationBell';
 import { ROUTING_NAV_ITEMS } from '../features/routing/nav';
 import { AuditIcon, BatonMark, HomeIcon, PeopleIcon, SignOutIcon } from './icons';
 
-type NavItem = { to: '/' | '/people' | '/audit' | '/orders' | '/order-variants' | '/order-kpis'; label: string; icon: ReactNode; permission?: Permission; testId: string };
+type NavItem = { to: '/' | '/people' | '/audit' | '/orders' | '/order-variants' | '/order-kpis' | '/returns' | '/purchasing'; label: string; icon: ReactNode; permission?: Permission; testId: string };
 
 /** Only features that exist appear here; each is gated on the permission its API needs. */
 const NAV_ITEMS: NavItem[] = [
@@ -19,6 +19,8 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/orders', label: 'Orders', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-orders' },
   { to: '/order-variants', label: 'Workflow variants', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-order-variants' },
   { to: '/order-kpis', label: 'Order KPIs', icon: <AuditIcon />, permission: 'kpi.read' as Permission, testId: 'nav-order-kpis' },
+  { to: '/returns', label: 'Returns & credits', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-returns' },
+  { to: '/purchasing', label: 'Purchasing & transfers', icon: <AuditIcon />, permission: 'order.read' as Permission, testId: 'nav-purchasing' },
 ];
 
 // Routing (issue 3): its pages, gated on routing permissions the web Permission union does not list yet.

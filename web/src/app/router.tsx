@@ -84,7 +84,11 @@ const ordersRoute = createRoute({ getParentRoute: () => authenticatedRoute, path
 const orderDetailRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/orders/$orderId', component: gated(ORDER_READ, () => <OrderDetailPage />) });
 const variantsRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/order-variants', component: gated(ORDER_READ, () => <VariantsPage />) });
 const orderKpisRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/order-kpis', component: gated('kpi.read' as Permission, () => <OrderKpisPage />) });
-const orderRoutes = [ordersRoute, orderDetailRoute, variantsRoute, orderKpisRoute];
+const ReturnsPage = lazyRouteComponent(() => import('../features/orders/ReturnsPage'), 'ReturnsPage');
+const PurchasingPage = lazyRouteComponent(() => import('../features/orders/PurchasingPage'), 'PurchasingPage');
+const returnsRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/returns', component: gated(ORDER_READ, () => <ReturnsPage />) });
+const purchasingRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/purchasing', component: gated(ORDER_READ, () => <PurchasingPage />) });
+const orderRoutes = [ordersRoute, orderDetailRoute, variantsRoute, orderKpisRoute, returnsRoute, purchasingRoute];
 
 // ---- Routing (issue 3) ---------------------------------------------------------------------------------
 const routingPage = <P extends string>(path: P, permission: string, name: string) =>

@@ -6523,6 +6523,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/release-allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            accountId: string;
+                            lifecycle: string;
+                            status: string;
+                            fulfilmentStatus: string;
+                            billingStatus: string;
+                            returnStatus: string;
+                            paymentStatus: string;
+                            invoicePolicy: string;
+                            workflowVersion: number;
+                            variantId: string | null;
+                            openHolds: number;
+                            totalNetMinor: number;
+                            version: number;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                unitPriceMinor: number;
+                                unitCostMinor: number;
+                                priceListItemId: string | null;
+                                qty: {
+                                    ordered: number;
+                                    cancelled: number;
+                                    allocated: number;
+                                    shipped: number;
+                                    invoiced: number;
+                                    returnAuthorized: number;
+                                    returnReceived: number;
+                                    credited: number;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/holds/{id}/release": {
         parameters: {
             query?: never;
@@ -6701,7 +6789,9 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6753,7 +6843,9 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -6795,7 +6887,9 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6839,12 +6933,76 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "authorized" | "declined" | "received" | "closed";
+                    orderId?: string;
+                    channelId?: string;
+                    credited?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                orderId: string;
+                                orderNumber: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** Format: uuid */
+                                locationId: string;
+                                status: string;
+                                reason: string;
+                                authorizedAt: string;
+                                receivedAt: string | null;
+                                creditedAt: string | null;
+                                turnaroundHours: number | null;
+                                version: number;
+                                lines: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    orderLineId: string;
+                                    lineNo: number;
+                                    /** Format: uuid */
+                                    itemId: string;
+                                    sku: string;
+                                    qtyAuthorized: number;
+                                    qtyReceived: number;
+                                    qtyRestocked: number;
+                                    qtyQuarantined: number;
+                                    qtyScrapped: number;
+                                    qtyCredited: number;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6953,12 +7111,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    kind?: "goods" | "price";
+                    status?: "draft" | "approved" | "posted" | "void";
+                    orderId?: string;
+                    returnId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                orderId: string;
+                                orderNumber: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                returnId: string | null;
+                                kind: string;
+                                reasonCode: string | null;
+                                status: string;
+                                netMinor: number;
+                                taxMinor: number;
+                                totalMinor: number;
+                                postedAt: string;
+                                lines: {
+                                    /** Format: uuid */
+                                    orderLineId: string;
+                                    qty: number;
+                                    netMinor: number;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7020,7 +7231,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "pending_approval" | "ordered" | "received" | "cancelled";
+                    locationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                supplier: string;
+                                /** Format: uuid */
+                                locationId: string;
+                                status: string;
+                                totalMinor: number;
+                                createdBy: string | null;
+                                approvedBy: string | null;
+                                createdAt: string;
+                                version: number;
+                                lines: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    itemId: string;
+                                    sku: string;
+                                    qtyOrdered: number;
+                                    qtyReceived: number;
+                                    unitCostMinor: number;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post: {
             parameters: {
@@ -7170,7 +7430,54 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "shipped" | "partially_received" | "received";
+                    locationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                fromLocationId: string;
+                                /** Format: uuid */
+                                toLocationId: string;
+                                /** Format: uuid */
+                                transitLocationId: string;
+                                status: string;
+                                createdAt: string;
+                                lines: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    itemId: string;
+                                    sku: string;
+                                    qtyShipped: number;
+                                    qtyReceived: number;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post: {
             parameters: {
@@ -7265,6 +7572,251 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            orderNumber: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** Format: uuid */
+                            locationId: string;
+                            status: string;
+                            reason: string;
+                            authorizedAt: string;
+                            receivedAt: string | null;
+                            creditedAt: string | null;
+                            turnaroundHours: number | null;
+                            version: number;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                orderLineId: string;
+                                lineNo: number;
+                                /** Format: uuid */
+                                itemId: string;
+                                sku: string;
+                                qtyAuthorized: number;
+                                qtyReceived: number;
+                                qtyRestocked: number;
+                                qtyQuarantined: number;
+                                qtyScrapped: number;
+                                qtyCredited: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-memos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            orderNumber: number;
+                            /** Format: uuid */
+                            channelId: string;
+                            returnId: string | null;
+                            kind: string;
+                            reasonCode: string | null;
+                            status: string;
+                            netMinor: number;
+                            taxMinor: number;
+                            totalMinor: number;
+                            postedAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                orderLineId: string;
+                                qty: number;
+                                netMinor: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            supplier: string;
+                            /** Format: uuid */
+                            locationId: string;
+                            status: string;
+                            totalMinor: number;
+                            createdBy: string | null;
+                            approvedBy: string | null;
+                            createdAt: string;
+                            version: number;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                itemId: string;
+                                sku: string;
+                                qtyOrdered: number;
+                                qtyReceived: number;
+                                unitCostMinor: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            fromLocationId: string;
+                            /** Format: uuid */
+                            toLocationId: string;
+                            /** Format: uuid */
+                            transitLocationId: string;
+                            status: string;
+                            createdAt: string;
+                            lines: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                itemId: string;
+                                sku: string;
+                                qtyShipped: number;
+                                qtyReceived: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -305,6 +305,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       version                integer NOT NULL DEFAULT 1
     );
     CREATE INDEX order_exceptions_open ON order_exceptions (status, due_at);
+    CREATE INDEX order_exceptions_open_subject ON order_exceptions (subject_id, control_point, category) WHERE status = 'open';
     CREATE TRIGGER order_exceptions_owner_guard BEFORE UPDATE OF owner_id ON order_exceptions
       FOR EACH ROW EXECUTE FUNCTION owner_written_by_routing();
 

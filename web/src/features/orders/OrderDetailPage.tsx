@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../app/ErrorAlert';
 import { api, unwrap } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 import { money, statusColor } from './money';
+import { OrderActions } from './OrderActions';
 
 const BUCKETS = ['ordered', 'cancelled', 'allocated', 'shipped', 'invoiced', 'returnAuthorized', 'returnReceived', 'credited'] as const;
 
@@ -92,6 +93,7 @@ export function OrderDetailPage() {
           </Table.Tbody>
         </Table>
       </Card>
+      <OrderActions order={o} />
       <Title order={4}>Holds</Title>
       {release.error && <ErrorAlert error={release.error} />}
       <Group>
