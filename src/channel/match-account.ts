@@ -1,10 +1,10 @@
+import { sql } from 'kysely';
 import type { Trx } from '../platform/db/database.js';
 import { recordChange } from '../platform/record-change.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type MatchDecision, type MatchIdentity, decideMatch, evidenceDomain } from '../routing/core/account-matching.js';
 import { insertAccount } from '../routing/use-cases/create-account.js';
-import { channelPolicy } from './channel-context.js';
-import { findMatchCandidates } from './match-store.js';
+import { findMatchCandidates, matchThresholds } from './match-store.js';
 
 export type MatchSubject = {
   type: 'lead' | 'registration';
@@ -32,11 +32,10 @@ export type AccountMatchResult = {
  * thresholds from channel policy. `matchAccount` and the preview endpoint both use exactly this.
  */
 export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promise<MatchDecision> {
-  const policy = await channelPolicy(trx);
+  const thresholds = await matchThresholds(trx);
   const { domain } = evidenceDomain(identity);
-  const threshold = Math.min(policy.nearMatchThreshold, policy.nameMatchThreshold);
-  const { normalizedName, candidates } = await findMatchCandidates(trx, { name: identity.name, domain }, threshold);
-  return decideMatch(identity, candidates, { nameMatchThreshold: policy.nameMatchThreshold, nearMatchThreshold: policy.nearMatchThreshold }, normalizedName);
+  const { normalizedName, candidates } = await findMatchCandidates(trx, { name: identity.name, domain });
+  return decideMatch(identity, candidates, thresholds, normalizedName);
 }
 
 /**
@@ -46,7 +45,12 @@ export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promi
  * own creation path (audited, routed like any other), flagged `needs_review` when a near match exists.
  * Runs as the internal role: call it outside `asPartner` (accounts are behind the partner wall).
  */
-export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: MatchSubject, options: { createIfNone: boolean }): Promise<AccountMatchResult> {
+export async function matchAccount(
+  trx: Trx,
+  ctx: UseCaseContext,
+  subject: MatchSubject,
+  options: { createIfNone: boolean },
+): Promise<AccountMatchResult> {
   const { type, id, ...identity } = subject;
   const decision = await findAccountMatch(trx, identity);
   let accountId = decision.accountId;
@@ -66,36 +70,43 @@ export async function matchAccount(trx: Trx, ctx: UseCaseContext, subject: Match
   }
   const evidence = decision.evidence as unknown as Record<string, unknown>;
   const now = ctx.clock.now();
-  const values = {
-    account_id: accountId,
-    method: decision.method,
-    score: decision.score,
-    evidence: JSON.stringify(evidence),
-    near_match_id: decision.nearMatchId,
-    created_account: createdAccount,
-    created_at: now,
-  };
-  const previous = await trx
-    .selectFrom('account_matches')
-    .select(['account_id', 'method', 'score', 'near_match_id', 'created_account'])
-    .where('subject_type', '=', type)
-    .where('subject_id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  await trx
-    .insertInto('account_matches')
-    .values({ subject_type: type, subject_id: id, ...values })
-    .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doUpdateSet(values))
-    .execute();
+  // The previous match of this subject (for the audit's before) and the upsert, in one statement.
+  const { rows } = await sql<{
+    previous: { account_id: string | null; method: string; score: number; near_match_id: string | null; created_account: boolean } | null;
+  }>`
+    with previous as (
+      select account_id, method, score, near_match_id, created_account from account_matches
+      where subject_type = ${type} and subject_id = ${id} for update
+    )
+    insert into account_matches (subject_type, subject_id, account_id, method, score, evidence, near_match_id, created_account, created_at)
+    values (${type}, ${id}, ${accountId}, ${decision.method}, ${decision.score}, ${JSON.stringify(evidence)}::jsonb, ${decision.nearMatchId}, ${createdAccount}, ${now})
+    on conflict (subject_type, subject_id) do update
+      set account_id = excluded.account_id, method = excluded.method, score = excluded.score, evidence = excluded.evidence,
+          near_match_id = excluded.near_match_id, created_account = excluded.created_account, created_at = excluded.created_at
+    returning (select row_to_json(previous) from previous) as previous`.execute(trx);
+  const previous = rows[0]?.previous ?? null;
   await recordChange(trx, ctx, {
     event: 'account.match_recorded',
     entityType: type,
     entityId: id,
     reason: decision.evidence.summary,
     before: previous
-      ? { accountId: previous.account_id, method: previous.method, score: Number(previous.score), nearMatchId: previous.near_match_id, createdAccount: previous.created_account }
+      ? {
+          accountId: previous.account_id,
+          method: previous.method,
+          score: Number(previous.score),
+          nearMatchId: previous.near_match_id,
+          createdAccount: previous.created_account,
+        }
       : null,
-    after: { accountId, method: decision.method, score: decision.score, nearMatchId: decision.nearMatchId, createdAccount, candidates: decision.evidence.candidates.length },
+    after: {
+      accountId,
+      method: decision.method,
+      score: decision.score,
+      nearMatchId: decision.nearMatchId,
+      createdAccount,
+      candidates: decision.evidence.candidates.length,
+    },
   });
   return { accountId, method: decision.method, score: decision.score, evidence, createdAccount, nearMatchId: decision.nearMatchId };
 }

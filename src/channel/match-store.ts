@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../platform/db/database.js';
-import type { MatchCandidate } from '../routing/core/account-matching.js';
+import type { MatchCandidate, MatchThresholds } from '../routing/core/account-matching.js';
 
 /** How many candidates a match considers (and lists in its evidence). */
 export const MATCH_CANDIDATE_LIMIT = 10;
@@ -53,16 +53,23 @@ export function candidateQuery(identity: { name: string; domain: string | null }
 }
 
 /**
- * Candidate accounts for an identity, in one statement (see `candidateQuery`). The trigram threshold is set
- * for this transaction only (`set_config(…, true)`), so it never leaks into the pooled connection.
+ * The policy's thresholds, with the trigram threshold `%` uses set to the lower of them for this transaction
+ * only (`set_config(…, true)`, so it never leaks into the pooled connection) — one statement.
  */
+export async function matchThresholds(trx: Trx): Promise<MatchThresholds> {
+  const { rows } = await sql<{ name: string; near: string }>`
+    select name_match_threshold as name, near_match_threshold as near,
+           set_config('pg_trgm.similarity_threshold', least(name_match_threshold, near_match_threshold)::text, true)
+    from channel_policy`.execute(trx);
+  return { nameMatchThreshold: Number(rows[0]!.name), nearMatchThreshold: Number(rows[0]!.near) };
+}
+
+/** Candidate accounts for an identity, in one statement (see `candidateQuery`); call `matchThresholds` first. */
 export async function findMatchCandidates(
   trx: Trx,
   identity: { name: string; domain: string | null },
-  threshold: number,
   limit = MATCH_CANDIDATE_LIMIT,
 ): Promise<{ normalizedName: string; candidates: MatchCandidate[] }> {
-  await sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(trx);
   const rows = (await candidateQuery(identity, limit).execute(trx)).rows;
   return {
     normalizedName: rows[0]?.subject_normalized ?? '',

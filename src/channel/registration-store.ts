@@ -148,7 +148,9 @@ export async function insertPartnerNotice(
 /** Facts the registration and expiry-decision rule sets see. */
 export async function registrationFacts(db: Executor, r: RegistrationRow, flagged: boolean): Promise<Record<string, unknown>> {
   const partner = await db.selectFrom('partners').select(['tier']).where('id', '=', r.partner_id).executeTakeFirst();
-  const account = r.account_id ? await selectAccountsWithRegistrations(db).where('accounts.id', '=', r.account_id).executeTakeFirst() : undefined;
+  const account = r.account_id
+    ? await selectAccountsWithRegistrations(db).where('accounts.id', '=', r.account_id).executeTakeFirst()
+    : undefined;
   return {
     id: r.id,
     partnerId: r.partner_id,

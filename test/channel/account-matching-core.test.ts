@@ -107,7 +107,12 @@ describe('supporting fields', () => {
     ['region', { name: 'x', region: 'EMEA' }, { region: 'emea' }, ['region']],
     ['postal code', { name: 'x', postalCode: 'sw1a 1aa' }, { postalCode: 'SW1A1AA' }, ['postalCode']],
     ['phone', { name: 'x', phone: '+1 555 010 2233' }, { phone: '(555) 010-2233' }, ['phone']],
-    ['all four', { name: 'x', country: 'DE', region: 'EMEA', postalCode: '10115', phone: '030 1234567' }, { country: 'de', region: 'Emea', postalCode: '10115', phone: '+49 30 1234567' }, ['country', 'region', 'postalCode', 'phone']],
+    [
+      'all four',
+      { name: 'x', country: 'DE', region: 'EMEA', postalCode: '10115', phone: '030 1234567' },
+      { country: 'de', region: 'Emea', postalCode: '10115', phone: '+49 30 1234567' },
+      ['country', 'region', 'postalCode', 'phone'],
+    ],
     ['nulls never agree', { name: 'x', country: null }, { country: null }, []],
     ['empty strings never agree', { name: 'x', country: '  ' }, { country: '' }, []],
     ['disagreement', { name: 'x', country: 'France' }, { country: 'Germany' }, []],
@@ -117,10 +122,26 @@ describe('supporting fields', () => {
 });
 
 describe('the match decision', () => {
-  type Case = { label: string; identity: MatchIdentity; candidates: MatchCandidate[]; method: 'domain' | 'name' | 'none'; accountId: number | null; nearMatchId: number | null; score: number };
+  type Case = {
+    label: string;
+    identity: MatchIdentity;
+    candidates: MatchCandidate[];
+    method: 'domain' | 'name' | 'none';
+    accountId: number | null;
+    nearMatchId: number | null;
+    score: number;
+  };
   const us = { country: 'United States' };
   const cases: Case[] = [
-    { label: 'no candidates → none, score 0', identity: { name: 'Acme' }, candidates: [], method: 'none', accountId: null, nearMatchId: null, score: 0 },
+    {
+      label: 'no candidates → none, score 0',
+      identity: { name: 'Acme' },
+      candidates: [],
+      method: 'none',
+      accountId: null,
+      nearMatchId: null,
+      score: 0,
+    },
     {
       label: 'exact domain → domain, score 1, even with a dissimilar name and no supporting field',
       identity: { name: 'Totally Different', domain: 'acme.com' },
@@ -232,7 +253,10 @@ describe('the match decision', () => {
     {
       label: 'tie-breaker 4: older account',
       identity: { name: 'Acme', ...us },
-      candidates: [candidate(1, { similarity: 0.9, ...us, createdAt: new Date(Date.UTC(2022, 0, 1)) }), candidate(2, { similarity: 0.9, ...us, createdAt: new Date(Date.UTC(2019, 0, 1)) })],
+      candidates: [
+        candidate(1, { similarity: 0.9, ...us, createdAt: new Date(Date.UTC(2022, 0, 1)) }),
+        candidate(2, { similarity: 0.9, ...us, createdAt: new Date(Date.UTC(2019, 0, 1)) }),
+      ],
       method: 'name',
       accountId: 2,
       nearMatchId: null,
@@ -250,7 +274,10 @@ describe('the match decision', () => {
     {
       label: 'earlier tie-breakers outrank later ones: score beats channel owner and age',
       identity: { name: 'Acme', ...us },
-      candidates: [candidate(1, { similarity: 0.8, ...us, hasChannelOwner: true, createdAt: new Date(Date.UTC(2000, 0, 1)) }), candidate(2, { similarity: 0.81, ...us })],
+      candidates: [
+        candidate(1, { similarity: 0.8, ...us, hasChannelOwner: true, createdAt: new Date(Date.UTC(2000, 0, 1)) }),
+        candidate(2, { similarity: 0.81, ...us }),
+      ],
       method: 'name',
       accountId: 2,
       nearMatchId: null,
@@ -305,11 +332,21 @@ describe('the match decision', () => {
   it('records the subject, thresholds, tie-breakers and each candidate verdict', () => {
     const decision = decideMatch(
       { name: 'Acme Inc.', email: 'a@gmail.com', country: 'US' },
-      [candidate(1, { similarity: 0.9, country: 'us' }), candidate(2, { similarity: 0.9 }), candidate(3, { similarity: 0.4 }), candidate(4, { similarity: 0.1 })],
+      [
+        candidate(1, { similarity: 0.9, country: 'us' }),
+        candidate(2, { similarity: 0.9 }),
+        candidate(3, { similarity: 0.4 }),
+        candidate(4, { similarity: 0.1 }),
+      ],
       THRESHOLDS,
       'acme',
     );
-    expect(decision.evidence.subject).toMatchObject({ name: 'Acme Inc.', normalizedName: 'acme', domain: null, ignoredDomains: [{ value: 'gmail.com', why: 'free_mail' }] });
+    expect(decision.evidence.subject).toMatchObject({
+      name: 'Acme Inc.',
+      normalizedName: 'acme',
+      domain: null,
+      ignoredDomains: [{ value: 'gmail.com', why: 'free_mail' }],
+    });
     expect(decision.evidence.thresholds).toEqual(THRESHOLDS);
     expect(decision.evidence.tieBreakers[0]).toBe('higher score');
     expect(Object.fromEntries(decision.evidence.candidates.map((c) => [c.accountId, [c.verdict, c.agreed]]))).toEqual({
@@ -332,7 +369,16 @@ describe('the match decision', () => {
     });
     fc.assert(
       fc.property(fc.uniqueArray(arbCandidate, { selector: (c) => c.n, maxLength: 8 }), fc.boolean(), (raw, withDomain) => {
-        const cands = raw.map((c) => candidate(c.n, { similarity: c.similarity, domain: c.domain, country: c.country, postalCode: c.postalCode, hasChannelOwner: c.hasChannelOwner, createdAt: new Date(Date.UTC(c.year, 0, 1)) }));
+        const cands = raw.map((c) =>
+          candidate(c.n, {
+            similarity: c.similarity,
+            domain: c.domain,
+            country: c.country,
+            postalCode: c.postalCode,
+            hasChannelOwner: c.hasChannelOwner,
+            createdAt: new Date(Date.UTC(c.year, 0, 1)),
+          }),
+        );
         const identity: MatchIdentity = { name: 'Acme', domain: withDomain ? 'acme.com' : null, country: 'US', postalCode: '10001' };
         const a = decideMatch(identity, cands, THRESHOLDS);
         const b = decideMatch(identity, [...cands].reverse(), THRESHOLDS);
@@ -350,24 +396,49 @@ describe('the match decision', () => {
 });
 
 describe('the inbound guard (pure part)', () => {
-  const account = { id: id(1), channelPartnerId: null as string | null, activeRegistrations: [] as Array<{ partnerId: string; productLine: string }> };
+  const account = {
+    id: id(1),
+    channelPartnerId: null as string | null,
+    activeRegistrations: [] as Array<{ partnerId: string; productLine: string }>,
+  };
   it.each<[string, Record<string, unknown>, { partnerId: string; basis: string } | null]>([
     ['no account', { productLine: 'GTX' }, null],
     ['clean account', { account }, null],
     ['channel partner', { account: { ...account, channelPartnerId: 'p-owner' } }, { partnerId: 'p-owner', basis: 'channel_partner' }],
     [
       'channel partner outranks a registration',
-      { account: { ...account, channelPartnerId: 'p-owner', activeRegistrations: [{ partnerId: 'p-reg', productLine: 'GTX' }] }, productLine: 'GTX' },
+      {
+        account: { ...account, channelPartnerId: 'p-owner', activeRegistrations: [{ partnerId: 'p-reg', productLine: 'GTX' }] },
+        productLine: 'GTX',
+      },
       { partnerId: 'p-owner', basis: 'channel_partner' },
     ],
     [
       'registration for the lead’s product line',
-      { account: { ...account, activeRegistrations: [{ partnerId: 'p-a', productLine: 'MG' }, { partnerId: 'p-b', productLine: 'GTX' }] }, productLine: 'GTX' },
+      {
+        account: {
+          ...account,
+          activeRegistrations: [
+            { partnerId: 'p-a', productLine: 'MG' },
+            { partnerId: 'p-b', productLine: 'GTX' },
+          ],
+        },
+        productLine: 'GTX',
+      },
       { partnerId: 'p-b', basis: 'approved_registration' },
     ],
     [
       'else the oldest approved registration',
-      { account: { ...account, activeRegistrations: [{ partnerId: 'p-a', productLine: 'MG' }, { partnerId: 'p-b', productLine: 'GTX' }] }, productLine: null },
+      {
+        account: {
+          ...account,
+          activeRegistrations: [
+            { partnerId: 'p-a', productLine: 'MG' },
+            { partnerId: 'p-b', productLine: 'GTX' },
+          ],
+        },
+        productLine: null,
+      },
       { partnerId: 'p-a', basis: 'approved_registration' },
     ],
   ])('%s', (_label, facts, expected) => {

@@ -21,11 +21,14 @@ let orphaned: string;
 
 const post = (url: string, payload: unknown, who: User = admin, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url, headers: { ...who.headers, ...headers }, payload: payload as object });
-const rows = async <T extends Record<string, unknown>>(text: string, values: unknown[] = []) => (await t.database.superuser<T>(text, values)).rows;
+const rows = async <T extends Record<string, unknown>>(text: string, values: unknown[] = []) =>
+  (await t.database.superuser<T>(text, values)).rows;
 const count = async (text: string, values: unknown[] = []) => Number((await rows<{ n: string }>(text, values))[0]!.n);
 
 async function publish(recordType: string, rules: unknown[]) {
-  await t.database.superuser(`update rulesets set status = 'retired', retired_at = now() where record_type = $1 and status = 'published'`, [recordType]);
+  await t.database.superuser(`update rulesets set status = 'retired', retired_at = now() where record_type = $1 and status = 'published'`, [
+    recordType,
+  ]);
   const number = await count(`select coalesce(max(number), 0) + 1 as n from rulesets where record_type = $1`, [recordType]);
   const withIds = rules.map((r) => ({ id: randomUUID(), ...(r as object) }));
   await t.database.superuser(
@@ -35,7 +38,10 @@ async function publish(recordType: string, rules: unknown[]) {
   return withIds as Array<{ id: string }>;
 }
 
-async function account(name: string, fields: { domain?: string; country?: string; postalCode?: string; phone?: string; channelPartnerId?: string } = {}) {
+async function account(
+  name: string,
+  fields: { domain?: string; country?: string; postalCode?: string; phone?: string; channelPartnerId?: string } = {},
+) {
   const [row] = await rows<{ id: string }>(
     `insert into accounts (name, domain, country, postal_code, phone, channel_partner_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, now(), now()) returning id`,
     [name, fields.domain ?? null, fields.country ?? null, fields.postalCode ?? null, fields.phone ?? null, fields.channelPartnerId ?? null],
@@ -80,9 +86,22 @@ describe('the inbound guard', () => {
     const lead = res.json();
     expect(lead.accountId).toBe(partnerOwned);
     expect(lead.ownerId).toBe(manager.id);
-    expect(lead.assignment).toMatchObject({ outcome: 'assigned', ownerId: manager.id, reasonCode: 'registered_account', reason: 'registered account', ruleId: null, rulesetId: null });
+    expect(lead.assignment).toMatchObject({
+      outcome: 'assigned',
+      ownerId: manager.id,
+      reasonCode: 'registered_account',
+      reason: 'registered account',
+      ruleId: null,
+      rulesetId: null,
+    });
     expect(lead.assignment.explanation.rules).toEqual([]);
-    expect(lead.assignment.explanation.guard).toMatchObject({ applied: true, basis: 'channel_partner', partnerId: partnerWithManager, accountId: partnerOwned, channelManagerId: manager.id });
+    expect(lead.assignment.explanation.guard).toMatchObject({
+      applied: true,
+      basis: 'channel_partner',
+      partnerId: partnerWithManager,
+      accountId: partnerOwned,
+      channelManagerId: manager.id,
+    });
     const [ledger] = await rows<{ reason_code: string; reason: string; owner_id: string; explanation: { guard: { applied: boolean } } }>(
       `select reason_code, reason, owner_id, explanation from assignments where record_type = 'lead' and record_id = $1 and closed_at is null`,
       [lead.id],
@@ -92,14 +111,26 @@ describe('the inbound guard', () => {
   });
 
   it('routes a lead on an account with an approved registration (matched by domain) to the channel manager', async () => {
-    const res = await post('/api/v1/leads', { name: 'Peter', company: 'Something else entirely', email: 'peter@initech.com', productLine: 'GTX' });
+    const res = await post('/api/v1/leads', {
+      name: 'Peter',
+      company: 'Something else entirely',
+      email: 'peter@initech.com',
+      productLine: 'GTX',
+    });
     expect(res.statusCode, res.body).toBe(201);
     const lead = res.json();
     expect(lead.accountId).toBe(registered);
     expect(lead.assignment).toMatchObject({ ownerId: manager.id, reasonCode: 'registered_account', reason: 'registered account' });
-    expect(lead.assignment.explanation.guard).toMatchObject({ applied: true, basis: 'approved_registration', partnerId: partnerWithManager });
+    expect(lead.assignment.explanation.guard).toMatchObject({
+      applied: true,
+      basis: 'approved_registration',
+      partnerId: partnerWithManager,
+    });
     // The fact is real: the account's facts in the explanation say so.
-    expect(lead.assignment.explanation.facts.account).toMatchObject({ hasActiveRegistration: true, activeRegistrations: [{ partnerId: partnerWithManager, productLine: 'GTX' }] });
+    expect(lead.assignment.explanation.facts.account).toMatchObject({
+      hasActiveRegistration: true,
+      activeRegistrations: [{ partnerId: partnerWithManager, productLine: 'GTX' }],
+    });
   });
 
   it('applies to a lead created with an explicit account too', async () => {
@@ -127,7 +158,12 @@ describe('the inbound guard', () => {
     const lead = res.json();
     expect(lead.accountId).toBe(orphaned);
     expect(lead.assignment).toMatchObject({ ownerId: rep.id, reason: 'Direct: everything' });
-    expect(lead.assignment.explanation.guard).toMatchObject({ applied: false, basis: 'channel_partner', partnerId: partnerWithoutManager, channelManagerId: null });
+    expect(lead.assignment.explanation.guard).toMatchObject({
+      applied: false,
+      basis: 'channel_partner',
+      partnerId: partnerWithoutManager,
+      channelManagerId: null,
+    });
     expect(lead.assignment.explanation.guard.note).toMatch(/no active channel manager/);
   });
 
@@ -145,12 +181,21 @@ describe('the inbound guard', () => {
   it('holds in bulk routing as well, with the guard recorded in the explanation', async () => {
     const ids: string[] = [];
     for (const accountId of [partnerOwned, clean, registered]) {
-      const [row] = await rows<{ id: string }>(`insert into leads (name, account_id, created_at, updated_at) values ('Bulk', $1, now(), now()) returning id`, [accountId]);
+      const [row] = await rows<{ id: string }>(
+        `insert into leads (name, account_id, created_at, updated_at) values ('Bulk', $1, now(), now()) returning id`,
+        [accountId],
+      );
       ids.push(row!.id);
     }
     const result = await routeRecordsBatch(t.system, { recordType: 'lead', recordIds: ids });
     expect(result).toMatchObject({ routed: 3, assigned: 3, unassigned: 0 });
-    const ledger = await rows<{ record_id: string; owner_id: string; reason_code: string; ruleset_id: string | null; explanation: { guard?: { applied: boolean } } }>(
+    const ledger = await rows<{
+      record_id: string;
+      owner_id: string;
+      reason_code: string;
+      ruleset_id: string | null;
+      explanation: { guard?: { applied: boolean } };
+    }>(
       `select record_id, owner_id, reason_code, ruleset_id, explanation from assignments where record_type = 'lead' and record_id = any($1::uuid[]) and closed_at is null`,
       [ids],
     );
@@ -167,7 +212,11 @@ describe('hasActiveRegistration is a real fact', () => {
   it('an opportunity rule on account.hasActiveRegistration sees the approved registration', async () => {
     const registeredOwner = await t.userWithToken('sales_rep');
     await publish('opportunity', [
-      { name: 'Registered accounts', when: { field: 'account.hasActiveRegistration', op: 'eq', value: true }, then: { target: { type: 'user', id: registeredOwner.id } } },
+      {
+        name: 'Registered accounts',
+        when: { field: 'account.hasActiveRegistration', op: 'eq', value: true },
+        then: { target: { type: 'user', id: registeredOwner.id } },
+      },
       { name: 'Everything else', when: { all: [] }, then: { target: { type: 'user', id: rep.id } } },
     ]);
     const onRegistered = await post('/api/v1/opportunities', { name: 'Deal A', accountId: registered });
@@ -194,18 +243,35 @@ describe('match evidence is stored', () => {
     const lead = res.json();
     // "US" ≠ "United States": no supporting field, so the similar name is only a near match, and no account is set.
     expect(lead.accountId).toBeNull();
-    const [match] = await rows<{ account_id: string | null; method: string; score: string; near_match_id: string | null; created_account: boolean; evidence: Record<string, unknown> }>(
+    const [match] = await rows<{
+      account_id: string | null;
+      method: string;
+      score: string;
+      near_match_id: string | null;
+      created_account: boolean;
+      evidence: Record<string, unknown>;
+    }>(
       `select account_id, method, score, near_match_id, created_account, evidence from account_matches where subject_type = 'lead' and subject_id = $1`,
       [lead.id],
     );
     expect(match).toMatchObject({ account_id: null, method: 'none', near_match_id: registered, created_account: false });
     expect(Number(match!.score)).toBe(1);
-    const evidence = match!.evidence as { subject: { ignoredDomains: unknown[] }; candidates: Array<{ accountId: string; verdict: string; agreed: string[] }> };
+    const evidence = match!.evidence as {
+      subject: { ignoredDomains: unknown[] };
+      candidates: Array<{ accountId: string; verdict: string; agreed: string[] }>;
+    };
     expect(evidence.subject.ignoredDomains).toEqual([{ value: 'yahoo.com', why: 'free_mail' }]);
     expect(evidence.candidates[0]).toMatchObject({ accountId: registered, verdict: 'name_without_support', agreed: [] });
-    expect(await count(`select count(*) as n from audit_events where event_name = 'account.match_recorded' and entity_id = $1`, [lead.id])).toBe(1);
+    expect(
+      await count(`select count(*) as n from audit_events where event_name = 'account.match_recorded' and entity_id = $1`, [lead.id]),
+    ).toBe(1);
 
-    const matched = await post('/api/v1/leads', { name: 'Bill', company: 'Initech Inc.', country: 'United States', email: 'bill@yahoo.com' });
+    const matched = await post('/api/v1/leads', {
+      name: 'Bill',
+      company: 'Initech Inc.',
+      country: 'United States',
+      email: 'bill@yahoo.com',
+    });
     const [row] = await rows<{ account_id: string; method: string; evidence: { candidates: Array<{ agreed: string[] }> } }>(
       `select account_id, method, evidence from account_matches where subject_type = 'lead' and subject_id = $1`,
       [matched.json().id],
@@ -217,54 +283,106 @@ describe('match evidence is stored', () => {
   it('matchAccount with createIfNone creates the account through routing (audited, routed), flagged for review when a near match exists', async () => {
     const ctx = t.system;
     const near = await inTransaction(ctx, (trx) =>
-      matchAccount(trx, ctx, { type: 'registration', id: randomUUID(), name: 'Globex Corp', country: 'Germany', postalCode: '10115', phone: '+49 30 1234567' }, { createIfNone: true }),
+      matchAccount(
+        trx,
+        ctx,
+        { type: 'registration', id: randomUUID(), name: 'Globex Corp', country: 'Germany', postalCode: '10115', phone: '+49 30 1234567' },
+        { createIfNone: true },
+      ),
     );
     expect(near).toMatchObject({ method: 'none', createdAccount: true, nearMatchId: partnerOwned });
     const [created] = await rows<{ name: string; needs_review: boolean; postal_code: string; phone: string; country: string }>(
       `select name, needs_review, postal_code, phone, country from accounts where id = $1`,
       [near.accountId],
     );
-    expect(created).toMatchObject({ name: 'Globex Corp', needs_review: true, postal_code: '10115', phone: '+49 30 1234567', country: 'Germany' });
-    expect(await count(`select count(*) as n from audit_events where event_name = 'account.created' and entity_id = $1`, [near.accountId])).toBe(1);
+    expect(created).toMatchObject({
+      name: 'Globex Corp',
+      needs_review: true,
+      postal_code: '10115',
+      phone: '+49 30 1234567',
+      country: 'Germany',
+    });
+    expect(
+      await count(`select count(*) as n from audit_events where event_name = 'account.created' and entity_id = $1`, [near.accountId]),
+    ).toBe(1);
     // Routed like a native account: no account rule set here, so it waits in the Unassigned queue with its reason.
-    expect(await count(`select count(*) as n from unassigned_records where record_type = 'account' and record_id = $1`, [near.accountId])).toBe(1);
-    const [stored] = await rows<{ near_match_id: string; created_account: boolean }>(`select near_match_id, created_account from account_matches where account_id = $1`, [near.accountId]);
+    expect(
+      await count(`select count(*) as n from unassigned_records where record_type = 'account' and record_id = $1`, [near.accountId]),
+    ).toBe(1);
+    const [stored] = await rows<{ near_match_id: string; created_account: boolean }>(
+      `select near_match_id, created_account from account_matches where account_id = $1`,
+      [near.accountId],
+    );
     expect(stored).toMatchObject({ near_match_id: partnerOwned, created_account: true });
     // The new account is found by the next match of the same customer.
-    const again = await inTransaction(ctx, (trx) => matchAccount(trx, ctx, { type: 'registration', id: randomUUID(), name: 'Globex Corp.', postalCode: '10115' }, { createIfNone: true }));
+    const again = await inTransaction(ctx, (trx) =>
+      matchAccount(trx, ctx, { type: 'registration', id: randomUUID(), name: 'Globex Corp.', postalCode: '10115' }, { createIfNone: true }),
+    );
     expect(again).toMatchObject({ accountId: near.accountId, method: 'name', createdAccount: false });
 
-    const fresh = await inTransaction(ctx, (trx) => matchAccount(trx, ctx, { type: 'registration', id: randomUUID(), name: 'Entirely Novel Widgets', domain: 'novel-widgets.io' }, { createIfNone: true }));
+    const fresh = await inTransaction(ctx, (trx) =>
+      matchAccount(
+        trx,
+        ctx,
+        { type: 'registration', id: randomUUID(), name: 'Entirely Novel Widgets', domain: 'novel-widgets.io' },
+        { createIfNone: true },
+      ),
+    );
     expect(fresh).toMatchObject({ method: 'none', createdAccount: true, nearMatchId: null });
-    const [novel] = await rows<{ needs_review: boolean; domain: string }>(`select needs_review, domain from accounts where id = $1`, [fresh.accountId]);
+    const [novel] = await rows<{ needs_review: boolean; domain: string }>(`select needs_review, domain from accounts where id = $1`, [
+      fresh.accountId,
+    ]);
     expect(novel).toEqual({ needs_review: false, domain: 'novel-widgets.io' });
   });
 
   it('matching the same subject again replaces its row (one per subject)', async () => {
     const ctx = t.system;
     const id = randomUUID();
-    await inTransaction(ctx, (trx) => matchAccount(trx, ctx, { type: 'registration', id, name: 'Nothing Like Anything' }, { createIfNone: false }));
-    const second = await inTransaction(ctx, (trx) => matchAccount(trx, ctx, { type: 'registration', id, name: 'Initech', domain: 'initech.com' }, { createIfNone: false }));
+    await inTransaction(ctx, (trx) =>
+      matchAccount(trx, ctx, { type: 'registration', id, name: 'Nothing Like Anything' }, { createIfNone: false }),
+    );
+    const second = await inTransaction(ctx, (trx) =>
+      matchAccount(trx, ctx, { type: 'registration', id, name: 'Initech', domain: 'initech.com' }, { createIfNone: false }),
+    );
     expect(second).toMatchObject({ accountId: registered, method: 'domain', score: 1 });
     expect(await count(`select count(*) as n from account_matches where subject_id = $1`, [id])).toBe(1);
-    expect(await count(`select count(*) as n from audit_events where event_name = 'account.match_recorded' and entity_id = $1`, [id])).toBe(2);
+    expect(await count(`select count(*) as n from audit_events where event_name = 'account.match_recorded' and entity_id = $1`, [id])).toBe(
+      2,
+    );
   });
 });
 
 describe('POST /api/v1/accounts/match (preview)', () => {
   const snapshot = async () =>
-    (await rows<{ n: string }>(`select (select count(*) from account_matches) || '/' || (select count(*) from accounts) || '/' || (select count(*) from audit_events) || '/' || (select count(*) from outbox_events) as n`))[0]!.n;
+    (
+      await rows<{ n: string }>(
+        `select (select count(*) from account_matches) || '/' || (select count(*) from accounts) || '/' || (select count(*) from audit_events) || '/' || (select count(*) from outbox_events) as n`,
+      )
+    )[0]!.n;
 
   it('shows the match and its evidence, and writes nothing', async () => {
     const before = await snapshot();
-    const res = await post('/api/v1/accounts/match', { name: 'INITECH, Inc.', postalCode: ' 78701 ' }, opsUser, { 'idempotency-key': randomUUID() });
+    const res = await post('/api/v1/accounts/match', { name: 'INITECH, Inc.', postalCode: ' 78701 ' }, opsUser, {
+      'idempotency-key': randomUUID(),
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ accountId: registered, method: 'name', wouldCreateAccount: false, wouldNeedReview: false });
     expect(body.evidence.subject.normalizedName).toBe('initech');
-    expect(body.evidence.candidates[0]).toMatchObject({ accountId: registered, agreed: ['postalCode'], verdict: 'name', hasActiveRegistration: true });
+    expect(body.evidence.candidates[0]).toMatchObject({
+      accountId: registered,
+      agreed: ['postalCode'],
+      verdict: 'name',
+      hasActiveRegistration: true,
+    });
     const near = await post('/api/v1/accounts/match', { name: 'Globex Corp', country: 'Kenya' });
-    expect(near.json()).toMatchObject({ accountId: null, method: 'none', nearMatchId: partnerOwned, wouldCreateAccount: true, wouldNeedReview: true });
+    expect(near.json()).toMatchObject({
+      accountId: null,
+      method: 'none',
+      nearMatchId: partnerOwned,
+      wouldCreateAccount: true,
+      wouldNeedReview: true,
+    });
     expect(await snapshot()).toBe(before);
   });
 

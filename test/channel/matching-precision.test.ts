@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAccountMatch, matchAccount } from '../../src/channel/match-account.js';
-import { candidateQuery, findMatchCandidates } from '../../src/channel/match-store.js';
+import { candidateQuery, findMatchCandidates, matchThresholds } from '../../src/channel/match-store.js';
 import { systemActor } from '../../src/platform/access/actor.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { type UseCaseContext, inTransaction } from '../../src/platform/use-case-context.js';
@@ -24,7 +24,8 @@ import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
  */
 
 const crm = path.join(import.meta.dirname, '../fixtures/crm');
-const csv = (file: string, trim = true) => parse(fs.readFileSync(path.join(crm, file)), { columns: true, skip_empty_lines: true, trim }) as Array<Record<string, string>>;
+const csv = (file: string, trim = true) =>
+  parse(fs.readFileSync(path.join(crm, file)), { columns: true, skip_empty_lines: true, trim }) as Array<Record<string, string>>;
 
 type Account = { name: string; domain: string; country: string; region: string; postalCode: string; phone: string; createdAt: Date };
 type Labelled = { query: string; expected: string | null; kind: string; support: string };
@@ -35,7 +36,8 @@ const letter = (n: number) => String.fromCharCode(65 + (n % 26));
 function fixtureAccounts(): Account[] {
   const teams = new Map(csv('sales_teams.csv').map((t) => [t.sales_agent!, t.regional_office!]));
   const regionOf = new Map<string, string>();
-  for (const deal of csv('sales_pipeline.csv')) if (deal.account && !regionOf.has(deal.account)) regionOf.set(deal.account, teams.get(deal.sales_agent!) ?? 'Central');
+  for (const deal of csv('sales_pipeline.csv'))
+    if (deal.account && !regionOf.has(deal.account)) regionOf.set(deal.account, teams.get(deal.sales_agent!) ?? 'Central');
   return csv('accounts.csv').map((row, i) => {
     const country = row.office_location!;
     return {
@@ -43,7 +45,10 @@ function fixtureAccounts(): Account[] {
       domain: `${slug(row.account!)}.com`,
       country,
       region: regionOf.get(row.account!) ?? 'Central',
-      postalCode: country === 'United States' ? String(10_001 + i * 211).padStart(5, '0') : `${letter(i)}${i % 10}${letter(i * 7)} ${(i * 3) % 10}${letter(i * 11)}${(i * 5) % 10}`,
+      postalCode:
+        country === 'United States'
+          ? String(10_001 + i * 211).padStart(5, '0')
+          : `${letter(i)}${i % 10}${letter(i * 7)} ${(i * 3) % 10}${letter(i * 11)}${(i * 5) % 10}`,
       phone: `+1 555 ${String(100 + i).padStart(3, '0')} ${String(1000 + ((i * 97) % 9000)).padStart(4, '0')}`,
       createdAt: new Date(Date.UTC(Number(row.year_established) || 2000, 0, 1)),
     };
@@ -81,7 +86,12 @@ const percentile = (values: number[], p: number) => {
 let database: TestDatabase;
 let ctx: UseCaseContext;
 const accounts = fixtureAccounts();
-const labelled: Labelled[] = csv('account-matching-labelled.csv', false).map((r) => ({ query: r.query!, expected: r.expected?.trim() || null, kind: r.kind!.trim(), support: r.support!.trim() }));
+const labelled: Labelled[] = csv('account-matching-labelled.csv', false).map((r) => ({
+  query: r.query!,
+  expected: r.expected?.trim() || null,
+  kind: r.kind!.trim(),
+  support: r.support!.trim(),
+}));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -137,7 +147,9 @@ describe('matching precision and recall on the labelled CRM fixture', () => {
       readMs.push(performance.now() - t0);
       const subjectId = randomUUID();
       t0 = performance.now();
-      const result = await inTransaction(ctx, (trx) => matchAccount(trx, ctx, { type: 'lead', id: subjectId, ...identity }, { createIfNone: false }));
+      const result = await inTransaction(ctx, (trx) =>
+        matchAccount(trx, ctx, { type: 'lead', id: subjectId, ...identity }, { createIfNone: false }),
+      );
       fullMs.push(performance.now() - t0);
       expect(result.accountId).toBe(preview.accountId);
 
@@ -153,10 +165,17 @@ describe('matching precision and recall on the labelled CRM fixture', () => {
       byKind.set(row.kind, { right: k.right + Number(right), total: k.total + 1 });
       if (!right) {
         const best = (result.evidence.candidates as Array<{ name: string; similarity: number; agreed: string[] }>)[0];
-        misses.push(`${JSON.stringify(row.query)} [${row.kind}/${row.support}] expected ${row.expected ?? '—'} got ${got ?? '—'} (${result.method}; best ${best ? `${best.name} ${best.similarity} ${best.agreed.join('+') || 'no support'}` : 'none'})`);
+        misses.push(
+          `${JSON.stringify(row.query)} [${row.kind}/${row.support}] expected ${row.expected ?? '—'} got ${got ?? '—'} (${result.method}; best ${best ? `${best.name} ${best.similarity} ${best.agreed.join('+') || 'no support'}` : 'none'})`,
+        );
       }
       // The row is stored with its evidence, one per subject.
-      const stored = await database.db.selectFrom('account_matches').selectAll().where('subject_type', '=', 'lead').where('subject_id', '=', subjectId).executeTakeFirstOrThrow();
+      const stored = await database.db
+        .selectFrom('account_matches')
+        .selectAll()
+        .where('subject_type', '=', 'lead')
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirstOrThrow();
       expect(stored.account_id).toBe(result.accountId);
       expect(stored.method).toBe(result.method);
       expect((stored.evidence as { candidates: unknown[] }).candidates.length).toBe((result.evidence.candidates as unknown[]).length);
@@ -175,9 +194,20 @@ describe('matching precision and recall on the labelled CRM fixture', () => {
       recall: Number(recall.toFixed(4)),
       byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, `${v.right}/${v.total}`])),
       latencyMs: {
-        emptyReadOnlyTransaction: { p50: Number(percentile(baselineMs, 50).toFixed(2)), p95: Number(percentile(baselineMs, 95).toFixed(2)) },
-        findAccountMatch: { p50: Number(percentile(readMs, 50).toFixed(2)), p95: Number(percentile(readMs, 95).toFixed(2)), max: Number(Math.max(...readMs).toFixed(2)) },
-        matchAccountTransaction: { p50: Number(percentile(fullMs, 50).toFixed(2)), p95: Number(percentile(fullMs, 95).toFixed(2)), max: Number(Math.max(...fullMs).toFixed(2)) },
+        emptyReadOnlyTransaction: {
+          p50: Number(percentile(baselineMs, 50).toFixed(2)),
+          p95: Number(percentile(baselineMs, 95).toFixed(2)),
+        },
+        findAccountMatch: {
+          p50: Number(percentile(readMs, 50).toFixed(2)),
+          p95: Number(percentile(readMs, 95).toFixed(2)),
+          max: Number(Math.max(...readMs).toFixed(2)),
+        },
+        matchAccountTransaction: {
+          p50: Number(percentile(fullMs, 50).toFixed(2)),
+          p95: Number(percentile(fullMs, 95).toFixed(2)),
+          max: Number(Math.max(...fullMs).toFixed(2)),
+        },
       },
       misses,
     };
@@ -216,7 +246,8 @@ describe('matching precision and recall on the labelled CRM fixture', () => {
     await readOnly(database.db, async (trx) => {
       for (const name of ['ACME Corp.', 'Umbrella Corp', 'Sonron LLC', 'Vandelay Industries', 'Zumgoity']) {
         const t0 = performance.now();
-        const found = await findMatchCandidates(trx, { name, domain: null }, 0.35);
+        await matchThresholds(trx);
+        const found = await findMatchCandidates(trx, { name, domain: null });
         timings.push(performance.now() - t0);
         expect(found.normalizedName).not.toBe('');
       }

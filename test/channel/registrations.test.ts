@@ -60,6 +60,7 @@ describe('registration lifecycle over HTTP', () => {
       dueAt: assignment.due_at.toISOString(),
     });
     expect(detail.json().timeline.map((e: { event: string }) => e.event)).toEqual([
+      'account.match_recorded',
       'registration.submitted',
       'assignment.created',
       'registration.review_started',
@@ -129,6 +130,7 @@ describe('registration lifecycle over HTTP', () => {
 
     const events = await w.db.selectFrom('audit_events').select('event_name').where('entity_id', '=', reg.id).orderBy('seq').execute();
     expect(events.map((e) => e.event_name)).toEqual([
+      'account.match_recorded',
       'registration.submitted',
       'assignment.created',
       'registration.review_started',

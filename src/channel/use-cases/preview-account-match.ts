@@ -5,7 +5,11 @@ import { readOnly } from '../../routing/simulation.js';
 import { findAccountMatch } from '../match-account.js';
 import type { MatchPreviewInput } from '../match-schemas.js';
 
-export type MatchPreview = Omit<MatchDecision, 'evidence'> & { evidence: MatchDecision['evidence']; wouldCreateAccount: boolean; wouldNeedReview: boolean };
+export type MatchPreview = Omit<MatchDecision, 'evidence'> & {
+  evidence: MatchDecision['evidence'];
+  wouldCreateAccount: boolean;
+  wouldNeedReview: boolean;
+};
 
 /**
  * `POST /accounts/match`: the match an identity would get right now — the same code `matchAccount` runs, in a
@@ -14,5 +18,9 @@ export type MatchPreview = Omit<MatchDecision, 'evidence'> & { evidence: MatchDe
 export async function previewAccountMatch(ctx: UseCaseContext, input: MatchPreviewInput): Promise<MatchPreview> {
   assertCan(ctx.actor, 'record.read');
   const decision = await readOnly(ctx.db, (trx) => findAccountMatch(trx, input));
-  return { ...decision, wouldCreateAccount: decision.accountId === null, wouldNeedReview: decision.accountId === null && decision.nearMatchId !== null };
+  return {
+    ...decision,
+    wouldCreateAccount: decision.accountId === null,
+    wouldNeedReview: decision.accountId === null && decision.nearMatchId !== null,
+  };
 }

@@ -78,8 +78,7 @@ export async function resubmitRegistration(
     );
     let matchJson: string | undefined;
     if (identityChanged || !accountId) {
-      // The customer is someone else now: match again from scratch (the previous match is replaced).
-      await trx.deleteFrom('account_matches').where('subject_type', '=', 'registration').where('subject_id', '=', row.id).execute();
+      // The customer is someone else now: match again (matchAccount replaces this subject's previous match).
       await matchAccount(
         trx,
         ctx,

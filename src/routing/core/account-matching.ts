@@ -81,9 +81,21 @@ export type MatchEvidence = {
   summary: string;
 };
 
-export type MatchDecision = { method: MatchMethod; score: number; accountId: string | null; nearMatchId: string | null; evidence: MatchEvidence };
+export type MatchDecision = {
+  method: MatchMethod;
+  score: number;
+  accountId: string | null;
+  nearMatchId: string | null;
+  evidence: MatchEvidence;
+};
 
-export const TIE_BREAKERS = ['higher score', 'more supporting fields', 'has a channel owner or an active registration', 'older account', 'lower id'];
+export const TIE_BREAKERS = [
+  'higher score',
+  'more supporting fields',
+  'has a channel owner or an active registration',
+  'older account',
+  'lower id',
+];
 
 // ---- free mail --------------------------------------------------------------------------------------------
 
@@ -135,7 +147,9 @@ export function isFreeMailDomain(domain: string): boolean {
   if (FREE_MAIL.has(d)) return true;
   const [first, ...rest] = d.split('.');
   // "gmx.de", "yahoo.co.uk", "hotmail.com.br": the family name followed only by a (possibly two-part) public suffix.
-  return FREE_MAIL_FAMILIES.has(first!) && rest.length >= 1 && rest.length <= 2 && rest.every((label) => label.length >= 2 && label.length <= 3);
+  return (
+    FREE_MAIL_FAMILIES.has(first!) && rest.length >= 1 && rest.length <= 2 && rest.every((label) => label.length >= 2 && label.length <= 3)
+  );
 }
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$/;
@@ -144,13 +158,20 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$/;
 export function normalizeDomain(raw: string | null | undefined): string | null {
   if (!raw) return null;
   let d = raw.trim().toLowerCase();
-  d = d.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '').replace(/\.$/, '');
+  d = d
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '')
+    .replace(/\.$/, '');
   if (d.startsWith('www.')) d = d.slice(4);
   return DOMAIN.test(d) ? d : null;
 }
 
 /** The domain that may serve as evidence: the subject's own domain, else its e-mail's; free mail never. */
-export function evidenceDomain(identity: Pick<MatchIdentity, 'domain' | 'email'>): { domain: string | null; ignored: MatchEvidence['subject']['ignoredDomains'] } {
+export function evidenceDomain(identity: Pick<MatchIdentity, 'domain' | 'email'>): {
+  domain: string | null;
+  ignored: MatchEvidence['subject']['ignoredDomains'];
+} {
   const ignored: MatchEvidence['subject']['ignoredDomains'] = [];
   const fromEmail = identity.email?.includes('@') ? identity.email.slice(identity.email.lastIndexOf('@') + 1) : null;
   for (const raw of [identity.domain, fromEmail]) {
@@ -216,7 +237,13 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
 type Ranked = CandidateEvidence & { candidate: MatchCandidate };
 
-const VERDICT_RANK: Record<CandidateEvidence['verdict'], number> = { domain: 0, name: 1, name_without_support: 2, near: 2, below_threshold: 3 };
+const VERDICT_RANK: Record<CandidateEvidence['verdict'], number> = {
+  domain: 0,
+  name: 1,
+  name_without_support: 2,
+  near: 2,
+  below_threshold: 3,
+};
 
 /** The ordered tie-breakers as a comparator: negative when `a` is preferred. */
 export function compareCandidates(a: Ranked, b: Ranked): number {
@@ -229,7 +256,12 @@ export function compareCandidates(a: Ranked, b: Ranked): number {
   );
 }
 
-export function decideMatch(identity: MatchIdentity, candidates: MatchCandidate[], thresholds: MatchThresholds, subjectNormalizedName: string | null = null): MatchDecision {
+export function decideMatch(
+  identity: MatchIdentity,
+  candidates: MatchCandidate[],
+  thresholds: MatchThresholds,
+  subjectNormalizedName: string | null = null,
+): MatchDecision {
   const { domain, ignored } = evidenceDomain(identity);
   const nameThreshold = round4(thresholds.nameMatchThreshold);
   const nearThreshold = round4(Math.min(thresholds.nearMatchThreshold, thresholds.nameMatchThreshold));
@@ -274,11 +306,14 @@ export function decideMatch(identity: MatchIdentity, candidates: MatchCandidate[
   if (byDomain.length > 0) {
     method = 'domain';
     chosen = byDomain[0]!;
-    summary = `domain ${domain} is ${chosen.name}'s` + (byDomain.length > 1 ? ` (${byDomain.length} accounts share it; tie-breakers chose)` : '');
+    summary =
+      `domain ${domain} is ${chosen.name}'s` + (byDomain.length > 1 ? ` (${byDomain.length} accounts share it; tie-breakers chose)` : '');
   } else if (byName.length > 0) {
     method = 'name';
     chosen = byName[0]!;
-    summary = `name similarity ${chosen.similarity} ≥ ${nameThreshold} with ${chosen.agreed.join(', ')} agreeing` + (byName.length > 1 ? ` (best of ${byName.length} by tie-breakers)` : '');
+    summary =
+      `name similarity ${chosen.similarity} ≥ ${nameThreshold} with ${chosen.agreed.join(', ')} agreeing` +
+      (byName.length > 1 ? ` (best of ${byName.length} by tie-breakers)` : '');
   } else if (near.length > 0) {
     nearMatch = near[0]!;
     summary =

@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
  * folding common accents and dropping apostrophes and dots ("S.A." = "SA", "McDonald's" = "McDonalds"); the stored generated column is rebuilt, since PostgreSQL
  * never recomputes stored values when the function behind them changes.
  */
-const LEGAL_FORMS = 'inc|incorporated|llc|llp|lp|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|srl|spa|plc|bv|nv|oy|kk|pty|pte|pvt|the|and';
+const LEGAL_FORMS =
+  'inc|incorporated|llc|llp|lp|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|srl|spa|plc|bv|nv|oy|kk|pty|pte|pvt|the|and';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
