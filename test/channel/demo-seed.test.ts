@@ -38,6 +38,6 @@ describe('the demo channel setup', () => {
     expect(
       await count(`select count(distinct date_trunc('month', closed_at)) as n from registrations where status in ('won', 'lost')`),
     ).toBeGreaterThanOrEqual(8);
-    expect(await count(`select count(*) as n from audit_events where event like 'registration.%'`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) as n from audit_events where event_name like 'registration.%'`)).toBeGreaterThan(0);
   }, 120_000);
 });
