@@ -25,7 +25,7 @@ describe('channel: manager queue and partner portal (browser)', { timeout: 120_0
     await row.getByRole('link').click();
     await manager.getByTestId('registration-detail').waitFor();
     await manager.getByTestId('duplicate-card').nth(1).waitFor();
-    expect(await manager.getByTestId('registration-flags').innerText()).toMatch(/other_partner_registration/);
+    expect(await manager.getByTestId('registration-flags').innerText()).toMatch(/other_partner_registration/i);
     expect(await manager.getByTestId('match-evidence').innerText()).toMatch(/Method/);
     await screenshot(manager, 'channel-registration-detail');
     await manager.getByTestId('return-info').fill('Which business unit is buying, and who is the sponsor?');
