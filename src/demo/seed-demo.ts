@@ -12,6 +12,7 @@ import type { Role } from '../platform/db/database.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type RoutingDemoSummary, seedRoutingDemo } from '../routing/seed-routing-demo.js';
 import { seedOrdersDemo } from '../orders/seed-orders-demo.js';
+import { type ChannelDemoSummary, seedChannelDemo } from '../channel/seed-channel-demo.js';
 
 const SalesTeamRow = z.object({ sales_agent: z.string().min(1), manager: z.string().min(1), regional_office: z.enum(['Central', 'East', 'West']) });
 
@@ -26,7 +27,7 @@ const HOLIDAYS = ['2026-11-26', '2026-12-25', '2027-01-01', '2027-01-18', '2027-
 
 const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '')}@demo.baton.dev`;
 
-export type DemoSummary = { seeded: boolean; teams: number; users: number; password: string; routing?: RoutingDemoSummary };
+export type DemoSummary = { seeded: boolean; teams: number; users: number; password: string; routing?: RoutingDemoSummary; channel?: ChannelDemoSummary };
 
 /**
  * The demo organisation: the sales teams of the CRM sample dataset (35 reps, 6 managers, 3 regional offices
@@ -47,7 +48,8 @@ export async function seedDemo(ctx: UseCaseContext, options: { dataDir: string; 
     { name: 'Ingrid Integration', role: 'integration' },
   ];
   const ROUTING_STEPS = 5;
-  const total = 3 + managers.length * 2 + rows.length + extraUsers.length + 3 + ROUTING_STEPS;
+  const CHANNEL_STEPS = 15;
+  const total = 3 + managers.length * 2 + rows.length + extraUsers.length + 3 + ROUTING_STEPS + CHANNEL_STEPS;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
 
@@ -85,5 +87,7 @@ export async function seedDemo(ctx: UseCaseContext, options: { dataDir: string; 
   const users = done - 3 - managers.length - 1;
   const routing = await seedRoutingDemo(ctx, { dataDir: options.dataDir, onProgress: tick });
   await seedOrdersDemo(ctx);
-  return { seeded: true, teams: managers.length, users, password: options.password, routing };
+  const channelStarted = Date.now();
+  const channel = await seedChannelDemo(ctx, { northwindId: partner.id, password: options.password, onProgress: tick });
+  return { seeded: true, teams: managers.length, users, password: options.password, routing, channel: { ...channel, ms: Date.now() - channelStarted } };
 }

@@ -43,10 +43,11 @@ describe('navigation follows permissions (browser)', { timeout: 60_000 }, () => 
     await page.context().close();
   });
 
-  test('a partner user sees the portal-coming page and no internal navigation', async () => {
+  test('a partner user sees the partner portal and no internal navigation', async () => {
     const page = await newPage(browser);
     await signIn(page, server.url, 'nora.northwind@demo.baton.dev', server.demoPassword);
     await page.getByTestId('partner-portal').waitFor();
+    await page.getByTestId('portal-registration-row').first().waitFor();
     expect(await page.getByTestId('navbar').count()).toBe(0);
     await screenshot(page, 'partner-portal');
 

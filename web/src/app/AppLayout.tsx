@@ -7,6 +7,7 @@ import { can, isPartnerRole, type Me, type Permission, ROLE_COLORS, ROLE_LABELS,
 import { useSignOut } from '../lib/use-sign-out';
 import { NotificationBell } from '../features/routing/NotificationBell';
 import { ROUTING_NAV_ITEMS } from '../features/routing/nav';
+import { CHANNEL_NAV_ITEMS } from '../features/channel/nav';
 import { AuditIcon, BatonMark, HomeIcon, PeopleIcon, SignOutIcon } from './icons';
 
 type NavItem = { to: '/' | '/people' | '/audit' | '/orders' | '/order-variants' | '/order-kpis' | '/returns' | '/purchasing'; label: string; icon: ReactNode; permission?: Permission; testId: string };
@@ -26,6 +27,9 @@ const NAV_ITEMS: NavItem[] = [
 // Routing (issue 3): its pages, gated on routing permissions the web Permission union does not list yet.
 NAV_ITEMS.push(...(ROUTING_NAV_ITEMS as unknown as NavItem[]));
 NAV_ITEMS.push({ to: '/integrations', label: 'Integrations', icon: <AuditIcon />, permission: 'integration.manage' as Permission, testId: 'nav-integrations' } as unknown as NavItem);
+
+// Channel (issue 4): gated on channel permissions.
+NAV_ITEMS.push(...(CHANNEL_NAV_ITEMS as unknown as NavItem[]));
 
 export const navItemsFor = (me: Me) => NAV_ITEMS.filter((item) => !item.permission || can(me, item.permission));
 

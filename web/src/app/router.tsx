@@ -132,7 +132,43 @@ const IntegrationsPage = lazyRouteComponent(() => import('../features/integratio
 const integrationsRoute = createRoute({ getParentRoute: () => authenticatedRoute, path: '/integrations', component: gated('integration.manage' as Permission, () => <IntegrationsPage />) });
 const integrationRoutes = [integrationsRoute];
 
-const routeTree = rootRoute.addChildren([signInRoute, authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...routingRoutes, ...orderRoutes, ...integrationRoutes])]);
+// ---- Channel (issue 4) ---------------------------------------------------------------------------------
+const channelComponents: Record<string, ReturnType<typeof lazyRouteComponent>> = {
+  RegistrationsPage: lazyRouteComponent(() => import('../features/channel/RegistrationsPage'), 'RegistrationsPage'),
+  RegistrationDetailPage: lazyRouteComponent(() => import('../features/channel/RegistrationsPage'), 'RegistrationDetailPage'),
+  ConflictsPage: lazyRouteComponent(() => import('../features/channel/QueuesPage'), 'ConflictsPage'),
+  ExpiryDecisionsPage: lazyRouteComponent(() => import('../features/channel/QueuesPage'), 'ExpiryDecisionsPage'),
+  AccountChannelPage: lazyRouteComponent(() => import('../features/channel/AccountChannelPage'), 'AccountChannelPage'),
+  PartnersPage: lazyRouteComponent(() => import('../features/channel/PartnersPage'), 'PartnersPage'),
+  PartnerDetailPage: lazyRouteComponent(() => import('../features/channel/PartnersPage'), 'PartnerDetailPage'),
+};
+const channelPage = <P extends string>(path: P, permission: string, name: string) =>
+  createRoute({
+    getParentRoute: () => authenticatedRoute,
+    path,
+    component: () => {
+      const Page = channelComponents[name]!;
+      return (
+        <RequireRouting permission={permission}>
+          <Page />
+        </RequireRouting>
+      );
+    },
+  });
+const channelRoutes = [
+  channelPage('/channel/registrations', 'registration.read', 'RegistrationsPage'),
+  channelPage('/channel/registrations/$id', 'registration.read', 'RegistrationDetailPage'),
+  channelPage('/channel/conflicts', 'conflict.read', 'ConflictsPage'),
+  channelPage('/channel/expiry', 'registration.read', 'ExpiryDecisionsPage'),
+  channelPage('/channel/accounts/$accountId', 'partner.read', 'AccountChannelPage'),
+  channelPage('/channel/partners', 'partner.read', 'PartnersPage'),
+  channelPage('/channel/partners/$partnerId', 'partner.read', 'PartnerDetailPage'),
+] as const;
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  authenticatedRoute.addChildren([homeRoute, peopleRoute, auditRoute, ...routingRoutes, ...orderRoutes, ...integrationRoutes, ...channelRoutes]),
+]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
