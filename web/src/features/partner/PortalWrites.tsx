@@ -1,4 +1,5 @@
 import {
+  Autocomplete,
   Badge,
   Button,
   Card,
@@ -97,9 +98,22 @@ function RegistrationFields({
     queryFn: () => unwrap(api.GET('/api/partner/v1/products', { params: { query: { limit: 100 } } })),
     enabled: !resubmit,
   });
+  const own = useQuery({
+    queryKey: ['portal', 'registrations'],
+    queryFn: () => unwrap(api.GET('/api/partner/v1/registrations', { params: { query: { limit: 100 } } })),
+    enabled: !resubmit,
+  });
+  // Suggestions: the lines of the partner's products and of its own registrations (the portal has no list of lines).
   const lines = useMemo(
-    () => [...new Set((products.data?.items ?? []).map((p) => p.productLine).filter((l): l is string => !!l))].sort(),
-    [products.data],
+    () =>
+      [
+        ...new Set(
+          [...(products.data?.items ?? []).map((p) => p.productLine), ...(own.data?.items ?? []).map((r) => r.productLine)].filter(
+            (l): l is string => !!l,
+          ),
+        ),
+      ].sort(),
+    [products.data, own.data],
   );
   const text = (key: keyof Values, label: string, extra: Record<string, unknown> = {}) => (
     <TextInput
@@ -122,12 +136,12 @@ function RegistrationFields({
         {text('customerPostalCode', 'Postal code')}
         {text('customerPhone', 'Phone')}
         {!resubmit && (
-          <NativeSelect
+          <Autocomplete
             label="Product line"
             required
-            data={[{ value: '', label: 'Choose a product line' }, ...lines.map((l) => ({ value: l, label: l }))]}
+            data={lines}
             value={values.productLine}
-            onChange={(e) => set({ productLine: e.currentTarget.value })}
+            onChange={(productLine) => set({ productLine })}
             error={errors.productLine}
             data-testid="reg-productLine"
           />
