@@ -157,4 +157,23 @@ describe('partner portal writes (browser)', { timeout: 180_000 }, () => {
     expect(await user.getByTestId('portal-tab-users').count()).toBe(0);
     await user.context().close();
   });
+
+  test("an account's record page links to its channel view", async () => {
+    const manager = await newPage(browser);
+    await signIn(manager, server.url, 'chandra.channel@demo.baton.dev', server.demoPassword);
+    await manager.getByTestId('channel-nav-registrations').click();
+    await manager.getByTestId('registration-row').filter({ hasText: 'Quartz Analytics' }).first().getByRole('link').click();
+    await manager.getByText('Account channel view').click();
+    await manager.getByTestId('account-channel').waitFor();
+    const channelPath = new URL(manager.url()).pathname;
+    const accountId = channelPath.split('/').pop()!;
+    expect(accountId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await manager.goto(new URL(`/routing/records/account/${accountId}`, server.url).href);
+    await manager.getByTestId('record-page').waitFor();
+    await manager.getByTestId('account-channel-link').click();
+    await manager.getByTestId('account-channel').waitFor();
+    expect(new URL(manager.url()).pathname).toBe(channelPath);
+    await manager.context().close();
+  });
 });
