@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Badge, Card, Group, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, AppShell, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AppHeader } from '../../app/AppLayout';
@@ -7,11 +7,13 @@ import { api, unwrap } from '../../lib/api-client';
 import { formatDate, formatDateTime } from '../../lib/format';
 import type { Me } from '../../lib/session';
 import { daysUntil, label, money, StatusBadge } from '../channel/shared';
+import { PortalUsers, RegisterDealForm, RegistrationActions } from './PortalWrites';
 
 /** The partner portal: only the partner's own data, exactly as the /api/partner/v1 allow-list returns it. */
 export function PartnerPortalPage({ me }: { me: Me }) {
   const [tab, setTab] = useState<string | null>('registrations');
   const [openId, setOpenId] = useState<string | null>(null);
+  const [registering, setRegistering] = useState(false);
   const partner = useQuery({ queryKey: ['portal', 'partner'], queryFn: () => unwrap(api.GET('/api/partner/v1/partner')) });
   return (
     <AppShell header={{ height: 60 }} padding="lg">
@@ -37,6 +39,7 @@ export function PartnerPortalPage({ me }: { me: Me }) {
             onChange={(v) => {
               setTab(v);
               setOpenId(null);
+              setRegistering(false);
             }}
             keepMounted={false}
           >
@@ -53,9 +56,33 @@ export function PartnerPortalPage({ me }: { me: Me }) {
               <Tabs.Tab value="notices" data-testid="portal-tab-notices">
                 Notices
               </Tabs.Tab>
+              {me.user.role === 'partner_admin' && (
+                <Tabs.Tab value="users" data-testid="portal-tab-users">
+                  Users
+                </Tabs.Tab>
+              )}
             </Tabs.List>
             <Tabs.Panel value="registrations" pt="md">
-              {openId ? <PortalRegistrationView id={openId} onBack={() => setOpenId(null)} /> : <MyRegistrations onOpen={setOpenId} />}
+              {openId ? (
+                <PortalRegistrationView id={openId} onBack={() => setOpenId(null)} />
+              ) : registering ? (
+                <RegisterDealForm
+                  onCancel={() => setRegistering(false)}
+                  onCreated={(id) => {
+                    setRegistering(false);
+                    setOpenId(id);
+                  }}
+                />
+              ) : (
+                <Stack>
+                  <Group justify="flex-end">
+                    <Button onClick={() => setRegistering(true)} data-testid="register-deal">
+                      Register a deal
+                    </Button>
+                  </Group>
+                  <MyRegistrations onOpen={setOpenId} />
+                </Stack>
+              )}
             </Tabs.Panel>
             <Tabs.Panel value="accounts" pt="md">
               <MyAccounts />
@@ -66,6 +93,11 @@ export function PartnerPortalPage({ me }: { me: Me }) {
             <Tabs.Panel value="notices" pt="md">
               <Notices />
             </Tabs.Panel>
+            {me.user.role === 'partner_admin' && (
+              <Tabs.Panel value="users" pt="md">
+                <PortalUsers />
+              </Tabs.Panel>
+            )}
           </Tabs>
         </Stack>
       </AppShell.Main>
@@ -154,6 +186,13 @@ function PortalRegistrationView({ id, onBack }: { id: string; onBack: () => void
       {reg.decisionReason && <Text data-testid="portal-decision-reason">Decision: {reg.decisionReason}</Text>}
       <Card withBorder>
         <SimpleGrid cols={2}>
+          <Text size="sm">
+            Customer:{' '}
+            {[reg.customerDomain, reg.customerRegion, reg.customerCountry, reg.customerPostalCode, reg.customerPhone]
+              .filter(Boolean)
+              .join(' · ') || '—'}
+          </Text>
+          <Text size="sm">Your reference: {reg.reference ?? '—'}</Text>
           <Text size="sm">Amount: {money(reg.amountMinor, reg.currency)}</Text>
           <Text size="sm">Expected close: {reg.expectedCloseDate}</Text>
           <Text size="sm">Submitted: {formatDateTime(reg.createdAt)}</Text>
@@ -163,7 +202,13 @@ function PortalRegistrationView({ id, onBack }: { id: string; onBack: () => void
           </Text>
           <Text size="sm">Last activity: {reg.lastActivityAt ? formatDateTime(reg.lastActivityAt) : '—'}</Text>
         </SimpleGrid>
+        {reg.description && (
+          <Text size="sm" mt="xs">
+            {reg.description}
+          </Text>
+        )}
       </Card>
+      <RegistrationActions key={reg.version} reg={reg} />
       <Card withBorder>
         <Title order={4} mb="xs">
           Activities

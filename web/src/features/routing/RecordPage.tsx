@@ -17,7 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { ErrorAlert } from '../../app/ErrorAlert';
@@ -152,11 +152,18 @@ export function RecordPage() {
             Owner: <b>{timeline.data ? nameOf(timeline.data.ownerId) : '…'}</b>
           </Text>
         </div>
-        {hasPermission(me, 'assignment.override') && (
-          <Button variant="light" onClick={() => setReassigning(true)} data-testid="reassign">
-            Reassign…
-          </Button>
-        )}
+        <Group>
+          {type === 'account' && hasPermission(me, 'partner.read') && (
+            <Link to="/channel/accounts/$accountId" params={{ accountId: id }} data-testid="account-channel-link">
+              Channel view
+            </Link>
+          )}
+          {hasPermission(me, 'assignment.override') && (
+            <Button variant="light" onClick={() => setReassigning(true)} data-testid="reassign">
+              Reassign…
+            </Button>
+          )}
+        </Group>
       </Group>
       {timeline.data?.pendingOverride && (
         <Alert color="yellow" data-testid="pending-override">
