@@ -28,7 +28,7 @@ describe('the baton CLI', () => {
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toContain('Usage: baton');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('exits 2 on usage errors', async () => {
     expect((await baton('frobnicate')).code).toBe(2);

@@ -24,7 +24,7 @@ describe('navigation follows permissions (browser)', { timeout: 60_000 }, () => 
   test('admin sees every existing feature', async () => {
     const page = await newPage(browser);
     await signIn(page, server.url, server.admin.email, server.admin.password);
-    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-audit', 'nav-orders', 'nav-order-variants', 'nav-order-kpis', 'nav-returns', 'nav-purchasing']);
+    expect(await navItems(page)).toEqual(['nav-home', 'nav-people', 'nav-audit', 'nav-orders', 'nav-order-variants', 'nav-order-kpis', 'nav-returns', 'nav-purchasing', 'nav-integrations']);
     await page.context().close();
   });
 

@@ -199,7 +199,8 @@ describe('routing screens (browser)', { timeout: 90_000 }, () => {
       .where('id', '=', poolBefore.id)
       .executeTakeFirstOrThrow();
     expect(poolAfter.version).toBe(poolBefore.version + 1);
-    expect(await revops.getByTestId('pool-member').first().locator('td').nth(3).innerText()).toBe('7');
+    // The table refetches after the save; on a loaded machine that can land a moment after the form closes.
+    await expect.poll(() => revops.getByTestId('pool-member').first().locator('td').nth(3).innerText(), { timeout: 15_000 }).toBe('7');
     await screenshot(revops, 'routing-pools');
 
     await revops.getByTestId('routing-nav-exceptions').click();
