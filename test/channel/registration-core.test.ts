@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { conflictFlags, conflictKindOf, type ConflictFacts } from '../../src/channel/core/conflict-flags.js';
 import { DECISION_CODES, partnerDecisionReason, partnerNotice } from '../../src/channel/core/decision-messages.js';
 import { extendWindow, openWindow, renewWindow, warnAtFor } from '../../src/channel/core/exclusivity.js';
-import { PARTNER_REGISTRATION_FIELDS, partnerRegistration } from '../../src/channel/core/registration-projection.js';
 import {
   type ActorKind,
   type RegistrationAction,
@@ -267,46 +266,5 @@ describe('what the partner is told', () => {
     });
     expect(partnerNotice({ kind: 'expired', customerName: 'Acme' }).kind).toBe('expired');
     expect(partnerNotice({ kind: 'extended', customerName: 'Acme', expiresAt: plus(t0, 90) }).kind).toBe('extended');
-  });
-});
-
-describe('partner projection', () => {
-  it('copies exactly the allow-listed fields, whatever the internal view carries', () => {
-    const internal = {
-      id: 'r1',
-      partnerId: 'SENTINEL-partner',
-      reference: 'R-1',
-      customerName: 'Acme',
-      customerDomain: 'acme.example',
-      customerCountry: 'US',
-      customerRegion: null,
-      customerPostalCode: null,
-      customerPhone: null,
-      productLine: 'servers',
-      amountMinor: 100,
-      currency: 'USD',
-      expectedCloseDate: '2026-06-30',
-      description: null,
-      internalNotes: 'SENTINEL-notes',
-      probability: 42,
-      flags: [{ code: 'direct_only', detail: 'SENTINEL-flag' }],
-      status: 'rejected',
-      decisionCode: 'SENTINEL-code',
-      decisionReason: 'Not available for registration.',
-      infoRequest: null,
-      approvedAt: null,
-      expiresAt: null,
-      lastActivityAt: null,
-      closedAt: null,
-      ownerId: 'SENTINEL-owner',
-      version: 2,
-      createdAt: '2026-03-02T09:00:00.000Z',
-    };
-    const projected = partnerRegistration(internal, [
-      { id: 'a1', kind: 'call', subject: 'hi', notes: null, occurredAt: 'x', actorId: 'SENTINEL-actor' } as never,
-    ]);
-    expect(Object.keys(projected).sort()).toEqual([...PARTNER_REGISTRATION_FIELDS].sort());
-    expect(JSON.stringify(projected)).not.toContain('SENTINEL');
-    expect(projected.decisionReason).toBe('Not available for registration.');
   });
 });

@@ -64,3 +64,20 @@ export const BatonMark = ({ size = 28 }: { size?: number }) => (
     <circle cx="23" cy="9" r="3.2" fill="var(--mantine-color-yellow-4)" />
   </svg>
 );
+
+/** A one-path stroke icon in the navigation's style, for feature nav entries. */
+export const PathIcon = ({ d }: { d: string }) => (
+  <svg
+    width={18}
+    height={18}
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={1.8}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    aria-hidden="true"
+  >
+    <path d={d} />
+  </svg>
+);

@@ -1,20 +1,5 @@
 import type { ReactNode } from 'react';
-
-const Icon = ({ d }: { d: string }) => (
-  <svg
-    width={18}
-    height={18}
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth={1.8}
-    strokeLinecap="round"
-    strokeLinejoin="round"
-    aria-hidden="true"
-  >
-    <path d={d} />
-  </svg>
-);
+import { PathIcon as Icon } from '../../app/icons';
 
 /** Appended to the app's navigation; each entry is gated on the permission its API needs. */
 export const CHANNEL_NAV_ITEMS: Array<{ to: string; label: string; icon: ReactNode; permission: string; testId: string }> = [
