@@ -20,7 +20,6 @@ import { orderCron, orderTasks } from './orders/tasks.js';
 import { integrationCron, integrationTasks } from './integrations/tasks.js';
 import { registerIntegrationRoutes } from './integrations/routes.js';
 import { openApiEventCatalogue } from './integrations/event-catalogue.js';
-import { registerAccountMatchRoutes } from './channel/match-routes.js';
 import { registerChannelRoutes } from './channel/routes/index.js';
 import { channelCron, channelTasks } from './channel/tasks.js';
 import { registerImportRoutes } from './integrations/imports/routes.js';
@@ -61,7 +60,6 @@ export async function buildApp(options: AppDeps): Promise<App> {
   registerRoutingRoutes(app);
   registerOrderRoutes(app);
   registerIntegrationRoutes(app);
-  registerAccountMatchRoutes(app);
   registerChannelRoutes(app);
   registerImportRoutes(app);
   registerExportRoutes(app);

@@ -284,6 +284,10 @@ export const EVENT_CATALOGUE = {
   'import.created': open('import', 'A CSV import job was created (upload or file) and queued.', {
     after: 'recordType, mode, dryRun, preset, fileName',
   }),
+  'import.resumed': open('import', 'A stopped or failed CSV import was queued again; it continues after its last committed line.', {
+    before: 'status, checkpointLine',
+    after: 'status, checkpointLine',
+  }),
   'import.finished': open('import', 'A CSV import job reached a final state (done, rejected or failed) with its counters.', {
     after: 'status and the job counters (lines, applied, skipped, errors, warnings)',
   }),

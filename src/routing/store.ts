@@ -75,9 +75,6 @@ export async function activeChannelManagers(db: Executor, partnerIds: string[]):
   return new Map(rows.map((r) => [r.partner_id, r.user_id]));
 }
 
-export const findAccountByDomain = (db: Executor, domain: string) =>
-  db.selectFrom('accounts').selectAll().where('domain', '=', domain).where('status', '=', 'active').orderBy('created_at').limit(1).executeTakeFirst();
-
 /** Routing is the only writer of ownership; the trigger on each table checks this transaction-local flag. */
 export async function setOwner(trx: Trx, recordType: RoutableRecordType, recordId: string, ownerId: string, assignmentId: string): Promise<void> {
   await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);

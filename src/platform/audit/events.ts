@@ -118,6 +118,7 @@ export const AUDIT_EVENT_NAMES = [
   'item.updated',
   'import.created',
   'import.finished',
+  'import.resumed',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -60,7 +60,8 @@ export async function createRecordsBatch(ctx: UseCaseContext, batch: BatchCreate
         ];
         const byDomain = new Map<string, string>();
         if (domains.length) {
-          // The same pick as findAccountByDomain: the oldest active account with the domain.
+          // By exact domain only, the oldest active account winning (newest first, so later sets overwrite);
+          // single creates also try name matching — see the note on issue 6.
           const found = await trx
             .selectFrom('accounts')
             .select(['id', 'domain'])
