@@ -1,8 +1,8 @@
 import { appendAuditBatch } from './audit/append-audit.js';
-import { deferredAuditOf } from './audit/deferred-audit.js';
 import type { AuditedChange } from './audit/events.js';
 import type { Trx } from './db/database.js';
 import { emitMany } from './outbox/emit.js';
+import { preCommitWritesOf } from './pre-commit.js';
 import type { UseCaseContext } from './use-case-context.js';
 
 const outboxEventOf = (change: AuditedChange) => ({
@@ -14,7 +14,8 @@ const outboxEventOf = (change: AuditedChange) => ({
 
 /**
  * Every mutation ends here: the outbox event and the audit row, in the mutation's transaction. Inside
- * `inTransaction` the audit append is deferred to just before commit, because it takes the chain lock.
+ * `inTransaction` both are written just before commit (see pre-commit.ts), because the audit append takes the
+ * chain lock.
  */
 export async function recordChange(trx: Trx, ctx: UseCaseContext, change: AuditedChange): Promise<void> {
   await recordChanges(trx, ctx, [change]);
@@ -24,7 +25,7 @@ export async function recordChange(trx: Trx, ctx: UseCaseContext, change: Audite
 export async function recordChanges(trx: Trx, ctx: UseCaseContext, changes: AuditedChange[]): Promise<void> {
   if (changes.length === 0) return;
   await emitMany(trx, ctx, changes.map(outboxEventOf));
-  const deferred = deferredAuditOf(trx);
-  if (deferred) deferred.push(...changes.map((change) => ({ ctx, change })));
+  const pending = preCommitWritesOf(trx);
+  if (pending) pending.audit.push(...changes.map((change) => ({ ctx, change })));
   else await appendAuditBatch(trx, ctx, changes);
 }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Actor } from './access/actor.js';
-import { appendAuditBatch } from './audit/append-audit.js';
-import { deferAuditIn, takeDeferredAudit } from './audit/deferred-audit.js';
 import type { Clock } from './clock.js';
 import type { Db, Trx } from './db/database.js';
+import { flushPreCommitWrites } from './flush-pre-commit.js';
+import { collectPreCommitWritesIn, takePreCommitWrites } from './pre-commit.js';
 
 /** Marks an idempotent request's effect as committed, inside the effect's own transaction. */
 export type IdempotencyClaim = { principal: string; key: string };
@@ -18,9 +18,7 @@ export type UseCaseContext = {
 };
 
 export function actorOf(ctx: UseCaseContext): { id: string | null; label: string } {
-  return ctx.actor.kind === 'user'
-    ? { id: ctx.actor.userId, label: ctx.actor.label }
-    : { id: null, label: ctx.actor.label };
+  return ctx.actor.kind === 'user' ? { id: ctx.actor.userId, label: ctx.actor.label } : { id: null, label: ctx.actor.label };
 }
 
 /**
@@ -33,29 +31,9 @@ export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => 
     const actor = actorOf(ctx);
     await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
                      set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
-    deferAuditIn(trx);
+    collectPreCommitWritesIn(trx);
     const result = await work(trx);
-    await flushAudit(trx, takeDeferredAudit(trx));
-    if (ctx.idempotency) {
-      await trx
-        .updateTable('idempotency_keys')
-        .set({ state: 'committed' })
-        .where('principal', '=', ctx.idempotency.principal)
-        .where('key', '=', ctx.idempotency.key)
-        .where('state', '=', 'in_flight')
-        .execute();
-    }
+    await flushPreCommitWrites(trx, takePreCommitWrites(trx), ctx.idempotency);
     return result;
   });
-}
-
-/** Appends the deferred audit rows in order, one batch per run of changes made under the same context. */
-async function flushAudit(trx: Trx, pending: ReturnType<typeof takeDeferredAudit>): Promise<void> {
-  let start = 0;
-  for (let i = 1; i <= pending.length; i++) {
-    if (i === pending.length || pending[i]!.ctx !== pending[start]!.ctx) {
-      await appendAuditBatch(trx, pending[start]!.ctx, pending.slice(start, i).map((p) => p.change));
-      start = i;
-    }
-  }
 }

@@ -6,14 +6,29 @@ import { recordChange } from '../platform/record-change.js';
 import { type UseCaseContext, actorOf } from '../platform/use-case-context.js';
 import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTime } from './core/business-time.js';
 import type { RoutableRecordType } from './core/record-types.js';
-import { EscalationStepsSchema } from './core/escalation.js';
-import { type AssignmentRow, clearUnassigned, closeAssignment, findEscalationPolicy, findPerson, insertAssignment, insertNotification, openAssignmentOf, routingPolicy, setOwner } from './store.js';
+import { type EscalationStep, EscalationStepsSchema } from './core/escalation.js';
+import {
+  type AssignmentRow,
+  type Person,
+  type PoolUpdate,
+  closeAssignment,
+  findEscalationPolicy,
+  findPerson,
+  insertNotification,
+  openAssignmentOf,
+  routingPolicy,
+  writeAssignment,
+} from './store.js';
 import { assignmentView } from './views.js';
 
 export type NewAssignment = {
   recordType: RoutableRecordType;
   recordId: string;
   ownerId: string;
+  /** The owner as already read by the decision (pool members, rule targets); read here when absent. */
+  owner?: Person;
+  /** The record was created in this transaction: it has no open assignment and is in no queue yet. */
+  fresh?: boolean;
   source: AssignmentSource;
   reasonCode: string;
   reason: string;
@@ -28,6 +43,8 @@ export type NewAssignment = {
   poolId?: string | null;
   queueId?: string | null;
   fairness?: Record<string, unknown> | null;
+  /** The deciding pool's next fairness state, written with the assignment. */
+  poolUpdate?: PoolUpdate | null;
   explanation: Record<string, unknown>;
   /** A short label for the record in notifications, e.g. the lead's name. */
   title: string;
@@ -36,51 +53,76 @@ export type NewAssignment = {
 /**
  * The one way ownership changes: close the open assignment (if any), append the new one, point the
  * record at it, arm the escalation timers and tell the new owner — all in the caller's transaction, so the
- * record is never without an owner once it had one.
+ * record is never without an owner once it had one. Everything after the reads is one statement (see
+ * writeAssignment): decisions hold their pool's lock until commit, so each round trip here is paid by every
+ * decision queued behind it.
  */
 export async function appendAssignment(trx: Trx, ctx: UseCaseContext, next: NewAssignment): Promise<AssignmentRow> {
   const now = ctx.clock.now();
-  const owner = await findPerson(trx, next.ownerId);
-  if (!owner || owner.status !== 'active' || owner.partnerId !== null) throw new AppError('rule_violation', 'The new owner must be an active internal user.');
-  const previous = await openAssignmentOf(trx, next.recordType, next.recordId);
+  const owner = next.owner ?? (await findPerson(trx, next.ownerId));
+  if (!owner || owner.status !== 'active' || owner.partnerId !== null)
+    throw new AppError('rule_violation', 'The new owner must be an active internal user.');
+  const previous = next.fresh ? undefined : await openAssignmentOf(trx, next.recordType, next.recordId);
   if (previous) await closeAssignment(trx, previous.id, now, 'reassigned');
 
-  const dueAt = next.dueAt ?? (await dueDateFor(trx, owner.calendar, now, next.slaHours));
+  const policy = await routingPolicy(trx);
+  const dueAt = next.dueAt ?? dueDateFor(owner.calendar, now, next.slaHours ?? Number(policy.default_sla_hours));
+  const steps = next.escalationPolicyId
+    ? EscalationStepsSchema.parse((await findEscalationPolicy(trx, next.escalationPolicyId))?.steps ?? [])
+    : [];
   const actor = actorOf(ctx);
-  const row = await insertAssignment(trx, {
+  const id = randomUUID();
+  const notification = {
+    id: randomUUID(),
+    user_id: next.ownerId,
+    kind: 'assigned' as const,
     record_type: next.recordType,
     record_id: next.recordId,
-    owner_id: next.ownerId,
-    previous_owner_id: previous?.owner_id ?? null,
-    team_id: owner.teamId,
-    reason_code: next.reasonCode,
-    reason: next.reason,
-    due_at: dueAt,
-    source: next.source,
-    ruleset_id: next.rulesetId ?? null,
-    ruleset_number: next.rulesetNumber ?? null,
-    rule_id: next.ruleId ?? null,
-    pool_id: next.poolId ?? null,
-    queue_id: next.queueId ?? null,
-    fairness: next.fairness ? JSON.stringify(next.fairness) : null,
-    explanation: JSON.stringify(next.explanation),
-    priority: next.priority ?? 'normal',
-    escalation_policy_id: next.escalationPolicyId ?? null,
-    actor_id: actor.id,
-    actor_label: actor.label,
-    created_at: now,
-  });
-  await setOwner(trx, next.recordType, next.recordId, next.ownerId, row.id);
-  await clearUnassigned(trx, next.recordType, next.recordId);
-  await armTimers(trx, row, owner.calendar, next.escalationPolicyId ?? null);
-  await notify(trx, ctx, {
-    userId: next.ownerId,
-    kind: 'assigned',
-    recordType: next.recordType,
-    recordId: next.recordId,
     title: `${next.title} is yours`,
     body: `${next.reason} — due ${dueAt.toISOString()}`,
+    created_at: now,
+  };
+  const row = await writeAssignment(trx, {
+    assignment: {
+      id,
+      record_type: next.recordType,
+      record_id: next.recordId,
+      owner_id: next.ownerId,
+      previous_owner_id: previous?.owner_id ?? null,
+      team_id: owner.teamId,
+      reason_code: next.reasonCode,
+      reason: next.reason,
+      due_at: dueAt,
+      source: next.source,
+      ruleset_id: next.rulesetId ?? null,
+      ruleset_number: next.rulesetNumber ?? null,
+      rule_id: next.ruleId ?? null,
+      pool_id: next.poolId ?? null,
+      queue_id: next.queueId ?? null,
+      fairness: next.fairness ? JSON.stringify(next.fairness) : null,
+      explanation: JSON.stringify(next.explanation),
+      priority: next.priority ?? 'normal',
+      escalation_policy_id: next.escalationPolicyId ?? null,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      created_at: now,
+    },
+    timers: timersFor({ id, due_at: dueAt, created_at: now }, owner.calendar, steps, Number(policy.due_soon_hours)),
+    notification,
+    clearQueue: !next.fresh,
+    poolUpdate: next.poolUpdate ?? null,
   });
+  await emit(
+    trx,
+    ctx,
+    notificationEvent(notification.id, {
+      userId: next.ownerId,
+      kind: 'assigned',
+      recordType: next.recordType,
+      recordId: next.recordId,
+      title: notification.title,
+    }),
+  );
   await recordChange(trx, ctx, {
     event: 'assignment.created',
     entityType: next.recordType,
@@ -95,18 +137,21 @@ export async function appendAssignment(trx: Trx, ctx: UseCaseContext, next: NewA
 // A calendar without any working hours cannot measure business time; such owners run on wall-clock hours.
 const usable = (calendar: BusinessCalendar | null) => (calendar && hasWorkingTime(calendar) ? calendar : null);
 
-async function dueDateFor(trx: Trx, calendar: BusinessCalendar | null, now: Date, slaHours: number | null | undefined): Promise<Date> {
-  const hours = slaHours ?? Number((await routingPolicy(trx)).default_sla_hours);
+function dueDateFor(calendar: BusinessCalendar | null, now: Date, hours: number): Date {
   const cal = usable(calendar);
   return cal ? addBusinessHours(cal, now, hours) : new Date(now.getTime() + hours * 3_600_000);
 }
 
 /** One timer per escalation step plus the breach itself; the sweeper fires each exactly once. */
-async function armTimers(trx: Trx, assignment: AssignmentRow, ownerCalendar: BusinessCalendar | null, policyId: string | null): Promise<void> {
+function timersFor(
+  assignment: { id: string; due_at: Date; created_at: Date },
+  ownerCalendar: BusinessCalendar | null,
+  steps: EscalationStep[],
+  dueSoonHours: number,
+) {
   const calendar = usable(ownerCalendar);
-  const steps = policyId ? EscalationStepsSchema.parse((await findEscalationPolicy(trx, policyId))?.steps ?? []) : [];
-  const dueSoonAt = new Date(assignment.due_at.getTime() - Number((await routingPolicy(trx)).due_soon_hours) * 3_600_000);
-  const timers = [
+  const dueSoonAt = new Date(assignment.due_at.getTime() - dueSoonHours * 3_600_000);
+  return [
     ...(dueSoonAt > assignment.created_at ? [{ step_index: -1, action: 'due_soon' as const, target: null, fire_at: dueSoonAt }] : []),
     { step_index: 0, action: 'breach' as const, target: null, fire_at: assignment.due_at },
     ...steps.map((step, i) => ({
@@ -117,11 +162,7 @@ async function armTimers(trx: Trx, assignment: AssignmentRow, ownerCalendar: Bus
         ? escalationFireAt(calendar, assignment.due_at, { hours: step.offsetHours, business: step.businessTime })
         : new Date(assignment.due_at.getTime() + step.offsetHours * 3_600_000),
     })),
-  ];
-  await trx
-    .insertInto('escalation_timers')
-    .values(timers.map((t) => ({ ...t, assignment_id: assignment.id })))
-    .execute();
+  ].map((t) => ({ ...t, assignment_id: assignment.id }));
 }
 
 export type NotificationInput = {
@@ -144,29 +185,38 @@ export async function notify(trx: Trx, ctx: UseCaseContext, n: NotificationInput
     body: n.body,
     created_at: ctx.clock.now(),
   });
-  await emit(trx, ctx, {
-    type: `notification.${n.kind}`,
-    aggregateType: 'notification',
-    aggregateId: id,
-    payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
-  });
+  await emit(trx, ctx, notificationEvent(id, n));
 }
+
+const notificationEvent = (id: string, n: Pick<NotificationInput, 'userId' | 'kind' | 'recordType' | 'recordId' | 'title'>) => ({
+  type: `notification.${n.kind}`,
+  aggregateType: 'notification',
+  aggregateId: id,
+  payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
+});
 
 /** The same for many at once (sweeps, reports): one insert and one outbox batch. */
 export async function notifyMany(trx: Trx, ctx: UseCaseContext, list: NotificationInput[]): Promise<void> {
   if (list.length === 0) return;
   const now = ctx.clock.now();
-  const rows = list.map((n) => ({ id: randomUUID(), user_id: n.userId, kind: n.kind, record_type: n.recordType ?? null, record_id: n.recordId ?? null, title: n.title, body: n.body, created_at: now }));
-  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('notifications').values(rows.slice(i, i + 1000)).execute();
+  const rows = list.map((n) => ({
+    id: randomUUID(),
+    user_id: n.userId,
+    kind: n.kind,
+    record_type: n.recordType ?? null,
+    record_id: n.recordId ?? null,
+    title: n.title,
+    body: n.body,
+    created_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 1000)
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 1000))
+      .execute();
   await emitMany(
     trx,
     ctx,
-    list.map((n, i) => ({
-      type: `notification.${n.kind}`,
-      aggregateType: 'notification',
-      aggregateId: rows[i]!.id,
-      payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
-    })),
+    list.map((n, i) => notificationEvent(rows[i]!.id, n)),
   );
 }
-

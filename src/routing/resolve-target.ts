@@ -4,17 +4,29 @@ import { type Condition, compileCondition } from './core/conditions.js';
 import type { Facts } from './core/facts.js';
 import { type FairnessState, type PoolMember, selectMember } from './core/pool-selection.js';
 import type { Target } from './core/ruleset.js';
-import { findPerson, findQueue, lockPool, partnerChannelManager, poolMembersWithLoad, teamManagerOf } from './store.js';
+import {
+  type Person,
+  type PoolUpdate,
+  findPerson,
+  findQueue,
+  lockPoolAndCappedMembers,
+  partnerChannelManager,
+  poolMembersWithLoad,
+  teamManagerOf,
+} from './store.js';
 
 export type Candidate = { userId: string; position: number; eligible: boolean; skipped?: string; detail?: string };
 
 export type Placement = {
   ownerId: string;
+  owner: Person;
   source: 'rule' | 'pool';
   reasonCode: string;
   poolId: string | null;
   queueId: string | null;
   fairness: Record<string, unknown> | null;
+  /** A pool's next fairness state, written together with the assignment it led to. */
+  poolUpdate?: PoolUpdate;
 };
 
 /** Where a target led: an owner, or the reason nobody could be found — plus every hop and candidate on the way. */
@@ -35,10 +47,22 @@ export const capMatcher = (cap: CriteriaCapDefinition) => {
   return fn;
 };
 
-export async function resolveTarget(trx: Trx, target: Target | { type: 'pool' | 'user' | 'queue'; id: string }, facts: Facts, now: Date, seen = new Set<string>()): Promise<Resolution> {
+export async function resolveTarget(
+  trx: Trx,
+  target: Target | { type: 'pool' | 'user' | 'queue'; id: string },
+  facts: Facts,
+  now: Date,
+  seen = new Set<string>(),
+): Promise<Resolution> {
   const hop = target.type === 'relative' ? `relative:${target.relation}` : `${target.type}:${target.id}`;
   const path = [...seen, hop];
-  const nobody = (code: string, reason: string, candidates: Candidate[] = []): Resolution => ({ placement: null, fellBack: seen.size > 0, unassigned: { code, reason }, candidates, path });
+  const nobody = (code: string, reason: string, candidates: Candidate[] = []): Resolution => ({
+    placement: null,
+    fellBack: seen.size > 0,
+    unassigned: { code, reason },
+    candidates,
+    path,
+  });
   if (seen.has(hop)) return nobody('fallback_cycle', `fallback chain loops back to ${hop}`);
   seen.add(hop);
 
@@ -61,12 +85,31 @@ export async function resolveTarget(trx: Trx, target: Target | { type: 'pool' | 
   }
 }
 
-async function person(trx: Trx, userId: string, source: 'rule', queueId: string | null, path: string[], fellBack: boolean): Promise<Resolution> {
+async function person(
+  trx: Trx,
+  userId: string,
+  source: 'rule',
+  queueId: string | null,
+  path: string[],
+  fellBack: boolean,
+): Promise<Resolution> {
   const user = await findPerson(trx, userId);
   if (!user || user.status !== 'active' || user.partnerId !== null) {
-    return { placement: null, fellBack, unassigned: { code: 'target_inactive', reason: 'the target user is not an active internal user' }, candidates: [], path };
+    return {
+      placement: null,
+      fellBack,
+      unassigned: { code: 'target_inactive', reason: 'the target user is not an active internal user' },
+      candidates: [],
+      path,
+    };
   }
-  return { placement: { ownerId: userId, source, reasonCode: fellBack ? 'fallback' : 'rule', poolId: null, queueId, fairness: null }, fellBack, unassigned: null, candidates: [], path };
+  return {
+    placement: { ownerId: userId, owner: user, source, reasonCode: fellBack ? 'fallback' : 'rule', poolId: null, queueId, fairness: null },
+    fellBack,
+    unassigned: null,
+    candidates: [],
+    path,
+  };
 }
 
 async function relativeUser(trx: Trx, relation: Extract<Target, { type: 'relative' }>['relation'], facts: Facts): Promise<string | null> {
@@ -86,42 +129,79 @@ async function relativeUser(trx: Trx, relation: Extract<Target, { type: 'relativ
 
 /**
  * One decision against a pool: the pool row is locked for the rest of the transaction, so two concurrent
- * decisions never read the same pointer or the same counts.
+ * decisions never read the same pointer or the same counts — and so are its members that have a WIP cap, since
+ * their open work also grows through the other pools they belong to. The counts are read after both locks.
  */
 async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen: Set<string>, path: string[]): Promise<Resolution> {
-  const pool = await lockPool(trx, poolId);
-  if (!pool) return { placement: null, fellBack: seen.size > 1, unassigned: { code: 'target_missing', reason: 'the pool no longer exists' }, candidates: [], path };
+  const pool = await lockPoolAndCappedMembers(trx, poolId);
+  if (!pool)
+    return {
+      placement: null,
+      fellBack: seen.size > 1,
+      unassigned: { code: 'target_missing', reason: 'the pool no longer exists' },
+      candidates: [],
+      path,
+    };
   const caps = pool.criteria_caps as CriteriaCapDefinition[];
-  const loads = await poolMembersWithLoad(trx, pool.id, now, caps.map((c) => c.name));
+  const loads = await poolMembersWithLoad(
+    trx,
+    pool.id,
+    now,
+    caps.map((c) => c.name),
+    'decision',
+  );
   const nowMs = now.getTime();
   const members: PoolMember[] = loads.map((m) => ({
     userId: m.userId,
     position: m.position,
     weight: m.weight,
     active: m.status === 'active',
-    availability: m.away ? 'out_of_office' : pool.respect_hours && m.calendar && !isWorkingAt(m.calendar, now) ? 'outside_hours' : 'available',
+    availability: m.away
+      ? 'out_of_office'
+      : pool.respect_hours && m.calendar && !isWorkingAt(m.calendar, now)
+        ? 'outside_hours'
+        : 'available',
     wipCap: m.wipCap,
     openCount: m.openCount,
     rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
     assignedToday: m.assignedToday,
     assignedThisWeek: m.assignedThisWeek,
-    criteriaCaps: caps.map((cap) => ({ name: cap.name, max: cap.max, current: m.openByCap[cap.name] ?? 0, applies: capMatcher(cap)(facts, nowMs) })),
+    criteriaCaps: caps.map((cap) => ({
+      name: cap.name,
+      max: cap.max,
+      current: m.openByCap[cap.name] ?? 0,
+      applies: capMatcher(cap)(facts, nowMs),
+    })),
     skills: { regions: m.regions, productLines: m.productLines },
   }));
-  const request = { region: (facts.region as string | null | undefined) ?? null, productLine: (facts.productLine as string | null | undefined) ?? null };
+  const request = {
+    region: (facts.region as string | null | undefined) ?? null,
+    productLine: (facts.productLine as string | null | undefined) ?? null,
+  };
   const state = pool.fairness as unknown as FairnessState;
-  const result = selectMember({ strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills }, members, state, request);
-  await trx
-    .updateTable('pools')
-    .set({ fairness: JSON.stringify(result.nextState), decisions: String(Number(pool.decisions) + 1) })
-    .where('id', '=', pool.id)
-    .execute();
+  const result = selectMember(
+    { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills },
+    members,
+    state,
+    request,
+  );
+  const poolUpdate: PoolUpdate = { id: pool.id, fairness: JSON.stringify(result.nextState), decisions: String(Number(pool.decisions) + 1) };
   const candidates = result.candidates as Candidate[];
   if (result.chosen) {
     const chosen = members.find((m) => m.userId === result.chosen)!;
+    const load = loads.find((m) => m.userId === result.chosen)!;
     return {
       placement: {
         ownerId: result.chosen,
+        owner: {
+          id: load.userId,
+          name: load.name,
+          status: load.status,
+          teamId: load.teamId,
+          partnerId: load.partnerId,
+          calendar: load.calendar,
+        },
+        poolUpdate,
         source: 'pool',
         reasonCode: seen.size > 1 ? 'fallback' : 'pool',
         poolId: pool.id,
@@ -132,7 +212,11 @@ async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen:
           pointerBefore: state.pointer,
           pointerAfter: result.nextState.pointer,
           caps: chosen.criteriaCaps.filter((c) => c.applies).map((c) => c.name),
-          load: { openCount: chosen.openCount, wipCap: chosen.wipCap, assignedToday: chosen.assignedToday },
+          load: {
+            openCount: chosen.openCount,
+            wipCap: chosen.wipCap,
+            ...(chosen.rateCap.perDay !== null && { assignedToday: chosen.assignedToday }),
+          },
         },
       },
       fellBack: seen.size > 1,
@@ -141,9 +225,20 @@ async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen:
       path,
     };
   }
+  await trx
+    .updateTable('pools')
+    .set({ fairness: poolUpdate.fairness, decisions: poolUpdate.decisions })
+    .where('id', '=', pool.id)
+    .execute();
   if (pool.fallback_type && pool.fallback_id) {
     const next = await resolveTarget(trx, { type: pool.fallback_type, id: pool.fallback_id }, facts, now, seen);
     return { ...next, fellBack: true, candidates: [...candidates, ...next.candidates] };
   }
-  return { placement: null, fellBack: seen.size > 1, unassigned: { code: 'pool_exhausted', reason: `no member of ${pool.name} is eligible and the pool has no fallback` }, candidates, path };
+  return {
+    placement: null,
+    fellBack: seen.size > 1,
+    unassigned: { code: 'pool_exhausted', reason: `no member of ${pool.name} is eligible and the pool has no fallback` },
+    candidates,
+    path,
+  };
 }

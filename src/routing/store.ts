@@ -40,9 +40,11 @@ export function accountFactsOf(row: AccountRow, activeRegistrations: ActiveRegis
 
 export const findAccount = (db: Executor, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 export const findLead = (db: Executor, id: string) => db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
-export const findOpportunity = (db: Executor, id: string) => db.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirst();
+export const findOpportunity = (db: Executor, id: string) =>
+  db.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const lockAccount = (trx: Trx, id: string) => trx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockAccount = (trx: Trx, id: string) =>
+  trx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const lockLead = (trx: Trx, id: string) => trx.selectFrom('leads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const lockOpportunity = (trx: Trx, id: string) =>
   trx.selectFrom('opportunities').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -56,8 +58,12 @@ export const selectAccountsWithRegistrations = (db: Executor) =>
     .selectFrom('accounts')
     .selectAll('accounts')
     .select(
-      sql<ActiveRegistration[]>`coalesce((select jsonb_agg(jsonb_build_object('partnerId', r.partner_id, 'productLine', r.product_line) order by r.approved_at, r.id)
-                                          from registrations r where r.account_id = accounts.id and r.status = 'approved'), '[]'::jsonb)`.as('active_registrations'),
+      sql<
+        ActiveRegistration[]
+      >`coalesce((select jsonb_agg(jsonb_build_object('partnerId', r.partner_id, 'productLine', r.product_line) order by r.approved_at, r.id)
+                                          from registrations r where r.account_id = accounts.id and r.status = 'approved'), '[]'::jsonb)`.as(
+        'active_registrations',
+      ),
     );
 
 /** Internal users who take a partner's channel work, for each partner that has an active one. */
@@ -75,23 +81,28 @@ export async function activeChannelManagers(db: Executor, partnerIds: string[]):
   return new Map(rows.map((r) => [r.partner_id, r.user_id]));
 }
 
-/** Routing is the only writer of ownership; the trigger on each table checks this transaction-local flag. */
-export async function setOwner(trx: Trx, recordType: RoutableRecordType, recordId: string, ownerId: string, assignmentId: string): Promise<void> {
-  await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
-  await sql`update ${sql.table(ROUTABLE_TABLES[recordType])}
-            set owner_id = ${ownerId}, current_assignment_id = ${assignmentId}
-            where id = ${recordId}`.execute(trx);
-}
-
-export async function recordExists(db: Executor, recordType: RoutableRecordType, recordId: string): Promise<{ ownerId: string | null } | undefined> {
-  const result = await sql<{ owner_id: string | null }>`select owner_id from ${sql.table(ROUTABLE_TABLES[recordType])} where id = ${recordId}`.execute(db);
+export async function recordExists(
+  db: Executor,
+  recordType: RoutableRecordType,
+  recordId: string,
+): Promise<{ ownerId: string | null } | undefined> {
+  const result = await sql<{
+    owner_id: string | null;
+  }>`select owner_id from ${sql.table(ROUTABLE_TABLES[recordType])} where id = ${recordId}`.execute(db);
   const row = result.rows[0];
   return row ? { ownerId: row.owner_id } : undefined;
 }
 
 // ---- people -------------------------------------------------------------------------------------------
 
-export type Person = { id: string; name: string; status: 'active' | 'deactivated'; teamId: string | null; partnerId: string | null; calendar: BusinessCalendar | null };
+export type Person = {
+  id: string;
+  name: string;
+  status: 'active' | 'deactivated';
+  teamId: string | null;
+  partnerId: string | null;
+  calendar: BusinessCalendar | null;
+};
 
 export async function findPeople(db: Executor, ids: string[]): Promise<Map<string, Person>> {
   if (ids.length === 0) return new Map();
@@ -111,7 +122,9 @@ export async function findPeople(db: Executor, ids: string[]): Promise<Map<strin
         status: r.status,
         teamId: r.team_id,
         partnerId: r.partner_id,
-        calendar: r.time_zone ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours as BusinessCalendar['weeklyHours'], holidays: r.holidays ?? [] } : null,
+        calendar: r.time_zone
+          ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours as BusinessCalendar['weeklyHours'], holidays: r.holidays ?? [] }
+          : null,
       },
     ]),
   );
@@ -135,7 +148,12 @@ export const partnerChannelManager = async (db: Executor, partnerId: string) =>
 // ---- rule sets, pools, queues, policies ----------------------------------------------------------------
 
 export const publishedRuleset = (db: Executor, recordType: string) =>
-  db.selectFrom('rulesets').selectAll().where('record_type', '=', recordType as never).where('status', '=', 'published').executeTakeFirst();
+  db
+    .selectFrom('rulesets')
+    .selectAll()
+    .where('record_type', '=', recordType as never)
+    .where('status', '=', 'published')
+    .executeTakeFirst();
 
 export const findRuleset = (db: Executor, id: string) => db.selectFrom('rulesets').selectAll().where('id', '=', id).executeTakeFirst();
 
@@ -143,14 +161,46 @@ export const routingPolicy = (db: Executor) => db.selectFrom('routing_policy').s
 
 export const findQueue = (db: Executor, id: string) => db.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const findEscalationPolicy = (db: Executor, id: string) => db.selectFrom('escalation_policies').selectAll().where('id', '=', id).executeTakeFirst();
+export const findEscalationPolicy = (db: Executor, id: string) =>
+  db.selectFrom('escalation_policies').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findPool = (db: Executor, id: string) => db.selectFrom('pools').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
+/**
+ * The pool row and, first, the user rows of its members that have a WIP cap (in id order, so decisions of pools
+ * that share members queue instead of deadlocking), in one round trip. A WIP cap counts all of a member's open
+ * work, which other pools add to as well: without the member lock two pools could each see one free slot.
+ * `FOR NO KEY UPDATE` does not block the key-share locks that foreign keys to users take.
+ */
+export async function lockPoolAndCappedMembers(trx: Trx, id: string) {
+  const capped = trx
+    .selectFrom('pool_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('u.id')
+    .where('m.pool_id', '=', id)
+    .where('m.wip_cap', 'is not', null)
+    .orderBy('u.id')
+    .forNoKeyUpdate('u');
+  return (
+    trx
+      .with('capped_members_locked', () => capped)
+      .selectFrom('pools')
+      .selectAll('pools')
+      .where('id', '=', id)
+      // Counting reads every row of the locking CTE, so every capped member is locked before the pool row.
+      .where(sql<boolean>`(select count(*) from capped_members_locked) >= 0`)
+      .forUpdate('pools')
+      .executeTakeFirst()
+  );
+}
+
 export type PoolMemberLoad = {
   userId: string;
+  name: string;
+  teamId: string | null;
+  partnerId: string | null;
   position: number;
   weight: number;
   wipCap: number | null;
@@ -171,9 +221,20 @@ export type PoolMemberLoad = {
  * Members with everything eligibility needs, in pool order: open work, today's and this week's intake
  * through this pool (UTC days, ISO weeks), criteria-cap counts, and whether an absence covers `now`.
  */
-export async function poolMembersWithLoad(db: Executor, poolId: string, now: Date, capNames: string[]): Promise<PoolMemberLoad[]> {
+export async function poolMembersWithLoad(
+  db: Executor,
+  poolId: string,
+  now: Date,
+  capNames: string[],
+  /** `decision`: intake is counted only for members with a rate cap (the only use a decision has for it). */
+  purpose: 'decision' | 'report' = 'report',
+): Promise<PoolMemberLoad[]> {
+  const always = purpose === 'report';
   const rows = await sql<{
     user_id: string;
+    name: string;
+    team_id: string | null;
+    partner_id: string | null;
     position: number;
     weight: number;
     wip_cap: number | null;
@@ -192,19 +253,25 @@ export async function poolMembersWithLoad(db: Executor, poolId: string, now: Dat
     open_by_cap: Record<string, number> | null;
   }>`
     select m.user_id, m.position, m.weight, m.wip_cap, m.rate_per_day, m.rate_per_week, m.regions, m.product_lines,
-           u.status,
+           u.name, u.team_id, u.partner_id, u.status,
            exists (select 1 from absences ab where ab.user_id = m.user_id and ab.starts_at <= ${now} and ab.ends_at > ${now}) as away,
            c.time_zone, c.weekly_hours, c.holidays,
            (select count(*)::int from assignments a where a.owner_id = m.user_id and a.closed_at is null) as open_count,
-           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
-              and a.created_at >= date_trunc('day', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') as assigned_today,
-           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
-              and a.created_at >= date_trunc('week', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') as assigned_week,
-           (select jsonb_object_agg(cap, n) from (
+           case when ${always} or m.rate_per_day is not null then
+             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+                and a.created_at >= date_trunc('day', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') else 0 end as assigned_today,
+           case when ${always} or m.rate_per_week is not null then
+             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+                and a.created_at >= date_trunc('week', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') else 0 end as assigned_week,
+           ${
+             capNames.length === 0
+               ? sql`null::jsonb`
+               : sql`(select jsonb_object_agg(cap, n) from (
               select cap, count(*)::int as n
               from assignments a, jsonb_array_elements_text(coalesce(a.fairness -> 'caps', '[]')) as cap
               where a.owner_id = m.user_id and a.closed_at is null and a.pool_id = ${poolId} and cap = any(${capNames}::text[])
-              group by cap) caps) as open_by_cap
+              group by cap) caps)`
+           } as open_by_cap
     from pool_members m
     join users u on u.id = m.user_id
     left join teams t on t.id = u.team_id
@@ -213,6 +280,9 @@ export async function poolMembersWithLoad(db: Executor, poolId: string, now: Dat
     order by m.position`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.user_id,
+    name: r.name,
+    teamId: r.team_id,
+    partnerId: r.partner_id,
     position: r.position,
     weight: r.weight,
     wipCap: r.wip_cap,
@@ -233,20 +303,100 @@ export async function poolMembersWithLoad(db: Executor, poolId: string, now: Dat
 // ---- the ledger ---------------------------------------------------------------------------------------
 
 export const openAssignmentOf = (trx: Trx, recordType: string, recordId: string) =>
-  trx.selectFrom('assignments').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).where('closed_at', 'is', null).forUpdate().executeTakeFirst();
+  trx
+    .selectFrom('assignments')
+    .selectAll()
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', recordId)
+    .where('closed_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 
-export const findAssignment = (db: Executor, id: string) => db.selectFrom('assignments').selectAll().where('id', '=', id).executeTakeFirst();
+export const findAssignment = (db: Executor, id: string) =>
+  db.selectFrom('assignments').selectAll().where('id', '=', id).executeTakeFirst();
 
 export async function closeAssignment(trx: Trx, id: string, at: Date, reason: string): Promise<void> {
-  await trx.updateTable('assignments').set({ closed_at: at, closed_reason: reason }).where('id', '=', id).where('closed_at', 'is', null).execute();
-  await trx.updateTable('escalation_timers').set({ state: 'cancelled', outcome: `assignment ${reason}` }).where('assignment_id', '=', id).where('state', '=', 'pending').execute();
+  await trx
+    .updateTable('assignments')
+    .set({ closed_at: at, closed_reason: reason })
+    .where('id', '=', id)
+    .where('closed_at', 'is', null)
+    .execute();
+  await trx
+    .updateTable('escalation_timers')
+    .set({ state: 'cancelled', outcome: `assignment ${reason}` })
+    .where('assignment_id', '=', id)
+    .where('state', '=', 'pending')
+    .execute();
 }
 
-export const insertAssignment = (trx: Trx, row: Insertable<Database['assignments']>) => trx.insertInto('assignments').values(row).returningAll().executeTakeFirstOrThrow();
+export type PoolUpdate = { id: string; fairness: string; decisions: string };
+
+/**
+ * A new assignment and everything that goes with it, as one statement: the ledger row, the record pointing at
+ * it (routing is the only writer of ownership; the owner-guard trigger checks the transaction-local flag set in
+ * the same statement), its escalation timers, the owner's inbox entry, the record leaving the Unassigned queue,
+ * and the deciding pool's fairness state. Foreign keys are checked at the end of the statement, when the
+ * assignment the others point at exists.
+ */
+export async function writeAssignment(
+  trx: Trx,
+  write: {
+    assignment: Insertable<Database['assignments']> & { id: string; record_type: RoutableRecordType; record_id: string; owner_id: string };
+    timers: Insertable<Database['escalation_timers']>[];
+    notification: Insertable<Database['notifications']>;
+    clearQueue: boolean;
+    poolUpdate: PoolUpdate | null;
+  },
+): Promise<AssignmentRow> {
+  const { assignment: a, poolUpdate } = write;
+  const table = sql.table(ROUTABLE_TABLES[a.record_type]);
+  // Raw CTE bodies carry their own parentheses; query builders get them from Kysely.
+  const noRows = sql<{ n: number }>`(select 1 as n where false)`;
+  return trx
+    .with(
+      'owner_set',
+      () =>
+        sql<{ id: string }>`(update ${table} set owner_id = ${a.owner_id}, current_assignment_id = ${a.id}
+                          from (select set_config('baton.ownership_writer', 'routing', true)) as w where ${table}.id = ${a.record_id} returning ${table}.id)`,
+    )
+    .with('timers', (db) => db.insertInto('escalation_timers').values(write.timers).returning('id'))
+    .with('inbox', (db) => db.insertInto('notifications').values(write.notification).returning('id'))
+    .with('queue_left', (db) =>
+      write.clearQueue
+        ? db
+            .deleteFrom('unassigned_records')
+            .where('record_type', '=', a.record_type)
+            .where('record_id', '=', a.record_id)
+            .returning('record_id')
+        : noRows,
+    )
+    .with('pool_state', (db) =>
+      poolUpdate
+        ? db
+            .updateTable('pools')
+            .set({ fairness: poolUpdate.fairness, decisions: poolUpdate.decisions })
+            .where('id', '=', poolUpdate.id)
+            .returning('id')
+        : noRows,
+    )
+    .insertInto('assignments')
+    .values(a)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
 
 export async function markUnassigned(
   trx: Trx,
-  row: { record_type: string; record_id: string; reason_code: string; reason: string; explanation: string; ruleset_id: string | null; since: Date },
+  row: {
+    record_type: string;
+    record_id: string;
+    reason_code: string;
+    reason: string;
+    explanation: string;
+    ruleset_id: string | null;
+    since: Date;
+  },
 ): Promise<void> {
   await trx
     .insertInto('unassigned_records')
@@ -265,7 +415,8 @@ export async function markUnassigned(
 export const clearUnassigned = (trx: Trx, recordType: string, recordId: string) =>
   trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', '=', recordId).execute();
 
-export const insertNotification = (trx: Trx, row: Insertable<Database['notifications']>) => trx.insertInto('notifications').values(row).returning('id').executeTakeFirstOrThrow();
+export const insertNotification = (trx: Trx, row: Insertable<Database['notifications']>) =>
+  trx.insertInto('notifications').values(row).returning('id').executeTakeFirstOrThrow();
 
 /** Display names for records in queues and reports; types routing does not describe fall back to their type. */
 export async function recordTitles(db: Executor, refs: Array<{ recordType: string; recordId: string }>): Promise<Map<string, string>> {
@@ -275,7 +426,11 @@ export async function recordTitles(db: Executor, refs: Array<{ recordType: strin
   for (const [type, ids] of byType) {
     const table = type === 'lead' ? 'leads' : type === 'account' ? 'accounts' : type === 'opportunity' ? 'opportunities' : null;
     if (!table) continue;
-    const rows = await db.selectFrom(table).select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await db
+      .selectFrom(table)
+      .select(['id', 'name'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     for (const row of rows) titles.set(`${type}:${row.id}`, row.name);
   }
   return titles;

@@ -1,35 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Trx } from '../db/database.js';
+import type { Insertable } from 'kysely';
+import type { AuditEventTable, Trx } from '../db/database.js';
+import type { PendingAudit } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
-import { type ChainedRow, GENESIS_HASH, hashRow } from './chain.js';
+import { type ChainedRow, hashRow } from './chain.js';
 import type { AuditedChange } from './events.js';
 
-// One chain for the whole installation: appenders serialise on this lock until their transaction ends,
-// so sequence order is commit order and no two rows share a predecessor.
-const AUDIT_CHAIN_LOCK = 0x62_61_74_6f_6e; // "baton"
 const INSERT_CHUNK = 1_000;
 
-/** Appends one hash-chained audit row inside the caller's transaction. */
-export async function appendAudit(trx: Trx, ctx: UseCaseContext, change: AuditedChange): Promise<{ seq: number }> {
-  const [seq] = await appendAuditBatch(trx, ctx, [change]);
-  return { seq: seq! };
+export type ChainHead = { seq: number; hash: string };
+
+/**
+ * One chain for the whole installation: appenders lock its head row until their transaction ends, so sequence
+ * order is commit order and no two rows share a predecessor. Under READ COMMITTED a `FOR UPDATE` that waited
+ * returns the head as the previous holder committed it, so locking and reading are one round trip.
+ */
+export async function lockChainHead(trx: Trx): Promise<ChainHead> {
+  const head = await trx.selectFrom('audit_chain_head').select(['seq', 'hash']).forUpdate().executeTakeFirstOrThrow();
+  return { seq: Number(head.seq), hash: head.hash };
 }
 
-/** Appends many rows under one lock acquisition and a few multi-row inserts (bulk routing, imports). */
-export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: AuditedChange[]): Promise<number[]> {
-  if (changes.length === 0) return [];
-  await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const actor = actorOf(ctx);
-  const occurredAt = ctx.clock.now().toISOString();
-  let seq = last ? Number(last.seq) : 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = changes.map((change) => {
+/** The rows that continue the chain from `head`, each hashed over exactly what jsonb will give back. */
+export function chainRows(head: ChainHead, pending: PendingAudit[]): { rows: Insertable<AuditEventTable>[]; head: ChainHead } {
+  let { seq, hash: prevHash } = head;
+  const rows = pending.map(({ ctx, change }) => {
+    const actor = actorOf(ctx);
     const row: ChainedRow = {
       seq: ++seq,
       id: randomUUID(),
-      occurredAt,
+      occurredAt: ctx.clock.now().toISOString(),
       eventName: change.event,
       entityType: change.entityType,
       entityId: change.entityId,
@@ -61,6 +60,34 @@ export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: A
       hash,
     };
   });
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto('audit_events').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-  return rows.map((r) => r.seq);
+  return { rows, head: { seq, hash: prevHash } };
 }
+
+/** Appends one hash-chained audit row inside the caller's transaction. */
+export async function appendAudit(trx: Trx, ctx: UseCaseContext, change: AuditedChange): Promise<{ seq: number }> {
+  const [seq] = await appendAuditBatch(trx, ctx, [change]);
+  return { seq: seq! };
+}
+
+/** Appends many rows under one lock acquisition and a few multi-row inserts (outside `inTransaction`). */
+export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: AuditedChange[]): Promise<number[]> {
+  if (changes.length === 0) return [];
+  const chained = chainRows(
+    await lockChainHead(trx),
+    changes.map((change) => ({ ctx, change })),
+  );
+  await insertAuditRows(trx, chained.rows);
+  await moveChainHead(trx, chained.head);
+  return chained.rows.map((r) => Number(r.seq));
+}
+
+export async function insertAuditRows(trx: Trx, rows: Insertable<AuditEventTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await trx
+      .insertInto('audit_events')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
+}
+
+export const moveChainHead = (trx: Trx, head: ChainHead) =>
+  trx.updateTable('audit_chain_head').set({ seq: head.seq, hash: head.hash }).execute();

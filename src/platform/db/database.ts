@@ -422,6 +422,7 @@ export interface ExceptionReportTable {
 
 export interface Database {
   audit_events: AuditEventTable;
+  audit_chain_head: { id: Generated<boolean>; seq: ColumnType<string, number | string, number | string>; hash: string };
   outbox_events: OutboxEventTable;
   idempotency_keys: IdempotencyKeyTable;
   partners: PartnerTable;

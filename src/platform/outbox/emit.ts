@@ -1,4 +1,5 @@
 import type { Trx } from '../db/database.js';
+import { type OutboxRow, preCommitWritesOf } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 
 export type OutboxEvent = {
@@ -15,10 +16,18 @@ export async function emit(trx: Trx, ctx: UseCaseContext, event: OutboxEvent): P
   await emitMany(trx, ctx, [event]);
 }
 
+/** Inside `inTransaction` the rows join the pre-commit write; elsewhere they are inserted at once. */
 export async function emitMany(trx: Trx, ctx: UseCaseContext, events: OutboxEvent[]): Promise<void> {
+  const rows = outboxRowsOf(ctx, events);
+  const pending = preCommitWritesOf(trx);
+  if (pending) pending.outbox.push(...rows);
+  else await insertOutboxRows(trx, rows);
+}
+
+export function outboxRowsOf(ctx: UseCaseContext, events: OutboxEvent[]): OutboxRow[] {
   const occurredAt = ctx.clock.now();
   const actorId = actorOf(ctx).id;
-  const rows = events.map((event) => ({
+  return events.map((event) => ({
     occurred_at: occurredAt,
     aggregate_type: event.aggregateType,
     aggregate_id: event.aggregateId,
@@ -27,5 +36,12 @@ export async function emitMany(trx: Trx, ctx: UseCaseContext, events: OutboxEven
     actor_id: actorId,
     request_id: ctx.requestId ?? null,
   }));
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto('outbox_events').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+}
+
+export async function insertOutboxRows(trx: Trx, rows: OutboxRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await trx
+      .insertInto('outbox_events')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
 }

@@ -6,7 +6,7 @@ import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
-import { findAccount, findLead } from '../store.js';
+import { findAccount } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
 
@@ -27,7 +27,15 @@ export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): P
       const match = await matchAccount(
         trx,
         ctx,
-        { type: 'lead', id, name: input.company ?? '', domain: input.domain, email: input.email, country: input.country, region: input.region },
+        {
+          type: 'lead',
+          id,
+          name: input.company ?? '',
+          domain: input.domain,
+          email: input.email,
+          country: input.country,
+          region: input.region,
+        },
         { createIfNone: false },
       );
       accountId = match.accountId;
@@ -39,7 +47,8 @@ export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): P
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
-    const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id });
-    return { ...leadView((await findLead(trx, row.id))!), assignment };
+    const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true });
+    const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
+    return { ...leadView({ ...row, ...owned }), assignment };
   });
 }

@@ -4,7 +4,13 @@ import { AppError } from '../../platform/errors.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import { appendAssignment } from '../append-assignment.js';
-import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
+import {
+  type GuardNote,
+  REGISTERED_ACCOUNT_REASON,
+  REGISTERED_ACCOUNT_REASON_CODE,
+  guardNote,
+  registeredAccountOf,
+} from '../core/inbound-guard.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
@@ -29,7 +35,12 @@ export type RoutingDecision = {
 };
 
 export type Explanation = {
-  rules: Array<{ ruleId: string | null; name: string; matched: boolean; failed: Array<{ field: string; op: string; value: unknown; actual: unknown }> }>;
+  rules: Array<{
+    ruleId: string | null;
+    name: string;
+    matched: boolean;
+    failed: Array<{ field: string; op: string; value: unknown; actual: unknown }>;
+  }>;
   target: unknown;
   path: string[];
   candidates: Candidate[];
@@ -57,18 +68,30 @@ export function compiledRuleset(id: string, rules: Rule[], transitionsOnly = fal
  * A stage change re-routes only through the rule set's transition rules (those using `changedTo`): an
  * opportunity keeps its owner on ordinary progress, and moves when a rule says this stage belongs elsewhere.
  */
-export async function routeOnStageChange(trx: Trx, ctx: UseCaseContext, request: { recordId: string; previous: { stage: string } }): Promise<RoutingDecision | null> {
+export async function routeOnStageChange(
+  trx: Trx,
+  ctx: UseCaseContext,
+  request: { recordId: string; previous: { stage: string } },
+): Promise<RoutingDecision | null> {
   const ruleset = await publishedRuleset(trx, 'opportunity');
   if (!ruleset) return null;
   const subject = await lockSubject(trx, 'opportunity', request.recordId, ctx.clock.now(), request.previous);
   if (!subject) throw new AppError('not_found', 'No such opportunity.');
   const { compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], true);
   if (compiled.match(subject.facts, ctx.clock.now().getTime()) < 0) return null;
-  return routeRecord(trx, ctx, { recordType: 'opportunity', recordId: request.recordId, previous: request.previous, transitionsOnly: true });
+  return routeRecord(trx, ctx, {
+    recordType: 'opportunity',
+    recordId: request.recordId,
+    previous: request.previous,
+    transitionsOnly: true,
+  });
 }
 
 /** `POST /routing/route`: re-route one record now (e.g. after a rule change). */
-export async function routeRecordNow(ctx: UseCaseContext, request: { recordType: RoutableRecordType; recordId: string }): Promise<RoutingDecision> {
+export async function routeRecordNow(
+  ctx: UseCaseContext,
+  request: { recordType: RoutableRecordType; recordId: string },
+): Promise<RoutingDecision> {
   assertCan(ctx.actor, 'routing.route');
   return inTransaction(ctx, (trx) => routeRecord(trx, ctx, request));
 }
@@ -82,22 +105,45 @@ export async function routeRecordNow(ctx: UseCaseContext, request: { recordType:
 export async function routeRecord(
   trx: Trx,
   ctx: UseCaseContext,
-  request: { recordType: RoutableRecordType; recordId: string; previous?: Record<string, unknown>; transitionsOnly?: boolean; facts?: Record<string, unknown> },
+  request: {
+    recordType: RoutableRecordType;
+    recordId: string;
+    previous?: Record<string, unknown>;
+    transitionsOnly?: boolean;
+    facts?: Record<string, unknown>;
+    /** Created in this transaction: no open assignment to close, not in the Unassigned queue. */
+    fresh?: boolean;
+  },
 ): Promise<RoutingDecision> {
   const now = ctx.clock.now();
   const subject = await lockSubject(trx, request.recordType, request.recordId, now, request.previous, request.facts);
   if (!subject) throw new AppError('not_found', `No such ${request.recordType}.`);
   const guard = subject.recordType === 'lead' ? await inboundGuard(trx, subject) : null;
-  if (guard?.applied) return placeByGuard(trx, ctx, subject, guard, now);
+  if (guard?.applied) return placeByGuard(trx, ctx, subject, guard, now, request.fresh);
   const noted = guard ? { guard } : {};
   const ruleset = await publishedRuleset(trx, request.recordType);
-  if (!ruleset) return unassigned(trx, ctx, subject, null, { code: 'no_ruleset', reason: `no published ${request.recordType} rule set` }, { ...emptyExplanation(subject, now), ...noted });
+  if (!ruleset)
+    return unassigned(
+      trx,
+      ctx,
+      subject,
+      null,
+      { code: 'no_ruleset', reason: `no published ${request.recordType} rule set` },
+      { ...emptyExplanation(subject, now), ...noted },
+    );
 
   const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], request.transitionsOnly ?? false);
   const explained = compiled.explain(subject.facts, now.getTime());
   const base = { rules: explained.rules, facts: subject.facts, evaluatedAt: now.toISOString(), ...noted };
   if (explained.matchedIndex < 0) {
-    return unassigned(trx, ctx, subject, ruleset, { code: 'no_rule_matched', reason: 'no rule matched' }, { ...base, target: null, path: [], candidates: [] });
+    return unassigned(
+      trx,
+      ctx,
+      subject,
+      ruleset,
+      { code: 'no_rule_matched', reason: 'no rule matched' },
+      { ...base, target: null, path: [], candidates: [] },
+    );
   }
   const rule = rules[explained.matchedIndex]!;
   const resolution = await resolveTarget(trx, rule.then.target, subject.facts, now);
@@ -110,6 +156,9 @@ export async function routeRecord(
     recordType: subject.recordType,
     recordId: subject.recordId,
     ownerId: placement.ownerId,
+    owner: placement.owner,
+    fresh: request.fresh,
+    poolUpdate: placement.poolUpdate,
     source: placement.source,
     reasonCode: placement.reasonCode,
     reason,
@@ -151,7 +200,14 @@ export async function inboundGuard(trx: Trx, subject: Subject): Promise<GuardNot
 }
 
 /** A registered account's lead goes to the partner's channel manager; no rule is consulted. */
-async function placeByGuard(trx: Trx, ctx: UseCaseContext, subject: Subject, guard: GuardNote, now: Date): Promise<RoutingDecision> {
+async function placeByGuard(
+  trx: Trx,
+  ctx: UseCaseContext,
+  subject: Subject,
+  guard: GuardNote,
+  now: Date,
+  fresh?: boolean,
+): Promise<RoutingDecision> {
   const explanation: Explanation = {
     rules: [],
     target: { type: 'user', id: guard.channelManagerId },
@@ -165,6 +221,7 @@ async function placeByGuard(trx: Trx, ctx: UseCaseContext, subject: Subject, gua
     recordType: subject.recordType,
     recordId: subject.recordId,
     ownerId: guard.channelManagerId!,
+    fresh,
     source: 'rule',
     reasonCode: REGISTERED_ACCOUNT_REASON_CODE,
     reason: REGISTERED_ACCOUNT_REASON,
@@ -188,7 +245,14 @@ async function placeByGuard(trx: Trx, ctx: UseCaseContext, subject: Subject, gua
   };
 }
 
-const emptyExplanation = (subject: Subject, now: Date): Explanation => ({ rules: [], target: null, path: [], candidates: [], facts: subject.facts, evaluatedAt: now.toISOString() });
+const emptyExplanation = (subject: Subject, now: Date): Explanation => ({
+  rules: [],
+  target: null,
+  path: [],
+  candidates: [],
+  facts: subject.facts,
+  evaluatedAt: now.toISOString(),
+});
 
 /**
  * Nobody could be placed. A record that already has an owner keeps them (it is never left ownerless) and
