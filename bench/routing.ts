@@ -9,7 +9,7 @@
  *     Afterwards: every lead has exactly one open assignment, no WIP cap is exceeded, the audit chain verifies.
  * (b) Bulk: routeRecordsBatch over existing leads (inserted set-based), on a second fresh database whose caps
  *     do not bind; where the time goes comes from timing every SQL statement (Kysely's query log).
- * Usage: npx tsx bench/routing.ts [--n 3000] [--bulk 50000] [--what-if-index]
+ * Usage: npx tsx bench/routing.ts [--n 3000] [--bulk 50000] [--what-if-index] [--only http|bulk]
  *   --what-if-index adds an index on assignments (owner_id, pool_id, created_at) first, to measure that suggestion.
  */
 import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
@@ -26,7 +26,7 @@ import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, lea
 
 const CLIENTS = 16;
 
-export type RoutingBenchOptions = BenchOptions & { bulk?: number; whatIfIndex?: boolean };
+export type RoutingBenchOptions = BenchOptions & { bulk?: number; whatIfIndex?: boolean; only?: 'http' | 'bulk' };
 
 /** The index suggested for the pool-load query's per-member "assigned today/this week" counts (not in the schema). */
 const WHAT_IF_INDEX = 'create index bench_assignments_owner_pool_created on assignments (owner_id, pool_id, created_at)';
@@ -378,11 +378,13 @@ export async function runRoutingBench(options: RoutingBenchOptions = {}) {
   const bulk = options.bulk ?? 50_000;
   const progress = (step: number) => options.onProgress?.(step, 7);
   const whatIfIndex = options.whatIfIndex ?? false;
-  const http = await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
-  const bulkResult = await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex), { connections: 4 });
+  const http = options.only === 'bulk' ? null : await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
+  const bulkResult = options.only === 'http' ? null : await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex), { connections: 4 });
   return { benchmark: 'routing-decisions', whatIf: whatIfIndex ? WHAT_IF_INDEX : null, http, bulk: bulkResult };
 }
 
 if (isMain(import.meta.url)) {
-  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk'), whatIfIndex: process.argv.includes('--what-if-index') }), null, 2));
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const part = process.argv.includes('--only') && (only === 'http' || only === 'bulk') ? only : undefined;
+  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk'), whatIfIndex: process.argv.includes('--what-if-index'), only: part }), null, 2));
 }

@@ -39,6 +39,8 @@ export type AppDeps = {
   version?: string;
   webRoot?: string;
   rateLimit?: { max: number; timeWindow: string };
+  /** Off only where one process plays client and server (the test suite), so its own load is not shed. */
+  loadShedding?: boolean;
 };
 
 const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMinutes: 30, absoluteHours: 8 };

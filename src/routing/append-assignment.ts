@@ -16,6 +16,7 @@ import {
   findPerson,
   insertNotification,
   openAssignmentOf,
+  type RoutingPolicyRow,
   routingPolicy,
   writeAssignment,
 } from './store.js';
@@ -43,6 +44,8 @@ export type NewAssignment = {
   poolId?: string | null;
   queueId?: string | null;
   fairness?: Record<string, unknown> | null;
+  /** The routing policy as the decision read it (before taking its pool lock); read here when absent. */
+  policy?: RoutingPolicyRow;
   /** The deciding pool's next fairness state, written with the assignment. */
   poolUpdate?: PoolUpdate | null;
   explanation: Record<string, unknown>;
@@ -65,7 +68,7 @@ export async function appendAssignment(trx: Trx, ctx: UseCaseContext, next: NewA
   const previous = next.fresh ? undefined : await openAssignmentOf(trx, next.recordType, next.recordId);
   if (previous) await closeAssignment(trx, previous.id, now, 'reassigned');
 
-  const policy = await routingPolicy(trx);
+  const policy = next.policy ?? (await routingPolicy(trx));
   const dueAt = next.dueAt ?? dueDateFor(owner.calendar, now, next.slaHours ?? Number(policy.default_sla_hours));
   const steps = next.escalationPolicyId
     ? EscalationStepsSchema.parse((await findEscalationPolicy(trx, next.escalationPolicyId))?.steps ?? [])

@@ -158,6 +158,7 @@ export const publishedRuleset = (db: Executor, recordType: string) =>
 export const findRuleset = (db: Executor, id: string) => db.selectFrom('rulesets').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const routingPolicy = (db: Executor) => db.selectFrom('routing_policy').selectAll().executeTakeFirstOrThrow();
+export type RoutingPolicyRow = Awaited<ReturnType<typeof routingPolicy>>;
 
 export const findQueue = (db: Executor, id: string) => db.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
 

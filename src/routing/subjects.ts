@@ -124,6 +124,12 @@ async function lockForeignSubjects(trx: Trx, recordType: RoutableRecordType, ids
   }));
 }
 
+/** A lead inserted in this transaction (so already locked by it) as a subject, without reading it back. */
+export async function insertedLeadSubject(trx: Trx, lead: LeadRow, now: Date): Promise<Subject> {
+  const accounts = await accountsById(trx, [lead.account_id]);
+  return leadSubject(lead, (lead.account_id && accounts.get(lead.account_id)) || null, now.getTime());
+}
+
 export async function lockSubject(
   trx: Trx,
   recordType: RoutableRecordType,

@@ -35,6 +35,8 @@ export type ServerDeps = {
   webRoot?: string;
   bodyLimit?: number;
   rateLimit?: { max: number; timeWindow: string };
+  /** Answer 503 when the event loop is saturated (default on). */
+  loadShedding?: boolean;
   /** Extra top-level OpenAPI members (the event catalogue as `x-event-catalogue`). */
   openApiExtra?: () => Record<string, unknown>;
 };
@@ -101,7 +103,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       },
     },
   });
-  await app.register(underPressure, {
+  if (deps.loadShedding !== false) await app.register(underPressure, {
     maxEventLoopDelay: 2_000,
     maxEventLoopUtilization: 0.98,
     retryAfter: 5,

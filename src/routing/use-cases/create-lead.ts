@@ -8,6 +8,7 @@ import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
 import { findAccount } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
+import { insertedLeadSubject } from '../subjects.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
 
 /**
@@ -47,7 +48,8 @@ export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): P
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
-    const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true });
+    const subject = await insertedLeadSubject(trx, row, now);
+    const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject });
     const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
     return { ...leadView({ ...row, ...owned }), assignment };
   });

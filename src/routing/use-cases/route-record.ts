@@ -15,7 +15,7 @@ import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
 import { type Candidate, resolveTarget } from '../resolve-target.js';
-import { activeChannelManagers, markUnassigned, publishedRuleset } from '../store.js';
+import { activeChannelManagers, markUnassigned, publishedRuleset, routingPolicy } from '../store.js';
 import { type Subject, lockSubject } from '../subjects.js';
 
 export type RoutingDecision = {
@@ -113,10 +113,12 @@ export async function routeRecord(
     facts?: Record<string, unknown>;
     /** Created in this transaction: no open assignment to close, not in the Unassigned queue. */
     fresh?: boolean;
+    /** The record as its creator built it in this transaction (already locked by the insert). */
+    subject?: Subject;
   },
 ): Promise<RoutingDecision> {
   const now = ctx.clock.now();
-  const subject = await lockSubject(trx, request.recordType, request.recordId, now, request.previous, request.facts);
+  const subject = request.subject ?? (await lockSubject(trx, request.recordType, request.recordId, now, request.previous, request.facts));
   if (!subject) throw new AppError('not_found', `No such ${request.recordType}.`);
   const guard = subject.recordType === 'lead' ? await inboundGuard(trx, subject) : null;
   if (guard?.applied) return placeByGuard(trx, ctx, subject, guard, now, request.fresh);
@@ -146,6 +148,8 @@ export async function routeRecord(
     );
   }
   const rule = rules[explained.matchedIndex]!;
+  // Read before the target's pool lock is taken: every statement after it is paid by the decisions queued behind.
+  const policy = await routingPolicy(trx);
   const resolution = await resolveTarget(trx, rule.then.target, subject.facts, now);
   const explanation: Explanation = { ...base, target: rule.then.target, path: resolution.path, candidates: resolution.candidates };
   if (!resolution.placement) return unassigned(trx, ctx, subject, ruleset, resolution.unassigned!, explanation, rule.id ?? null);
@@ -157,6 +161,7 @@ export async function routeRecord(
     recordId: subject.recordId,
     ownerId: placement.ownerId,
     owner: placement.owner,
+    policy,
     fresh: request.fresh,
     poolUpdate: placement.poolUpdate,
     source: placement.source,
