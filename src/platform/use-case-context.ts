@@ -27,13 +27,23 @@ export function actorOf(ctx: UseCaseContext): { id: string | null; label: string
  * committed together with the effect, so a crash after commit can never run the effect twice.
  */
 export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const actor = actorOf(ctx);
-    await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
-                     set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
-    collectPreCommitWritesIn(trx);
-    const result = await work(trx);
-    await flushPreCommitWrites(trx, takePreCommitWrites(trx), ctx.idempotency);
-    return result;
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute(async (trx) => {
+        const actor = actorOf(ctx);
+        await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
+                         set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
+        collectPreCommitWritesIn(trx);
+        const result = await work(trx);
+        await flushPreCommitWrites(trx, takePreCommitWrites(trx), ctx.idempotency);
+        return result;
+      });
+    } catch (error) {
+      // PostgreSQL broke a lock cycle by rolling this transaction back whole; running it again is safe.
+      if (attempt >= DEADLOCK_ATTEMPTS || (error as { code?: string }).code !== DEADLOCK_DETECTED) throw error;
+    }
+  }
 }
+
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_ATTEMPTS = 3;

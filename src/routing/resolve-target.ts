@@ -9,7 +9,8 @@ import {
   type PoolUpdate,
   findPerson,
   findQueue,
-  lockPoolAndCappedMembers,
+  lockMemberAndCountOpen,
+  lockPool,
   partnerChannelManager,
   poolMembersWithLoad,
   teamManagerOf,
@@ -129,11 +130,10 @@ async function relativeUser(trx: Trx, relation: Extract<Target, { type: 'relativ
 
 /**
  * One decision against a pool: the pool row is locked for the rest of the transaction, so two concurrent
- * decisions never read the same pointer or the same counts — and so are its members that have a WIP cap, since
- * their open work also grows through the other pools they belong to. The counts are read after both locks.
+ * decisions never read the same pointer or the same counts.
  */
 async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen: Set<string>, path: string[]): Promise<Resolution> {
-  const pool = await lockPoolAndCappedMembers(trx, poolId);
+  const pool = await lockPool(trx, poolId);
   if (!pool)
     return {
       placement: null,
@@ -179,12 +179,19 @@ async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen:
     productLine: (facts.productLine as string | null | undefined) ?? null,
   };
   const state = pool.fairness as unknown as FairnessState;
-  const result = selectMember(
-    { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills },
-    members,
-    state,
-    request,
-  );
+  const config = { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills };
+  let result = selectMember(config, members, state, request);
+  // The pool lock covers this pool's counts; a capped member who is also in other pools can gain open work
+  // through them meanwhile. So such a pick is confirmed under the member's own lock, and re-made if it filled up.
+  for (;;) {
+    const pick = result.chosen ? loads.find((m) => m.userId === result.chosen)! : null;
+    if (!pick || pick.wipCap === null || !pick.inOtherPools) break;
+    const open = await lockMemberAndCountOpen(trx, pick.userId);
+    const index = members.findIndex((m) => m.userId === pick.userId);
+    members[index] = { ...members[index]!, openCount: open };
+    if (open < pick.wipCap) break;
+    result = selectMember(config, members, state, request);
+  }
   const poolUpdate: PoolUpdate = { id: pool.id, fairness: JSON.stringify(result.nextState), decisions: String(Number(pool.decisions) + 1) };
   const candidates = result.candidates as Candidate[];
   if (result.chosen) {

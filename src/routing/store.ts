@@ -170,35 +170,25 @@ export const findPool = (db: Executor, id: string) => db.selectFrom('pools').sel
 export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
 /**
- * The pool row and, first, the user rows of its members that have a WIP cap (in id order, so decisions of pools
- * that share members queue instead of deadlocking), in one round trip. A WIP cap counts all of a member's open
- * work, which other pools add to as well: without the member lock two pools could each see one free slot.
- * `FOR NO KEY UPDATE` does not block the key-share locks that foreign keys to users take.
+ * A member's open work counted under their own row lock (taken first, so the count — a new statement, a new
+ * snapshot — includes everything committed by whoever held it). `FOR NO KEY UPDATE` leaves the key-share locks
+ * of foreign keys to users alone.
  */
-export async function lockPoolAndCappedMembers(trx: Trx, id: string) {
-  const capped = trx
-    .selectFrom('pool_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('u.id')
-    .where('m.pool_id', '=', id)
-    .where('m.wip_cap', 'is not', null)
-    .orderBy('u.id')
-    .forNoKeyUpdate('u');
-  return (
-    trx
-      .with('capped_members_locked', () => capped)
-      .selectFrom('pools')
-      .selectAll('pools')
-      .where('id', '=', id)
-      // Counting reads every row of the locking CTE, so every capped member is locked before the pool row.
-      .where(sql<boolean>`(select count(*) from capped_members_locked) >= 0`)
-      .forUpdate('pools')
-      .executeTakeFirst()
-  );
+export async function lockMemberAndCountOpen(trx: Trx, userId: string): Promise<number> {
+  await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+  const { open } = await trx
+    .selectFrom('assignments')
+    .select((eb) => eb.fn.countAll<number>().as('open'))
+    .where('owner_id', '=', userId)
+    .where('closed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(open);
 }
 
 export type PoolMemberLoad = {
   userId: string;
+  /** Also a member of another pool, which can add to their open work outside this pool's lock. */
+  inOtherPools: boolean;
   name: string;
   teamId: string | null;
   partnerId: string | null;
@@ -233,6 +223,7 @@ export async function poolMembersWithLoad(
   const always = purpose === 'report';
   const rows = await sql<{
     user_id: string;
+    in_other_pools: boolean;
     name: string;
     team_id: string | null;
     partner_id: string | null;
@@ -254,6 +245,7 @@ export async function poolMembersWithLoad(
     open_by_cap: Record<string, number> | null;
   }>`
     select m.user_id, m.position, m.weight, m.wip_cap, m.rate_per_day, m.rate_per_week, m.regions, m.product_lines,
+           exists (select 1 from pool_members o where o.user_id = m.user_id and o.pool_id <> m.pool_id) as in_other_pools,
            u.name, u.team_id, u.partner_id, u.status,
            exists (select 1 from absences ab where ab.user_id = m.user_id and ab.starts_at <= ${now} and ab.ends_at > ${now}) as away,
            c.time_zone, c.weekly_hours, c.holidays,
@@ -281,6 +273,7 @@ export async function poolMembersWithLoad(
     order by m.position`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.user_id,
+    inOtherPools: r.in_other_pools,
     name: r.name,
     teamId: r.team_id,
     partnerId: r.partner_id,

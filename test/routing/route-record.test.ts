@@ -181,6 +181,29 @@ describe('caps, fallbacks and the unassigned queue', () => {
       { numRuns: 4 },
     );
   });
+
+  it('never exceeds the WIP cap of a member two pools share, under concurrent decisions in both (property)', async () => {
+    // Each pool's lock covers only its own decisions; the shared member's open work grows through both.
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 8 }), async (cap, extra) => {
+        // More requests than the three members can take, so every one of them fills up.
+        const concurrent = 3 * cap + extra;
+        const [shared, onlyA, onlyB] = [await t.userWithToken('sales_rep'), await t.userWithToken('sales_rep'), await t.userWithToken('sales_rep')];
+        const pool = async (only: User) =>
+          (await post('/api/v1/pools', { name: `Shared ${randomUUID()}`, strategy: 'least_loaded', members: [shared, only].map((m) => ({ userId: m.id, wipCap: cap })) })).json().id as string;
+        const [poolA, poolB] = [await pool(onlyA), await pool(onlyB)];
+        await publish('account', [
+          { name: 'Region A', when: { field: 'region', op: 'eq', value: 'A' }, then: { target: { type: 'pool', id: poolA } } },
+          { name: 'Everything else', when: { all: [] }, then: { target: { type: 'pool', id: poolB } } },
+        ]);
+        const results = await Promise.all(Array.from({ length: concurrent }, (_, i) => post('/api/v1/accounts', { name: `Shared race ${i}`, region: i % 2 ? 'A' : 'B' })));
+        expect(results.every((r) => r.statusCode === 201)).toBe(true);
+        for (const m of [shared, onlyA, onlyB]) expect(await count(`select count(*) as n from assignments where owner_id = $1 and closed_at is null`, [m.id])).toBeLessThanOrEqual(cap);
+        expect(await count(`select count(*) as n from assignments where owner_id = $1 and closed_at is null`, [shared.id])).toBe(cap);
+      }),
+      { numRuns: 4 },
+    );
+  });
 });
 
 describe('manual overrides', () => {
