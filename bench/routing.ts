@@ -13,6 +13,7 @@
  *   --what-if-index adds an index on assignments (owner_id, pool_id, created_at) first, to measure that suggestion.
  */
 import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { buildApp } from '../src/app.js';
@@ -20,6 +21,8 @@ import { createApiToken } from '../src/identity/use-cases/create-api-token.js';
 import { createUser } from '../src/identity/use-cases/create-user.js';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
 import type { Database } from '../src/platform/db/database.js';
+import { recordChange } from '../src/platform/record-change.js';
+import { inTransaction } from '../src/platform/use-case-context.js';
 import { createLead } from '../src/routing/use-cases/create-lead.js';
 import { routeRecordsBatch } from '../src/routing/use-cases/route-records-batch.js';
 import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, setupRoutingOrg, withBenchDatabase } from './support.js';
@@ -189,6 +192,12 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
     });
     progress(4);
 
+    // The ceiling every write shares: transactions that only append one audit row and one outbox event. The
+    // hash chain's head is locked from the audit statement through commit, so these serialise on it.
+    const chainOnly = await closedLoop(n, CLIENTS, (i) =>
+      inTransaction(ctx, (trx) => recordChange(trx, ctx, { event: 'lead.updated', entityType: 'lead', entityId: randomUUID(), reason: `chain ceiling ${i}`, after: { i } })),
+    );
+
     // One decision at a time through the use case, every statement timed: the uncontended cost of a decision.
     const profiled = timedKysely(bench);
     const single = await closedLoop(Math.min(300, n), 1, (i) => createLead({ ...ctx, db: profiled.db }, leadInput(4_000_000 + i)));
@@ -202,6 +211,7 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
       baton: peak,
       rawSqlBaseline: { decisionsPerSec: baseline.perSec, totalMs: baseline.totalMs, latencyMs: baseline.latencyMs, what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections' },
       ratioToBaseline: round(peak.decisionsPerSec / baseline.perSec, 3),
+      auditChainCeiling: { writesPerSec: chainOnly.perSec, latencyMs: chainOnly.latencyMs, what: 'one audit row + one outbox event per transaction, 16 concurrent; no other lock' },
       databaseWaitsDuringPeak: waitProfile,
       singleDecisionUncontended: { decisions: single.ops, perSec: single.perSec, latencyMs: single.latencyMs, ...profiled.split(single.ops, single.totalMs), costliestSelectPlan: singlePlan },
       halfPeakPaced: { targetPerSec: round(halfRate), ...paced },
