@@ -170,19 +170,13 @@ export const findPool = (db: Executor, id: string) => db.selectFrom('pools').sel
 export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
 /**
- * A member's open work counted under their own row lock (taken first, so the count — a new statement, a new
- * snapshot — includes everything committed by whoever held it). `FOR NO KEY UPDATE` leaves the key-share locks
- * of foreign keys to users alone.
+ * A member's open work counted under their own row lock, in one round trip (see baton_lock_member_open_count in
+ * migration 0015: the count runs after the lock, in a new snapshot). `FOR NO KEY UPDATE` leaves the key-share
+ * locks of foreign keys to users alone.
  */
 export async function lockMemberAndCountOpen(trx: Trx, userId: string): Promise<number> {
-  await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
-  const { open } = await trx
-    .selectFrom('assignments')
-    .select((eb) => eb.fn.countAll<number>().as('open'))
-    .where('owner_id', '=', userId)
-    .where('closed_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(open);
+  const { rows } = await sql<{ open: number }>`select baton_lock_member_open_count(${userId}) as open`.execute(trx);
+  return Number(rows[0]!.open);
 }
 
 export type PoolMemberLoad = {
