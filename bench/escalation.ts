@@ -14,27 +14,30 @@ import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, setupRo
 
 const BATCH = 500;
 
-async function seedDueTimers({ superuser }: BenchRuntime, n: number, owners: string[]): Promise<void> {
-  // Leads, their open assignments (due an hour ago) and one due timer each, in a single set-based statement.
-  await sql`
-    with owner_list as (select array_agg(id order by id) as ids from users where id = any(${owners}::uuid[])),
-    new_leads as (
-      insert into leads (name, region, owner_id, created_at, updated_at)
-      select 'Escalation lead ' || g, 'Central', ids[1 + g % cardinality(ids)], now() - interval '3 hours', now() - interval '3 hours'
-      from generate_series(1, ${n}::int) g, owner_list
-      returning id, owner_id
-    ),
-    new_assignments as (
-      insert into assignments (record_type, record_id, owner_id, team_id, reason_code, reason, due_at, source, explanation, actor_label, created_at)
-      select 'lead', l.id, l.owner_id, u.team_id, 'rule', 'Bench escalation', now() - interval '1 hour', 'rule', '{}'::jsonb, 'bench', now() - interval '3 hours'
-      from new_leads l join users u on u.id = l.owner_id
-      returning id, record_id
-    )
-    insert into escalation_timers (assignment_id, step_index, action, fire_at)
-    select a.id, s.step, s.action, now() - interval '1 minute'
-    from (select a.*, row_number() over () as k from new_assignments a) a
-    cross join lateral (select (a.k % 3)::int as step, (array['breach', 'notify_owner', 'notify_manager'])[1 + a.k % 3] as action) s`.execute(superuser.db);
-  await sql`update leads l set current_assignment_id = a.id from assignments a where a.record_id = l.id and a.closed_at is null and l.current_assignment_id is null`.execute(superuser.db);
+export async function seedDueTimers({ superuser }: BenchRuntime, n: number, owners: string[]): Promise<void> {
+  // Leads, their open assignments (due an hour ago) and one due timer each, set-based, in chunks (each well inside
+  // the statement timeout on a loaded box). Ids are drawn up front so each lead is inserted with its
+  // current assignment already set, instead of a second pass over every lead.
+  const CHUNK = 20_000;
+  for (let from = 1; from <= n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK - 1);
+    await sql`
+      with owner_list as (select array_agg(u.id order by u.id) as ids, array_agg(u.team_id order by u.id) as teams from users u where u.id = any(${owners}::uuid[])),
+      planned as materialized (
+        select g, gen_random_uuid() as lead_id, gen_random_uuid() as assignment_id, ids[1 + g % cardinality(ids)] as owner_id, teams[1 + g % cardinality(ids)] as team_id
+        from generate_series(${from}::int, ${to}::int) g, owner_list
+      ),
+      new_leads as (
+        insert into leads (id, name, region, owner_id, current_assignment_id, created_at, updated_at)
+        select lead_id, 'Escalation lead ' || g, 'Central', owner_id, assignment_id, now() - interval '3 hours', now() - interval '3 hours' from planned
+      ),
+      new_assignments as (
+        insert into assignments (id, record_type, record_id, owner_id, team_id, reason_code, reason, due_at, source, explanation, actor_label, created_at)
+        select assignment_id, 'lead', lead_id, owner_id, team_id, 'rule', 'Bench escalation', now() - interval '1 hour', 'rule', '{}'::jsonb, 'bench', now() - interval '3 hours' from planned
+      )
+      insert into escalation_timers (assignment_id, step_index, action, fire_at)
+      select assignment_id, g % 3, (array['breach', 'notify_owner', 'notify_manager'])[1 + g % 3], now() - interval '1 minute' from planned`.execute(superuser.db);
+  }
   await sql`vacuum analyze leads, assignments, escalation_timers`.execute(superuser.db);
 }
 

@@ -67,41 +67,83 @@ function dueTimers(trx: Trx, now: Date) {
     .where('a.acknowledged_at', 'is', null);
 }
 
+/** What a fired notifying timer did, by action (and, for notify_manager, whether the owner's team has a manager). */
+const OUTCOME = {
+  due_soon: 'owner reminded',
+  breach: 'breached',
+  notify_owner: 'owner notified',
+  notify_manager: 'manager notified',
+  no_manager: 'no manager to notify',
+} as const;
+
+type FiredTimer = {
+  id: string;
+  action: 'due_soon' | 'notify_owner' | 'notify_manager' | 'breach';
+  step_index: number;
+  assignment_id: string;
+  record_type: string;
+  record_id: string;
+  owner_id: string;
+  due_at: Date;
+  reason: string;
+  manager_id: string | null;
+  outcome: string;
+};
+
+/**
+ * Claims up to `batchSize` due notifying timers (`FOR UPDATE SKIP LOCKED`, so concurrent sweepers take
+ * disjoint batches) and marks them fired in one statement, returning what their effects need: the open,
+ * unacknowledged assignment and the owner's team manager. The update finds the claimed rows through the
+ * primary key (`= any(array(…))`), never by scanning the table, which keeps every fired timer ever.
+ */
+async function claimAndMarkFired(trx: Trx, now: Date, batchSize: number): Promise<FiredTimer[]> {
+  const { rows } = await sql<FiredTimer>`
+    with claimed as materialized (
+      select t.id, t.action, t.step_index, t.assignment_id, a.record_type, a.record_id, a.owner_id, a.due_at, a.reason, m.manager_id
+      from escalation_timers t
+      join assignments a on a.id = t.assignment_id
+      left join lateral (select tm.manager_id from users u join teams tm on tm.id = u.team_id where u.id = a.owner_id) m on true
+      where t.state = 'pending' and t.fire_at <= ${now} and t.action <> 'reassign' and a.closed_at is null and a.acknowledged_at is null
+      order by t.fire_at
+      limit ${batchSize}
+      for update of t skip locked
+    ),
+    fired as (
+      update escalation_timers t
+      set state = 'fired', fired_at = ${now},
+          outcome = case c.action when 'due_soon' then ${OUTCOME.due_soon} when 'breach' then ${OUTCOME.breach} when 'notify_owner' then ${OUTCOME.notify_owner}
+                                  else (case when c.manager_id is null then ${OUTCOME.no_manager} else ${OUTCOME.notify_manager} end) end
+      from claimed c
+      where t.id = any(array(select id from claimed)) and t.id = c.id and t.state = 'pending'
+      returning t.id, t.outcome
+    )
+    select c.*, f.outcome from claimed c join fired f on f.id = c.id`.execute(trx);
+  return rows;
+}
+
 async function fireNotifyingTimers(trx: Trx, ctx: UseCaseContext, batchSize: number): Promise<string[]> {
   const now = ctx.clock.now();
-  const timers = (await dueTimers(trx, now)
-    .where('t.action', '!=', 'reassign')
-    .orderBy('t.fire_at')
-    .limit(batchSize)
-    .forUpdate('t')
-    .skipLocked()
-    .execute()) as unknown as DueTimer[];
+  const timers = await claimAndMarkFired(trx, now, batchSize);
   if (timers.length === 0) return [];
-  const managers = await managersOf(trx, timers);
   const notes: NotificationInput[] = [];
   const changes: AuditedChange[] = [];
-  const outcomes = new Map<string, string>();
   for (const t of timers) {
     const about = { recordType: t.record_type, recordId: t.record_id };
-    const manager = managers.get(t.owner_id) ?? null;
+    const manager = t.manager_id;
     const overdue = `${t.reason} — due ${t.due_at.toISOString()}`;
     switch (t.action) {
       case 'due_soon':
         notes.push({ userId: t.owner_id, kind: 'due_soon', ...about, title: `Due soon: ${t.record_type}`, body: overdue });
-        outcomes.set(t.id, 'owner reminded');
         continue; // a reminder is not an escalation; it is in the inbox and the outbox, not the audit trail
       case 'breach':
         notes.push({ userId: t.owner_id, kind: 'breached', ...about, title: `SLA breached: ${t.record_type}`, body: overdue });
         if (manager && manager !== t.owner_id) notes.push({ userId: manager, kind: 'breached', ...about, title: `Your team breached an SLA`, body: overdue });
-        outcomes.set(t.id, 'breached');
         break;
       case 'notify_owner':
         notes.push({ userId: t.owner_id, kind: 'escalated', ...about, title: `Escalation: ${t.record_type} needs you`, body: overdue });
-        outcomes.set(t.id, 'owner notified');
         break;
       case 'notify_manager':
         if (manager) notes.push({ userId: manager, kind: 'escalated', ...about, title: `Escalated to you: ${t.record_type}`, body: overdue });
-        outcomes.set(t.id, manager ? 'manager notified' : 'no manager to notify');
         break;
     }
     changes.push({
@@ -109,10 +151,9 @@ async function fireNotifyingTimers(trx: Trx, ctx: UseCaseContext, batchSize: num
       entityType: t.record_type,
       entityId: t.record_id,
       reason: `${t.action === 'breach' ? 'SLA breached' : `escalation step ${t.step_index}: ${t.action}`} (assignment ${t.assignment_id})`,
-      after: { timerId: t.id, assignmentId: t.assignment_id, action: t.action, step: t.step_index, ownerId: t.owner_id, outcome: outcomes.get(t.id) },
+      after: { timerId: t.id, assignmentId: t.assignment_id, action: t.action, step: t.step_index, ownerId: t.owner_id, outcome: t.outcome },
     });
   }
-  await markFired(trx, now, outcomes);
   await notifyMany(trx, ctx, notes);
   await recordChanges(trx, ctx, changes);
   return timers.map((t) => t.action);
@@ -173,10 +214,4 @@ async function markFired(trx: Trx, now: Date, outcomes: Map<string, string>): Pr
   // appendAssignment cancels the old assignment's other timers; this one is fired, not cancelled.
   await sql`update escalation_timers t set state = 'fired', fired_at = ${now}, outcome = v.outcome
             from unnest(${ids}::uuid[], ${texts}::text[]) as v(id, outcome) where t.id = v.id`.execute(trx);
-}
-
-async function managersOf(trx: Trx, timers: DueTimer[]): Promise<Map<string, string>> {
-  const owners = [...new Set(timers.map((t) => t.owner_id))];
-  const rows = await trx.selectFrom('users as u').innerJoin('teams as tm', 'tm.id', 'u.team_id').select(['u.id', 'tm.manager_id']).where('u.id', 'in', owners).execute();
-  return new Map(rows.flatMap((r) => (r.manager_id ? [[r.id, r.manager_id] as [string, string]] : [])));
 }
