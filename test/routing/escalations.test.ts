@@ -31,7 +31,10 @@ beforeAll(async () => {
   admin = await t.userWithToken('admin');
   manager = await t.userWithToken('sales_manager');
   reps = [await t.userWithToken('sales_rep'), await t.userWithToken('sales_rep')];
-  const team = (await send('POST', '/api/v1/teams', admin, { name: 'Inbound', managerId: manager.id })).json();
+  // Every manager assertion below depends on this team: fail here, not in a cascade, if it was not created.
+  const created = await send('POST', '/api/v1/teams', admin, { name: 'Inbound', managerId: manager.id });
+  expect(created.statusCode, created.body).toBe(201);
+  const team = created.json();
   for (const rep of reps) await t.database.superuser('update users set team_id = $1 where id = $2', [team.id, rep.id]);
   const policy = await send('GET', '/api/v1/routing/policy', admin);
   await send('PATCH', '/api/v1/routing/policy', admin, { dueSoonHours: 1 }, { 'if-match': policy.headers.etag as string });
