@@ -5,10 +5,14 @@
  * `FOR UPDATE SKIP LOCKED` batch of 500, looped on two connections until nothing is due.
  * Then checks each timer fired exactly once: its state, one audit row per timer, the notifications each
  * action owes, and that the audit chain verifies. Setup is set-based SQL, not use cases.
- * Usage: npx tsx bench/escalation.ts [--n 100000]
+ * With --profile each sweeper gets a Kysely that logs its statements (this costs a little): the result then
+ * says where the sweep's time went — statements by total time, how long the audit chain lock was held (from
+ * the lock to commit, summed over both sweepers, as a share of the sweep) and what active sessions waited on.
+ * Usage: npx tsx bench/escalation.ts [--n 100000] [--profile]
  */
-import { sql } from 'kysely';
+import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
+import type { Database } from '../src/platform/db/database.js';
 import { sweepEscalations } from '../src/routing/use-cases/sweep-escalations.js';
 import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, setupRoutingOrg, withBenchDatabase } from './support.js';
 
@@ -71,7 +75,85 @@ async function rawSweep(bench: BenchRuntime, sweepers: number): Promise<number> 
   return fired;
 }
 
-export async function runEscalationBench(options: BenchOptions = {}) {
+type Traced = { key: string; endMs: number; ms: number };
+const statementKey = (text: string) => text.replace(/\s+/g, ' ').trim().replace(/\$\d+/g, '?').slice(0, 100);
+
+/** A Kysely on the bench pool that records every statement it runs, in order (one per sweeper, so per connection). */
+function tracedKysely(bench: BenchRuntime, trace: Traced[]) {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: bench.handle.pool }),
+    log: (event: LogEvent) => {
+      trace.push({ key: statementKey(event.query.sql), endMs: performance.now(), ms: event.queryDurationMillis });
+    },
+  });
+}
+
+function profileOf(traces: Traced[][], sweepMs: number, waits: Awaited<ReturnType<ReturnType<typeof sampleWaits>['stop']>>) {
+  const byStatement = new Map<string, { calls: number; ms: number }>();
+  let holdMs = 0;
+  let lockWaitMs = 0;
+  let transactions = 0;
+  for (const trace of traces) {
+    let lockedAt = 0;
+    for (const e of trace) {
+      const entry = byStatement.get(e.key) ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += e.ms;
+      byStatement.set(e.key, entry);
+      if (e.key.includes('pg_advisory_xact_lock')) {
+        lockedAt = e.endMs;
+        lockWaitMs += e.ms;
+      } else if (e.key === 'commit') {
+        transactions++;
+        if (lockedAt) holdMs += e.endMs - lockedAt;
+        lockedAt = 0;
+      }
+    }
+  }
+  return {
+    transactions,
+    statements: [...byStatement.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 10)
+      .map(([statement, s]) => ({ statement, calls: s.calls, totalMs: round(s.ms), meanMs: round(s.ms / s.calls, 1) })),
+    auditChainLock: {
+      heldMs: round(holdMs),
+      heldShareOfSweep: round(holdMs / sweepMs, 3),
+      meanHeldMs: round(holdMs / Math.max(1, transactions), 1),
+      waitedMs: round(lockWaitMs),
+    },
+    databaseWaits: waits,
+  };
+}
+
+/** What active sessions of the app role wait on, sampled every 20 ms until stopped. */
+function sampleWaits(bench: BenchRuntime) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ what: string }>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') || ' | ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as what
+        from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(
+        bench.superuser.db,
+      );
+      samples++;
+      for (const r of rows.rows) counts.set(r.what, (counts.get(r.what) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      return { samples, top: top.map(([what, c]) => ({ what, meanSessions: round(c / Math.max(1, samples), 2) })) };
+    },
+  };
+}
+
+export async function runEscalationBench(options: BenchOptions & { profile?: boolean } = {}) {
   const n = options.n ?? 100_000;
   const sweepers = 2;
   return withBenchDatabase(async (bench) => {
@@ -96,10 +178,14 @@ export async function runEscalationBench(options: BenchOptions = {}) {
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+    const traces: Traced[][] = Array.from({ length: sweepers }, () => []);
+    const contexts = traces.map((trace) => (options.profile ? { ...bench.ctx, db: tracedKysely(bench, trace) } : bench.ctx));
+    const waits = options.profile ? sampleWaits(bench) : null;
     started = performance.now();
-    const results = await Promise.all(Array.from({ length: sweepers }, () => sweepEscalations(bench.ctx, { batchSize: BATCH })));
+    const results = await Promise.all(contexts.map((ctx) => sweepEscalations(ctx, { batchSize: BATCH })));
     const sweepMs = performance.now() - started;
     clearInterval(sampler);
+    const profile = waits ? profileOf(traces, sweepMs, await waits.stop()) : undefined;
     progress(5);
 
     const db = bench.superuser.db;
@@ -155,6 +241,7 @@ export async function runEscalationBench(options: BenchOptions = {}) {
         what: `UPDATE … SET state = 'fired' over SELECT … LIMIT ${BATCH} FOR UPDATE SKIP LOCKED, ${sweepers} connections, no effects`,
       },
       ratioToBaseline: round(rawMs / sweepMs, 3),
+      ...(profile ? { profile } : {}),
       verification: {
         exactlyOnce:
           Number(timers.fired) === n &&
@@ -182,5 +269,5 @@ export async function runEscalationBench(options: BenchOptions = {}) {
 }
 
 if (isMain(import.meta.url)) {
-  console.log(JSON.stringify(await runEscalationBench({ n: numberArg('n') }), null, 2));
+  console.log(JSON.stringify(await runEscalationBench({ n: numberArg('n'), profile: process.argv.includes('--profile') }), null, 2));
 }
