@@ -2,8 +2,15 @@ import { sql } from 'kysely';
 import type { AuditedChange } from '../../platform/audit/events.js';
 import { recordChanges } from '../../platform/record-change.js';
 import type { Trx } from '../../platform/db/database.js';
-import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
-import { type NotificationInput, appendAssignment, notifyMany } from '../append-assignment.js';
+import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
+import { appendAssignment } from '../append-assignment.js';
+import {
+  type FiringTimer,
+  escalationAuditReason,
+  escalationNotifications,
+  escalationOutcome,
+  isAuditedEscalation,
+} from '../core/escalation.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { resolveTarget } from '../resolve-target.js';
 import { teamManagerOf } from '../store.js';
@@ -47,7 +54,14 @@ export async function sweepEscalations(ctx: UseCaseContext, options: { batchSize
     fired.forEach(count);
     if (fired.length < batchSize) break;
   }
-  const reassignments = await ctx.db.selectFrom('escalation_timers').select('id').where('state', '=', 'pending').where('action', '=', 'reassign').where('fire_at', '<=', ctx.clock.now()).orderBy('fire_at').execute();
+  const reassignments = await ctx.db
+    .selectFrom('escalation_timers')
+    .select('id')
+    .where('state', '=', 'pending')
+    .where('action', '=', 'reassign')
+    .where('fire_at', '<=', ctx.clock.now())
+    .orderBy('fire_at')
+    .execute();
   for (const { id } of reassignments) {
     const outcome = await inTransaction(ctx, (trx) => fireReassignment(trx, ctx, id));
     if (outcome) count('reassign');
@@ -60,76 +74,136 @@ function dueTimers(trx: Trx, now: Date) {
   return trx
     .selectFrom('escalation_timers as t')
     .innerJoin('assignments as a', 'a.id', 't.assignment_id')
-    .select(['t.id', 't.action', 't.step_index', 't.target', 't.fire_at', 't.assignment_id', 'a.record_type', 'a.record_id', 'a.owner_id', 'a.due_at', 'a.reason', 'a.team_id'])
+    .select([
+      't.id',
+      't.action',
+      't.step_index',
+      't.target',
+      't.fire_at',
+      't.assignment_id',
+      'a.record_type',
+      'a.record_id',
+      'a.owner_id',
+      'a.due_at',
+      'a.reason',
+      'a.team_id',
+    ])
     .where('t.state', '=', 'pending')
     .where('t.fire_at', '<=', now)
     .where('a.closed_at', 'is', null)
     .where('a.acknowledged_at', 'is', null);
 }
 
+/**
+ * Claims up to `batchSize` due notifying timers of open, unacknowledged assignments, with the owner's team
+ * manager. `FOR UPDATE SKIP LOCKED`: concurrent sweepers take disjoint batches, and a claimed timer stays
+ * locked until its batch commits or rolls back.
+ */
+async function claimDueNotifyingTimers(trx: Trx, now: Date, batchSize: number): Promise<FiringTimer[]> {
+  const { rows } = await sql<FiringTimer>`
+    select t.id, t.action, t.step_index as "stepIndex", t.assignment_id as "assignmentId", a.record_type as "recordType", a.record_id as "recordId",
+           a.owner_id as "ownerId", m.manager_id as "managerId", a.due_at as "dueAt", a.reason
+    from escalation_timers t
+    join assignments a on a.id = t.assignment_id
+    left join lateral (select tm.manager_id from users u join teams tm on tm.id = u.team_id where u.id = a.owner_id) m on true
+    where t.state = 'pending' and t.fire_at <= ${now} and t.action <> 'reassign' and a.closed_at is null and a.acknowledged_at is null
+    order by t.fire_at
+    limit ${batchSize}
+    for update of t skip locked`.execute(trx);
+  return rows;
+}
+
+/**
+ * One batch, one transaction: claim, then in one statement mark the timers fired, insert their notifications
+ * and the notifications' outbox events (the events notifyMany emits: notification.<kind>, payload userId,
+ * kind, recordType, recordId, title), then the escalation.fired outbox events and audit rows through
+ * recordChanges. Columns travel as one array each, so the statement is the same whatever the batch size.
+ */
 async function fireNotifyingTimers(trx: Trx, ctx: UseCaseContext, batchSize: number): Promise<string[]> {
   const now = ctx.clock.now();
-  const timers = (await dueTimers(trx, now)
-    .where('t.action', '!=', 'reassign')
-    .orderBy('t.fire_at')
-    .limit(batchSize)
-    .forUpdate('t')
-    .skipLocked()
-    .execute()) as unknown as DueTimer[];
+  const timers = await claimDueNotifyingTimers(trx, now, batchSize);
   if (timers.length === 0) return [];
-  const managers = await managersOf(trx, timers);
-  const notes: NotificationInput[] = [];
+  const ids: string[] = [];
+  const outcomes: string[] = [];
+  const note = {
+    userId: [] as string[],
+    kind: [] as string[],
+    recordType: [] as string[],
+    recordId: [] as string[],
+    title: [] as string[],
+    body: [] as string[],
+  };
   const changes: AuditedChange[] = [];
-  const outcomes = new Map<string, string>();
   for (const t of timers) {
-    const about = { recordType: t.record_type, recordId: t.record_id };
-    const manager = managers.get(t.owner_id) ?? null;
-    const overdue = `${t.reason} — due ${t.due_at.toISOString()}`;
-    switch (t.action) {
-      case 'due_soon':
-        notes.push({ userId: t.owner_id, kind: 'due_soon', ...about, title: `Due soon: ${t.record_type}`, body: overdue });
-        outcomes.set(t.id, 'owner reminded');
-        continue; // a reminder is not an escalation; it is in the inbox and the outbox, not the audit trail
-      case 'breach':
-        notes.push({ userId: t.owner_id, kind: 'breached', ...about, title: `SLA breached: ${t.record_type}`, body: overdue });
-        if (manager && manager !== t.owner_id) notes.push({ userId: manager, kind: 'breached', ...about, title: `Your team breached an SLA`, body: overdue });
-        outcomes.set(t.id, 'breached');
-        break;
-      case 'notify_owner':
-        notes.push({ userId: t.owner_id, kind: 'escalated', ...about, title: `Escalation: ${t.record_type} needs you`, body: overdue });
-        outcomes.set(t.id, 'owner notified');
-        break;
-      case 'notify_manager':
-        if (manager) notes.push({ userId: manager, kind: 'escalated', ...about, title: `Escalated to you: ${t.record_type}`, body: overdue });
-        outcomes.set(t.id, manager ? 'manager notified' : 'no manager to notify');
-        break;
+    const outcome = escalationOutcome(t);
+    ids.push(t.id);
+    outcomes.push(outcome);
+    for (const n of escalationNotifications(t)) {
+      note.userId.push(n.userId);
+      note.kind.push(n.kind);
+      note.recordType.push(t.recordType);
+      note.recordId.push(t.recordId);
+      note.title.push(n.title);
+      note.body.push(n.body);
     }
+    if (!isAuditedEscalation(t)) continue;
     changes.push({
       event: 'escalation.fired',
-      entityType: t.record_type,
-      entityId: t.record_id,
-      reason: `${t.action === 'breach' ? 'SLA breached' : `escalation step ${t.step_index}: ${t.action}`} (assignment ${t.assignment_id})`,
-      after: { timerId: t.id, assignmentId: t.assignment_id, action: t.action, step: t.step_index, ownerId: t.owner_id, outcome: outcomes.get(t.id) },
+      entityType: t.recordType,
+      entityId: t.recordId,
+      reason: escalationAuditReason(t),
+      after: { timerId: t.id, assignmentId: t.assignmentId, action: t.action, step: t.stepIndex, ownerId: t.ownerId, outcome },
     });
   }
-  await markFired(trx, now, outcomes);
-  await notifyMany(trx, ctx, notes);
+  const actor = actorOf(ctx);
+  const { rows } = await sql<{ marked: number }>`
+    with marked as (
+      update escalation_timers t set state = 'fired', fired_at = ${now}, outcome = v.outcome
+      from unnest(${ids}::uuid[], ${outcomes}::text[]) as v(id, outcome)
+      where t.id = any(${ids}::uuid[]) and t.id = v.id and t.state = 'pending'
+      returning t.id
+    ),
+    notified as (
+      insert into notifications (user_id, kind, record_type, record_id, title, body, created_at)
+      select user_id, kind, record_type, record_id, title, body, ${now}
+      from unnest(${note.userId}::uuid[], ${note.kind}::text[], ${note.recordType}::text[], ${note.recordId}::uuid[], ${note.title}::text[], ${note.body}::text[])
+        as n(user_id, kind, record_type, record_id, title, body)
+      returning id, user_id, kind, record_type, record_id, title
+    ),
+    announced as (
+      insert into outbox_events (occurred_at, aggregate_type, aggregate_id, event_type, payload, actor_id, request_id)
+      select ${now}, 'notification', n.id::text, 'notification.' || n.kind,
+             jsonb_build_object('userId', n.user_id, 'kind', n.kind, 'recordType', n.record_type, 'recordId', n.record_id, 'title', n.title),
+             ${actor.id}::uuid, ${ctx.requestId ?? null}::text
+      from notified n
+    )
+    select count(*)::int as marked from marked`.execute(trx);
+  // Every claimed timer is locked by this transaction and was pending: anything else is a bug, not a race.
+  if (rows[0]!.marked !== timers.length) throw new Error(`escalation sweep marked ${rows[0]!.marked} of ${timers.length} claimed timers`);
   await recordChanges(trx, ctx, changes);
   return timers.map((t) => t.action);
 }
 
 async function fireReassignment(trx: Trx, ctx: UseCaseContext, timerId: string): Promise<boolean> {
   const now = ctx.clock.now();
-  const peek = await trx.selectFrom('escalation_timers as t').innerJoin('assignments as a', 'a.id', 't.assignment_id').select(['a.record_type', 'a.record_id']).where('t.id', '=', timerId).executeTakeFirst();
+  const peek = await trx
+    .selectFrom('escalation_timers as t')
+    .innerJoin('assignments as a', 'a.id', 't.assignment_id')
+    .select(['a.record_type', 'a.record_id'])
+    .where('t.id', '=', timerId)
+    .executeTakeFirst();
   if (!peek) return false;
   const subject = await lockSubject(trx, peek.record_type as RoutableRecordType, peek.record_id, now);
-  const timer = (await dueTimers(trx, now).where('t.id', '=', timerId).forUpdate('t').skipLocked().executeTakeFirst()) as unknown as DueTimer | undefined;
+  const timer = (await dueTimers(trx, now).where('t.id', '=', timerId).forUpdate('t').skipLocked().executeTakeFirst()) as unknown as
+    DueTimer | undefined;
   if (!subject || !timer) return false;
 
   const target = timer.target;
   const destination =
     target?.type === 'manager'
-      ? await teamManagerOf(trx, timer.owner_id).then((id) => (id ? { placement: { ownerId: id, poolId: null, queueId: null, fairness: null } } : null))
+      ? await teamManagerOf(trx, timer.owner_id).then((id) =>
+          id ? { placement: { ownerId: id, poolId: null, queueId: null, fairness: null } } : null,
+        )
       : target
         ? await resolveTarget(trx, target, subject.facts, now)
         : null;
@@ -153,7 +227,7 @@ async function fireReassignment(trx: Trx, ctx: UseCaseContext, timerId: string):
     });
     outcome = `reassigned to ${placement.ownerId}`;
   }
-  await markFired(trx, now, new Map([[timer.id, outcome]]));
+  await markFired(trx, now, timer.id, outcome);
   await recordChanges(trx, ctx, [
     {
       event: 'escalation.fired',
@@ -166,17 +240,7 @@ async function fireReassignment(trx: Trx, ctx: UseCaseContext, timerId: string):
   return true;
 }
 
-async function markFired(trx: Trx, now: Date, outcomes: Map<string, string>): Promise<void> {
-  if (outcomes.size === 0) return;
-  const ids = [...outcomes.keys()];
-  const texts = ids.map((id) => outcomes.get(id)!);
+async function markFired(trx: Trx, now: Date, timerId: string, outcome: string): Promise<void> {
   // appendAssignment cancels the old assignment's other timers; this one is fired, not cancelled.
-  await sql`update escalation_timers t set state = 'fired', fired_at = ${now}, outcome = v.outcome
-            from unnest(${ids}::uuid[], ${texts}::text[]) as v(id, outcome) where t.id = v.id`.execute(trx);
-}
-
-async function managersOf(trx: Trx, timers: DueTimer[]): Promise<Map<string, string>> {
-  const owners = [...new Set(timers.map((t) => t.owner_id))];
-  const rows = await trx.selectFrom('users as u').innerJoin('teams as tm', 'tm.id', 'u.team_id').select(['u.id', 'tm.manager_id']).where('u.id', 'in', owners).execute();
-  return new Map(rows.flatMap((r) => (r.manager_id ? [[r.id, r.manager_id] as [string, string]] : [])));
+  await trx.updateTable('escalation_timers').set({ state: 'fired', fired_at: now, outcome }).where('id', '=', timerId).execute();
 }
