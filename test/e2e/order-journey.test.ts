@@ -79,7 +79,7 @@ describe('order journey (browser)', { timeout: 300_000 }, () => {
     expect(await bucket(ops, 'returnReceived')).toBe(2);
     await ops.getByTestId('post-credit').click();
     await expect.poll(() => bucket(ops, 'credited'), { timeout: 20_000 }).toBe(2);
-    expect(await ops.getByTestId('post-credit').count()).toBe(0);
+    await expect.poll(() => ops.getByTestId('post-credit').count(), { timeout: 20_000 }).toBe(0);
     await screenshot(ops, 'order-journey-credited');
 
     // the returns page lists it with its received quantities and the credit memo

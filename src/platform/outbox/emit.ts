@@ -1,4 +1,5 @@
-import type { Trx } from '../db/database.js';
+import { type QueryCreator, sql } from 'kysely';
+import type { Database, Trx } from '../db/database.js';
 import { type OutboxRow, preCommitWritesOf } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 
@@ -8,8 +9,6 @@ export type OutboxEvent = {
   aggregateId: string;
   payload: unknown;
 };
-
-const INSERT_CHUNK = 1_000;
 
 /** Queues an integration event in the caller's transaction; delivery happens after commit, elsewhere. */
 export async function emit(trx: Trx, ctx: UseCaseContext, event: OutboxEvent): Promise<void> {
@@ -39,9 +38,20 @@ export function outboxRowsOf(ctx: UseCaseContext, events: OutboxEvent[]): Outbox
 }
 
 export async function insertOutboxRows(trx: Trx, rows: OutboxRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-    await trx
-      .insertInto('outbox_events')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute();
+  if (rows.length > 0) await outboxInsert(trx, rows).execute();
+}
+
+/** The rows as one INSERT … SELECT FROM unnest(column arrays), in order (so `seq` follows emission order). */
+export function outboxInsert(db: QueryCreator<Database>, rows: OutboxRow[]) {
+  const column = <K extends keyof OutboxRow>(key: K) => rows.map((r) => r[key]);
+  return db
+    .insertInto('outbox_events')
+    .columns(['occurred_at', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'actor_id', 'request_id'])
+    .expression(
+      sql`select occurred_at, aggregate_type, aggregate_id, event_type, payload::jsonb, actor_id, request_id
+          from unnest(${column('occurred_at')}::timestamptz[], ${column('aggregate_type')}::text[], ${column('aggregate_id')}::text[],
+                      ${column('event_type')}::text[], ${column('payload')}::text[], ${column('actor_id')}::uuid[], ${column('request_id')}::text[])
+               with ordinality as t(occurred_at, aggregate_type, aggregate_id, event_type, payload, actor_id, request_id, n)
+          order by n`,
+    );
 }
