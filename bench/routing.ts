@@ -298,7 +298,7 @@ function sampleWaits(bench: BenchRuntime) {
   const loop = (async () => {
     while (running) {
       const rows = await sql<{ wait: string; query: string }>`
-        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '\s+', ' ', 'g'), 60) as query
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as query
         from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
       samples++;
       for (const r of rows.rows) counts.set(`${r.wait} | ${r.query}`, (counts.get(`${r.wait} | ${r.query}`) ?? 0) + 1);
