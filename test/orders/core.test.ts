@@ -1,10 +1,30 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { planAllocation } from '../../src/orders/core/allocation.js';
-import { activationErrors, applyOverlay, decide, effectiveGates, type GateFacts, type WorkflowGates, validateOverlay } from '../../src/orders/core/gates.js';
+import { levelTakes, planAllocation } from '../../src/orders/core/allocation.js';
+import {
+  activationErrors,
+  applyOverlay,
+  decide,
+  effectiveGates,
+  type GateFacts,
+  type WorkflowGates,
+  validateOverlay,
+} from '../../src/orders/core/gates.js';
 import { bpOf, documentTotals, lineMargin, priceFor } from '../../src/orders/core/money.js';
 import { countAccuracy, percentile, spread } from '../../src/orders/core/kpi.js';
-import { type LineQuantities, billingStatus, creditableQty, emptyLine, fulfilmentStatus, invoiceableQty, lineViolations, orderStatus, returnableQty, returnStatus, unallocatedQty } from '../../src/orders/core/quantities.js';
+import {
+  type LineQuantities,
+  billingStatus,
+  creditableQty,
+  emptyLine,
+  fulfilmentStatus,
+  invoiceableQty,
+  lineViolations,
+  orderStatus,
+  returnableQty,
+  returnStatus,
+  unallocatedQty,
+} from '../../src/orders/core/quantities.js';
 
 describe('derived statuses (table)', () => {
   const line = (q: Partial<LineQuantities>): LineQuantities => ({ ...emptyLine(10), ...q });
@@ -23,7 +43,9 @@ describe('derived statuses (table)', () => {
     ['released', 1, [line({ shipped: 10 })], 'on_hold'],
     ['submitted', 0, [line({ allocated: 10 })], 'awaiting_release'],
     ['cancelled', 0, [line({ cancelled: 10 })], 'cancelled'],
-  ] as const)('order %s with %d holds → %s', (lifecycle, holds, lines, expected) => expect(orderStatus(lifecycle, holds, [...lines])).toBe(expected));
+  ] as const)('order %s with %d holds → %s', (lifecycle, holds, lines, expected) =>
+    expect(orderStatus(lifecycle, holds, [...lines])).toBe(expected),
+  );
   it('billing and returns', () => {
     expect(billingStatus([line({ shipped: 10, invoiced: 3 })])).toBe('partially_invoiced');
     expect(returnStatus([line({ shipped: 10, returnAuthorized: 2 })])).toBe('authorized');
@@ -62,27 +84,41 @@ function apply(l: LineQuantities, o: { kind: string; n: number }, policy: 'on_or
 }
 
 describe('line quantity invariants (property)', () => {
-  test.prop([fc.integer({ min: 1, max: 30 }), fc.constantFrom('on_order' as const, 'on_shipment' as const), fc.array(op, { maxLength: 40 })])(
-    'every guarded history keeps every invariant, and statuses stay consistent with quantities',
-    (ordered, policy, ops) => {
-      let l = emptyLine(ordered);
-      for (const o of ops) {
-        l = apply(l, o, policy);
-        expect(lineViolations(l, policy)).toEqual([]);
-      }
-      const status = fulfilmentStatus([l]);
-      if (status === 'shipped') expect(l.shipped + l.cancelled).toBe(l.ordered);
-      if (status === 'unallocated') expect(l.allocated + l.shipped).toBe(0);
-    },
-  );
-  test.prop([fc.integer({ min: 1, max: 30 }), fc.record({ cancelled: fc.nat(40), allocated: fc.nat(40), shipped: fc.nat(40), invoiced: fc.nat(40), returnAuthorized: fc.nat(40), returnReceived: fc.nat(40), credited: fc.nat(40) })])(
-    'lineViolations flags exactly the broken DOMAIN §7 rules',
-    (ordered, q) => {
-      const l = { ordered, ...q };
-      const ok = q.cancelled + q.allocated + q.shipped <= ordered && q.invoiced <= q.shipped && q.returnAuthorized <= q.shipped && q.returnReceived <= q.returnAuthorized && q.credited <= Math.min(q.invoiced, q.returnReceived);
-      expect(lineViolations(l, 'on_shipment').length === 0).toBe(ok);
-    },
-  );
+  test.prop([
+    fc.integer({ min: 1, max: 30 }),
+    fc.constantFrom('on_order' as const, 'on_shipment' as const),
+    fc.array(op, { maxLength: 40 }),
+  ])('every guarded history keeps every invariant, and statuses stay consistent with quantities', (ordered, policy, ops) => {
+    let l = emptyLine(ordered);
+    for (const o of ops) {
+      l = apply(l, o, policy);
+      expect(lineViolations(l, policy)).toEqual([]);
+    }
+    const status = fulfilmentStatus([l]);
+    if (status === 'shipped') expect(l.shipped + l.cancelled).toBe(l.ordered);
+    if (status === 'unallocated') expect(l.allocated + l.shipped).toBe(0);
+  });
+  test.prop([
+    fc.integer({ min: 1, max: 30 }),
+    fc.record({
+      cancelled: fc.nat(40),
+      allocated: fc.nat(40),
+      shipped: fc.nat(40),
+      invoiced: fc.nat(40),
+      returnAuthorized: fc.nat(40),
+      returnReceived: fc.nat(40),
+      credited: fc.nat(40),
+    }),
+  ])('lineViolations flags exactly the broken DOMAIN §7 rules', (ordered, q) => {
+    const l = { ordered, ...q };
+    const ok =
+      q.cancelled + q.allocated + q.shipped <= ordered &&
+      q.invoiced <= q.shipped &&
+      q.returnAuthorized <= q.shipped &&
+      q.returnReceived <= q.returnAuthorized &&
+      q.credited <= Math.min(q.invoiced, q.returnReceived);
+    expect(lineViolations(l, 'on_shipment').length === 0).toBe(ok);
+  });
   it('rejects negative and fractional quantities', () => {
     expect(lineViolations({ ...emptyLine(3), shipped: -1 }, 'on_order')).not.toEqual([]);
     expect(lineViolations({ ...emptyLine(3), allocated: 1.5 }, 'on_order')).not.toEqual([]);
@@ -90,42 +126,102 @@ describe('line quantity invariants (property)', () => {
 });
 
 describe('allocation plan (property)', () => {
-  const levels = fc.array(fc.record({ loc: fc.integer({ min: 0, max: 3 }), item: fc.integer({ min: 0, max: 2 }), available: fc.integer({ min: -3, max: 10 }) }), { maxLength: 12 });
-  const requests = fc.array(fc.record({ item: fc.integer({ min: 0, max: 2 }), qty: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 6 });
-  test.prop([levels, requests, fc.constantFrom('priority' as const, 'most_stock' as const)])('all or nothing, never above any level, split only over channel locations', (ls, rs, strategy) => {
-    const unique = new Map(ls.map((l) => [`i${l.item}|l${l.loc}`, l]));
-    const levelList = [...unique.values()].map((l) => ({ itemId: `i${l.item}`, locationId: `l${l.loc}`, available: l.available }));
-    const locations = ['l0', 'l1', 'l2'];
-    const plan = planAllocation(rs.map((r, i) => ({ lineId: `line${i}`, itemId: `i${r.item}`, qty: r.qty })), locations, levelList, strategy);
-    if (plan.shortages.length > 0) {
-      expect(plan.allocations).toEqual([]);
-      return;
-    }
-    rs.forEach((r, i) => expect(plan.allocations.filter((a) => a.lineId === `line${i}`).reduce((s, a) => s + a.qty, 0)).toBe(r.qty));
-    for (const lv of levelList) {
-      const used = plan.allocations.filter((a) => a.itemId === lv.itemId && a.locationId === lv.locationId).reduce((s, a) => s + a.qty, 0);
-      expect(used).toBeLessThanOrEqual(Math.max(0, lv.available));
-    }
-    for (const a of plan.allocations) expect(locations).toContain(a.locationId);
+  const levels = fc.array(
+    fc.record({ loc: fc.integer({ min: 0, max: 3 }), item: fc.integer({ min: 0, max: 2 }), available: fc.integer({ min: -3, max: 10 }) }),
+    { maxLength: 12 },
+  );
+  const requests = fc.array(fc.record({ item: fc.integer({ min: 0, max: 2 }), qty: fc.integer({ min: 1, max: 12 }) }), {
+    minLength: 1,
+    maxLength: 6,
+  });
+  test.prop([levels, requests, fc.constantFrom('priority' as const, 'most_stock' as const)])(
+    'all or nothing, never above any level, split only over channel locations',
+    (ls, rs, strategy) => {
+      const unique = new Map(ls.map((l) => [`i${l.item}|l${l.loc}`, l]));
+      const levelList = [...unique.values()].map((l) => ({ itemId: `i${l.item}`, locationId: `l${l.loc}`, available: l.available }));
+      const locations = ['l0', 'l1', 'l2'];
+      const plan = planAllocation(
+        rs.map((r, i) => ({ lineId: `line${i}`, itemId: `i${r.item}`, qty: r.qty })),
+        locations,
+        levelList,
+        strategy,
+      );
+      if (plan.shortages.length > 0) {
+        expect(plan.allocations).toEqual([]);
+        return;
+      }
+      rs.forEach((r, i) => expect(plan.allocations.filter((a) => a.lineId === `line${i}`).reduce((s, a) => s + a.qty, 0)).toBe(r.qty));
+      for (const lv of levelList) {
+        const used = plan.allocations
+          .filter((a) => a.itemId === lv.itemId && a.locationId === lv.locationId)
+          .reduce((s, a) => s + a.qty, 0);
+        expect(used).toBeLessThanOrEqual(Math.max(0, lv.available));
+      }
+      for (const a of plan.allocations) expect(locations).toContain(a.locationId);
+    },
+  );
+  it.each([
+    { name: 'empty plan', allocations: [], takes: [] },
+    {
+      name: 'two lines of one item at one level are summed into one take',
+      allocations: [
+        { lineId: 'a', itemId: 'i1', locationId: 'l1', qty: 2 },
+        { lineId: 'b', itemId: 'i1', locationId: 'l1', qty: 3 },
+      ],
+      takes: [{ itemId: 'i1', locationId: 'l1', qty: 5 }],
+    },
+    {
+      name: 'sorted by item, then location, whatever the plan order',
+      allocations: [
+        { lineId: 'a', itemId: 'i2', locationId: 'l1', qty: 1 },
+        { lineId: 'a', itemId: 'i1', locationId: 'l2', qty: 4 },
+        { lineId: 'b', itemId: 'i1', locationId: 'l1', qty: 2 },
+      ],
+      takes: [
+        { itemId: 'i1', locationId: 'l1', qty: 2 },
+        { itemId: 'i1', locationId: 'l2', qty: 4 },
+        { itemId: 'i2', locationId: 'l1', qty: 1 },
+      ],
+    },
+  ])('levelTakes: $name', ({ allocations, takes }) => {
+    expect(levelTakes(allocations)).toEqual(takes);
   });
   it('two lines of one item never count the same units (Medusa #16502)', () => {
-    const plan = planAllocation([{ lineId: 'a', itemId: 'x', qty: 2 }, { lineId: 'b', itemId: 'x', qty: 2 }], ['l'], [{ itemId: 'x', locationId: 'l', available: 3 }]);
+    const plan = planAllocation(
+      [
+        { lineId: 'a', itemId: 'x', qty: 2 },
+        { lineId: 'b', itemId: 'x', qty: 2 },
+      ],
+      ['l'],
+      [{ itemId: 'x', locationId: 'l', available: 3 }],
+    );
     expect(plan.shortages).toEqual([{ lineId: 'b', itemId: 'x', requested: 2, short: 1 }]);
     expect(plan.allocations).toEqual([]);
   });
 });
 
 describe('money (property)', () => {
-  test.prop([fc.array(fc.record({ qty: fc.integer({ min: 1, max: 1000 }), price: fc.integer({ min: 0, max: 1_000_000 }) }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 10000 })])(
-    'invoice totals: total = net + tax, tax within half a unit of the exact rate',
-    (lines, bp) => {
-      const t = documentTotals(lines.map((l) => ({ netMinor: l.qty * l.price })), bp);
-      expect(t.totalMinor).toBe(t.netMinor + t.taxMinor);
-      expect(Math.abs(t.taxMinor - (t.netMinor * bp) / 10000)).toBeLessThanOrEqual(0.5);
-      expect(Number.isInteger(t.taxMinor)).toBe(true);
-    },
-  );
-  test.prop([fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 10000 })])('margin = net − cost − rebate, rebate ≤ net', (qty, price, cost, bp) => {
+  test.prop([
+    fc.array(fc.record({ qty: fc.integer({ min: 1, max: 1000 }), price: fc.integer({ min: 0, max: 1_000_000 }) }), {
+      minLength: 1,
+      maxLength: 20,
+    }),
+    fc.integer({ min: 0, max: 10000 }),
+  ])('invoice totals: total = net + tax, tax within half a unit of the exact rate', (lines, bp) => {
+    const t = documentTotals(
+      lines.map((l) => ({ netMinor: l.qty * l.price })),
+      bp,
+    );
+    expect(t.totalMinor).toBe(t.netMinor + t.taxMinor);
+    expect(Math.abs(t.taxMinor - (t.netMinor * bp) / 10000)).toBeLessThanOrEqual(0.5);
+    expect(Number.isInteger(t.taxMinor)).toBe(true);
+  });
+  test.prop([
+    fc.integer({ min: 0, max: 1000 }),
+    fc.integer({ min: 0, max: 100_000 }),
+    fc.integer({ min: 0, max: 100_000 }),
+    fc.integer({ min: 0, max: 10000 }),
+  ])('margin = net − cost − rebate, rebate ≤ net', (qty, price, cost, bp) => {
     const m = lineMargin({ qty, unitPriceMinor: price, unitCostMinor: cost, rebateBp: bp });
     expect(m.marginMinor).toBe(m.netMinor - m.costMinor - m.rebateMinor);
     expect(m.rebateMinor).toBeLessThanOrEqual(m.netMinor);
@@ -133,7 +229,10 @@ describe('money (property)', () => {
   it('rounds half up and picks the highest reached price break for the whole quantity', () => {
     expect(bpOf(5, 1000)).toBe(1);
     expect(bpOf(4, 1000)).toBe(0);
-    const breaks = [{ id: 'a', minQuantity: 1, unitPriceMinor: 100 }, { id: 'b', minQuantity: 10, unitPriceMinor: 90 }];
+    const breaks = [
+      { id: 'a', minQuantity: 1, unitPriceMinor: 100 },
+      { id: 'b', minQuantity: 10, unitPriceMinor: 90 },
+    ];
     expect(priceFor(breaks, 9)?.id).toBe('a');
     expect(priceFor(breaks, 10)?.id).toBe('b');
     expect(priceFor(breaks, 0)).toBeNull();
@@ -141,8 +240,21 @@ describe('money (property)', () => {
 });
 
 describe('gates and variants', () => {
-  const standard: WorkflowGates = { ORDER_RELEASE: [{ type: 'credit_limit', version: 1 }, { type: 'margin_floor', version: 1, minMarginBp: 0 }] };
-  const facts: GateFacts = { creditLimitMinor: 1000, exposureMinor: 0, orderTotalMinor: 900, marginBp: 500, paymentStatus: 'unpaid', paymentTerms: 'net30', fullyAllocated: true };
+  const standard: WorkflowGates = {
+    ORDER_RELEASE: [
+      { type: 'credit_limit', version: 1 },
+      { type: 'margin_floor', version: 1, minMarginBp: 0 },
+    ],
+  };
+  const facts: GateFacts = {
+    creditLimitMinor: 1000,
+    exposureMinor: 0,
+    orderTotalMinor: 900,
+    marginBp: 500,
+    paymentStatus: 'unpaid',
+    paymentTerms: 'net30',
+    fullyAllocated: true,
+  };
   it.each([
     [{ ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: 1000 }] }, []],
     [{ ORDER_RELEASE: [{ type: 'manual_approval', version: 1 }] }, []],
@@ -167,15 +279,21 @@ describe('gates and variants', () => {
     const overlay: WorkflowGates = { ORDER_RELEASE: [{ type: 'manual_approval', version: 1 }] };
     expect(effectiveGates(standard, { status: 'active', reviewBy: new Date('2026-07-01'), overlay }, now).usesVariant).toBe(true);
     expect(effectiveGates(standard, { status: 'active', reviewBy: new Date('2026-05-01'), overlay }, now).usesVariant).toBe(false);
-    expect(activationErrors({ ownerId: null, rationale: ' ', supportModel: null, reviewBy: new Date('2026-05-01') }, now).map((e) => e.path)).toEqual(['ownerId', 'rationale', 'supportModel', 'reviewBy']);
+    expect(
+      activationErrors({ ownerId: null, rationale: ' ', supportModel: null, reviewBy: new Date('2026-05-01') }, now).map((e) => e.path),
+    ).toEqual(['ownerId', 'rationale', 'supportModel', 'reviewBy']);
   });
-  test.prop([fc.integer({ min: -10000, max: 10000 }), fc.integer({ min: -10000, max: 10000 }), fc.integer({ min: -10000, max: 10000 })])('an accepted overlay never passes what the standard holds', (base, tighter, margin) => {
-    const std: WorkflowGates = { ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: base }] };
-    const overlay: WorkflowGates = { ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: tighter }] };
-    if (validateOverlay(std, overlay).length > 0) return;
-    const f = { ...facts, marginBp: margin };
-    if (decide(std.ORDER_RELEASE!, f).outcome === 'hold') expect(decide(applyOverlay(std, overlay).ORDER_RELEASE!, f).outcome).toBe('hold');
-  });
+  test.prop([fc.integer({ min: -10000, max: 10000 }), fc.integer({ min: -10000, max: 10000 }), fc.integer({ min: -10000, max: 10000 })])(
+    'an accepted overlay never passes what the standard holds',
+    (base, tighter, margin) => {
+      const std: WorkflowGates = { ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: base }] };
+      const overlay: WorkflowGates = { ORDER_RELEASE: [{ type: 'margin_floor', version: 1, minMarginBp: tighter }] };
+      if (validateOverlay(std, overlay).length > 0) return;
+      const f = { ...facts, marginBp: margin };
+      if (decide(std.ORDER_RELEASE!, f).outcome === 'hold')
+        expect(decide(applyOverlay(std, overlay).ORDER_RELEASE!, f).outcome).toBe('hold');
+    },
+  );
 });
 
 describe('KPI arithmetic', () => {
