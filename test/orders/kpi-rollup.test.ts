@@ -52,7 +52,9 @@ async function rawOrderKpis(db: Db, filter: KpiFilter) {
          held as (select o.channel_id, count(distinct h.order_id) as held, avg(extract(epoch from (h.released_at - h.opened_at)) / 3600) as hours
                   from holds h join sales_orders o on o.id = h.order_id where ${scope} group by o.channel_id)
     select c.id as channel_id, c.code, orders.n as orders, coalesce(held.held, 0) as held, held.hours as mean_hours
-    from orders join channels c on c.id = orders.channel_id left join held on held.channel_id = orders.channel_id order by c.code`.execute(db),
+    from orders join channels c on c.id = orders.channel_id left join held on held.channel_id = orders.channel_id order by c.code`.execute(
+      db,
+    ),
 
     sql<{ location_id: string; code: string; counts: string; accuracy: string | null }>`
     select l.id as location_id, l.code, count(*) as counts,
@@ -79,8 +81,16 @@ async function rawOrderKpis(db: Db, filter: KpiFilter) {
     from control_decisions d join sales_orders o on o.id = d.order_id
     where ${scope} group by d.outcome, (d.variant_id is not null)`.execute(db),
   ]);
-  const cycleTime = cycle.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: Number(r.orders), p50Hours: hours(r.p50), p90Hours: hours(r.p90), p90OverP50: r.p50 && Number(r.p50) > 0 && r.p90 ? Math.round((Number(r.p90) / Number(r.p50)) * 100) / 100 : null }));
-  const count = (pred: (r: { outcome: string; on_variant: boolean }) => boolean) => adoption.rows.filter(pred).reduce((a, r) => a + Number(r.n), 0);
+  const cycleTime = cycle.rows.map((r) => ({
+    channelId: r.channel_id,
+    channel: r.code,
+    orders: Number(r.orders),
+    p50Hours: hours(r.p50),
+    p90Hours: hours(r.p90),
+    p90OverP50: r.p50 && Number(r.p50) > 0 && r.p90 ? Math.round((Number(r.p90) / Number(r.p50)) * 100) / 100 : null,
+  }));
+  const count = (pred: (r: { outcome: string; on_variant: boolean }) => boolean) =>
+    adoption.rows.filter(pred).reduce((a, r) => a + Number(r.n), 0);
   const passedStandard = count((r) => r.outcome === 'pass' && !r.on_variant);
   const passedVariant = count((r) => r.outcome === 'pass' && r.on_variant);
   const overrides = count((r) => r.outcome === 'override');
@@ -90,19 +100,57 @@ async function rawOrderKpis(db: Db, filter: KpiFilter) {
     from: filter.from?.toISOString() ?? null,
     to: filter.to?.toISOString() ?? null,
     cycleTime: { byChannel: cycleTime, spreadOfMediansHours: hours(spread(cycleTime.map((c) => c.p50Hours))) },
-    exceptionRate: exceptions.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, controlPoint: r.control_point, exceptions: Number(r.exceptions), orders: Number(r.orders), rate: Number(r.orders) ? Number(r.exceptions) / Number(r.orders) : 0 })),
-    holds: holds.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: Number(r.orders), held: Number(r.held), holdRate: Number(r.orders) ? Number(r.held) / Number(r.orders) : 0, meanHoldHours: hours(r.mean_hours) })),
-    inventoryAccuracy: accuracy.rows.map((r) => ({ locationId: r.location_id, location: r.code, counts: Number(r.counts), accuracy: r.accuracy === null ? null : Math.round(Number(r.accuracy) * 10000) / 10000 })),
-    returnsTurnaround: { returns: Number(returns.rows[0]?.returns ?? 0), credited: Number(returns.rows[0]?.credited ?? 0), p50Hours: hours(returns.rows[0]?.p50 ?? null), meanHours: hours(returns.rows[0]?.mean ?? null) },
+    exceptionRate: exceptions.rows.map((r) => ({
+      channelId: r.channel_id,
+      channel: r.code,
+      controlPoint: r.control_point,
+      exceptions: Number(r.exceptions),
+      orders: Number(r.orders),
+      rate: Number(r.orders) ? Number(r.exceptions) / Number(r.orders) : 0,
+    })),
+    holds: holds.rows.map((r) => ({
+      channelId: r.channel_id,
+      channel: r.code,
+      orders: Number(r.orders),
+      held: Number(r.held),
+      holdRate: Number(r.orders) ? Number(r.held) / Number(r.orders) : 0,
+      meanHoldHours: hours(r.mean_hours),
+    })),
+    inventoryAccuracy: accuracy.rows.map((r) => ({
+      locationId: r.location_id,
+      location: r.code,
+      counts: Number(r.counts),
+      accuracy: r.accuracy === null ? null : Math.round(Number(r.accuracy) * 10000) / 10000,
+    })),
+    returnsTurnaround: {
+      returns: Number(returns.rows[0]?.returns ?? 0),
+      credited: Number(returns.rows[0]?.credited ?? 0),
+      p50Hours: hours(returns.rows[0]?.p50 ?? null),
+      meanHours: hours(returns.rows[0]?.mean ?? null),
+    },
     marginByChannel: margin.rows.map((r) => {
       const net = Number(r.net ?? 0);
       const m = net - Number(r.cost ?? 0) - Number(r.rebate ?? 0);
-      return { channelId: r.channel_id, channel: r.code, netMinor: net, costMinor: Number(r.cost ?? 0), rebateMinor: Number(r.rebate ?? 0), marginMinor: m, marginRate: net ? m / net : 0 };
+      return {
+        channelId: r.channel_id,
+        channel: r.code,
+        netMinor: net,
+        costMinor: Number(r.cost ?? 0),
+        rebateMinor: Number(r.rebate ?? 0),
+        marginMinor: m,
+        marginRate: net ? m / net : 0,
+      };
     }),
-    adoption: { transitions, standardPath: passedStandard, variantPath: passedVariant, overrides, standardShare: transitions ? passedStandard / transitions : 0, overrideShare: transitions ? overrides / transitions : 0 },
+    adoption: {
+      transitions,
+      standardPath: passedStandard,
+      variantPath: passedVariant,
+      overrides,
+      standardShare: transitions ? passedStandard / transitions : 0,
+      overrideShare: transitions ? overrides / transitions : 0,
+    },
   };
 }
-
 
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 2, 1);
@@ -112,7 +160,14 @@ const order = fc.record({
   releasedAfterMs: fc.option(fc.integer({ min: 0, max: 30 * HOUR })),
   cycleMs: fc.option(fc.integer({ min: 0, max: 60 * HOUR })),
   shipLater: fc.boolean(),
-  invoices: fc.array(fc.record({ status: fc.constantFrom('posted', 'posted', 'draft', 'void'), voidLater: fc.boolean(), lines: fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 3 }) }), { maxLength: 2 }),
+  invoices: fc.array(
+    fc.record({
+      status: fc.constantFrom('posted', 'posted', 'draft', 'void'),
+      voidLater: fc.boolean(),
+      lines: fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 3 }),
+    }),
+    { maxLength: 2 },
+  ),
   hold: fc.option(fc.integer({ min: 0, max: 20 * HOUR })),
   exception: fc.option(fc.constantFrom('ORDER_RELEASE', 'INVENTORY_ALLOCATION', 'SHIPMENT_CONFIRMATION')),
 });
@@ -120,13 +175,19 @@ const windowBound = fc.option(fc.integer({ min: -HOUR, max: 7 * 24 * HOUR }));
 
 describe('KPI rollup (property): the rollup-based KPIs equal the raw computation', () => {
   it('over randomized orders, invoices, holds and exceptions, written by inserts and later updates, for random windows', async () => {
-    const worlds = [await makeWorld(database.db, systemClock, { stock: [0, 0] }), await makeWorld(database.db, systemClock, { stock: [0, 0] })];
+    const worlds = [
+      await makeWorld(database.db, systemClock, { stock: [0, 0] }),
+      await makeWorld(database.db, systemClock, { stock: [0, 0] }),
+    ];
     const db = database.db;
     const ctx = worlds[0]!.ctx;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.integer({ min: 0, max: worlds.length - 1 }), order), { minLength: 1, maxLength: 25 }),
-        fc.array(fc.record({ from: windowBound, to: windowBound, channel: fc.option(fc.integer({ min: 0, max: worlds.length - 1 })) }), { minLength: 3, maxLength: 6 }),
+        fc.array(fc.record({ from: windowBound, to: windowBound, channel: fc.option(fc.integer({ min: 0, max: worlds.length - 1 })) }), {
+          minLength: 3,
+          maxLength: 6,
+        }),
         async (orders, windows) => {
           const later: Array<() => Promise<unknown>> = [];
           for (const [wi, o] of orders) {
@@ -136,10 +197,23 @@ describe('KPI rollup (property): the rollup-based KPIs equal the raw computation
             const shipped = released && o.cycleMs !== null ? new Date(released.getTime() + o.cycleMs) : null;
             const row = await db
               .insertInto('sales_orders')
-              .values({ channel_id: w.channel.id, account_id: w.accountId, currency: 'USD', lifecycle: 'released', invoice_policy: 'on_order', tax_rate_bp: 0, workflow_version: 1, gates: '{}', created_at: created, released_at: released, shipped_at: o.shipLater ? null : shipped })
+              .values({
+                channel_id: w.channel.id,
+                account_id: w.accountId,
+                currency: 'USD',
+                lifecycle: 'released',
+                invoice_policy: 'on_order',
+                tax_rate_bp: 0,
+                workflow_version: 1,
+                gates: '{}',
+                created_at: created,
+                released_at: released,
+                shipped_at: o.shipLater ? null : shipped,
+              })
               .returning('id')
               .executeTakeFirstOrThrow();
-            if (o.shipLater && shipped) later.push(() => db.updateTable('sales_orders').set({ shipped_at: shipped }).where('id', '=', row.id).execute());
+            if (o.shipLater && shipped)
+              later.push(() => db.updateTable('sales_orders').set({ shipped_at: shipped }).where('id', '=', row.id).execute());
             const line = await db
               .insertInto('order_lines')
               .values({ order_id: row.id, line_no: 1, item_id: w.item.id, unit_price_minor: 100, unit_cost_minor: 60, qty_ordered: 5 })
@@ -149,30 +223,78 @@ describe('KPI rollup (property): the rollup-based KPIs equal the raw computation
               const net = inv.lines.reduce((a, b) => a + b, 0);
               const invoice = await db
                 .insertInto('invoices')
-                .values({ order_id: row.id, status: inv.status, net_minor: net, tax_minor: 0, total_minor: net, currency: 'USD', posted_at: created })
+                .values({
+                  order_id: row.id,
+                  status: inv.status,
+                  net_minor: net,
+                  tax_minor: 0,
+                  total_minor: net,
+                  currency: 'USD',
+                  posted_at: created,
+                })
                 .returning('id')
                 .executeTakeFirstOrThrow();
               await db
                 .insertInto('invoice_lines')
-                .values(inv.lines.map((n) => ({ invoice_id: invoice.id, order_line_id: line.id, qty: 1, net_minor: n, cost_minor: Math.floor(n / 2), rebate_minor: Math.floor(n / 50) })))
+                .values(
+                  inv.lines.map((n) => ({
+                    invoice_id: invoice.id,
+                    order_line_id: line.id,
+                    qty: 1,
+                    net_minor: n,
+                    cost_minor: Math.floor(n / 2),
+                    rebate_minor: Math.floor(n / 50),
+                  })),
+                )
                 .execute();
-              if (inv.voidLater && inv.status === 'posted') later.push(() => db.updateTable('invoices').set({ status: 'void' }).where('id', '=', invoice.id).execute());
+              if (inv.voidLater && inv.status === 'posted')
+                later.push(() => db.updateTable('invoices').set({ status: 'void' }).where('id', '=', invoice.id).execute());
             }
             if (o.hold !== null || o.exception !== null) {
               const decision = await db
                 .insertInto('control_decisions')
-                .values({ control_point: 'ORDER_RELEASE', subject_type: 'sales_order', subject_id: row.id, order_id: row.id, channel_id: w.channel.id, outcome: o.hold === null ? 'fail' : 'hold', rules: '[]', workflow_version: 1, actor_label: 'test', at: created })
+                .values({
+                  control_point: 'ORDER_RELEASE',
+                  subject_type: 'sales_order',
+                  subject_id: row.id,
+                  order_id: row.id,
+                  channel_id: w.channel.id,
+                  outcome: o.hold === null ? 'fail' : 'hold',
+                  rules: '[]',
+                  workflow_version: 1,
+                  actor_label: 'test',
+                  at: created,
+                })
                 .returning('id')
                 .executeTakeFirstOrThrow();
               if (o.hold !== null)
                 await db
                   .insertInto('holds')
-                  .values({ order_id: row.id, control_point: 'ORDER_RELEASE', type: 'credit_limit', reason: 'test', decision_id: decision.id, opened_at: created, released_at: new Date(created.getTime() + o.hold), released_by: '00000000-0000-0000-0000-000000000000' })
+                  .values({
+                    order_id: row.id,
+                    control_point: 'ORDER_RELEASE',
+                    type: 'credit_limit',
+                    reason: 'test',
+                    decision_id: decision.id,
+                    opened_at: created,
+                    released_at: new Date(created.getTime() + o.hold),
+                    released_by: '00000000-0000-0000-0000-000000000000',
+                  })
                   .execute();
               if (o.exception !== null)
                 await db
                   .insertInto('order_exceptions')
-                  .values({ control_point: o.exception, category: 'test', subject_type: 'sales_order', subject_id: row.id, order_id: row.id, channel_id: w.channel.id, detail: 'test', due_at: created, opened_at: created })
+                  .values({
+                    control_point: o.exception,
+                    category: 'test',
+                    subject_type: 'sales_order',
+                    subject_id: row.id,
+                    order_id: row.id,
+                    channel_id: w.channel.id,
+                    detail: 'test',
+                    due_at: created,
+                    opened_at: created,
+                  })
                   .execute();
             }
           }
@@ -187,7 +309,10 @@ describe('KPI rollup (property): the rollup-based KPIs equal the raw computation
       { numRuns: 12 },
     );
     // The rollup holds no negative counts and its totals match the raw rows.
-    const totals = await sql<{ rollup: string; raw: string }>`select (select sum(orders) from order_kpi_daily) as rollup, (select count(*) from sales_orders) as raw`.execute(db);
+    const totals = await sql<{
+      rollup: string;
+      raw: string;
+    }>`select (select sum(orders) from order_kpi_daily) as rollup, (select count(*) from sales_orders) as raw`.execute(db);
     expect(totals.rows[0]!.rollup).toBe(totals.rows[0]!.raw);
     const negative = await sql<{ n: string }>`select count(*) as n from order_kpi_daily where orders < 0 or invoice_lines < 0`.execute(db);
     expect(Number(negative.rows[0]!.n)).toBe(0);

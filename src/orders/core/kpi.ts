@@ -46,7 +46,8 @@ export function percentileContRanks(n: number, p: number): { lo: number; hi: num
 }
 
 /** percentile_cont's interpolation (float8_lerp), bit for bit: lo + proportion × (hi − lo); lo alone when the ranks coincide. */
-export const percentileContValue = (lo: number, hi: number, sameRank: boolean, proportion: number): number => (sameRank ? lo : lo + proportion * (hi - lo));
+export const percentileContValue = (lo: number, hi: number, sameRank: boolean, proportion: number): number =>
+  sameRank ? lo : lo + proportion * (hi - lo);
 
 /** Which bucket of a histogram (sorted by bucket) holds the value of 0-based rank r, and its offset inside it. */
 export function rankInHistogram(histogram: Array<{ bucket: number; n: number }>, rank: number): { bucket: number; offset: number } {

@@ -30,15 +30,23 @@ export async function getOrderKpis(ctx: UseCaseContext, filter: KpiFilter) {
   const channel = filter.channelId ?? null;
   const scope = sql`o.created_at >= ${from} and o.created_at < ${to} and (${channel}::uuid is null or o.channel_id = ${channel}::uuid)`;
   const window = splitKpiWindow(from, to);
-  const inDays: Bound = window.days ? sql`k.day >= ${window.days.from}::date and k.day < ${window.days.to}::date and (${channel}::uuid is null or k.channel_id = ${channel}::uuid)` : sql`false`;
+  const inDays: Bound = window.days
+    ? sql`k.day >= ${window.days.from}::date and k.day < ${window.days.to}::date and (${channel}::uuid is null or k.channel_id = ${channel}::uuid)`
+    : sql`false`;
   const inEdges: Bound =
     window.edges.length > 0
-      ? sql`(${sql.join(window.edges.map(([a, b]) => sql`(o.created_at >= ${a} and o.created_at < ${b})`), sql` or `)}) and (${channel}::uuid is null or o.channel_id = ${channel}::uuid)`
+      ? sql`(${sql.join(
+          window.edges.map(([a, b]) => sql`(o.created_at >= ${a} and o.created_at < ${b})`),
+          sql` or `,
+        )}) and (${channel}::uuid is null or o.channel_id = ${channel}::uuid)`
       : sql`false`;
 
   // Independent aggregates: run side by side on the pool rather than one after another.
   const [channels, orderCounts, histogram, exceptions, heldByChannel, accuracy, returns, margin, adoption] = await Promise.all([
-    sql<{ id: string; code: string }>`select id, code from channels where (${channel}::uuid is null or id = ${channel}::uuid) order by code`.execute(db),
+    sql<{
+      id: string;
+      code: string;
+    }>`select id, code from channels where (${channel}::uuid is null or id = ${channel}::uuid) order by code`.execute(db),
 
     sql<{ channel_id: string; n: string }>`
     select channel_id, sum(n) as n from (
@@ -94,18 +102,43 @@ export async function getOrderKpis(ctx: UseCaseContext, filter: KpiFilter) {
     where ${scope} group by d.outcome, (d.variant_id is not null)`.execute(db),
   ]);
   const codeOf = new Map(channels.rows.map((c) => [c.id, c.code]));
-  const byCode = <T extends { channel_id: string }>(rows: T[]) => rows.filter((r) => codeOf.has(r.channel_id)).sort((a, b) => compare(codeOf.get(a.channel_id)!, codeOf.get(b.channel_id)!));
+  const byCode = <T extends { channel_id: string }>(rows: T[]) =>
+    rows.filter((r) => codeOf.has(r.channel_id)).sort((a, b) => compare(codeOf.get(a.channel_id)!, codeOf.get(b.channel_id)!));
   const ordersOf = new Map(orderCounts.rows.map((r) => [r.channel_id, Number(r.n)]));
   const percentiles = await cyclePercentiles(db, histogram.rows, from, to);
-  const cycle = { rows: channels.rows.map((c) => ({ channel_id: c.id, code: c.code, orders: percentiles.get(c.id)?.orders ?? 0, p50: percentiles.get(c.id)?.p50 ?? null, p90: percentiles.get(c.id)?.p90 ?? null })) };
+  const cycle = {
+    rows: channels.rows.map((c) => ({
+      channel_id: c.id,
+      code: c.code,
+      orders: percentiles.get(c.id)?.orders ?? 0,
+      p50: percentiles.get(c.id)?.p50 ?? null,
+      p90: percentiles.get(c.id)?.p90 ?? null,
+    })),
+  };
   const held = new Map(heldByChannel.rows.map((r) => [r.channel_id, r]));
-  const holds = { rows: byCode([...ordersOf.keys()].map((id) => ({ channel_id: id }))).map((r) => ({ channel_id: r.channel_id, code: codeOf.get(r.channel_id)!, orders: ordersOf.get(r.channel_id)!, held: held.get(r.channel_id)?.held ?? 0, mean_hours: held.get(r.channel_id)?.mean_hours ?? null })) };
+  const holds = {
+    rows: byCode([...ordersOf.keys()].map((id) => ({ channel_id: id }))).map((r) => ({
+      channel_id: r.channel_id,
+      code: codeOf.get(r.channel_id)!,
+      orders: ordersOf.get(r.channel_id)!,
+      held: held.get(r.channel_id)?.held ?? 0,
+      mean_hours: held.get(r.channel_id)?.mean_hours ?? null,
+    })),
+  };
   const exceptionRows = byCode(exceptions.rows)
     .sort((a, b) => compare(codeOf.get(a.channel_id)!, codeOf.get(b.channel_id)!) || compare(a.control_point, b.control_point))
     .map((r) => ({ ...r, code: codeOf.get(r.channel_id)!, orders: ordersOf.get(r.channel_id) ?? 0 }));
   const marginRows = byCode(margin.rows).map((r) => ({ ...r, code: codeOf.get(r.channel_id)! }));
-  const cycleTime = cycle.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: r.orders, p50Hours: hours(r.p50), p90Hours: hours(r.p90), p90OverP50: r.p50 && r.p50 > 0 && r.p90 ? Math.round((r.p90 / r.p50) * 100) / 100 : null }));
-  const count = (pred: (r: { outcome: string; on_variant: boolean }) => boolean) => adoption.rows.filter(pred).reduce((a, r) => a + Number(r.n), 0);
+  const cycleTime = cycle.rows.map((r) => ({
+    channelId: r.channel_id,
+    channel: r.code,
+    orders: r.orders,
+    p50Hours: hours(r.p50),
+    p90Hours: hours(r.p90),
+    p90OverP50: r.p50 && r.p50 > 0 && r.p90 ? Math.round((r.p90 / r.p50) * 100) / 100 : null,
+  }));
+  const count = (pred: (r: { outcome: string; on_variant: boolean }) => boolean) =>
+    adoption.rows.filter(pred).reduce((a, r) => a + Number(r.n), 0);
   const passedStandard = count((r) => r.outcome === 'pass' && !r.on_variant);
   const passedVariant = count((r) => r.outcome === 'pass' && r.on_variant);
   const overrides = count((r) => r.outcome === 'override');
@@ -115,16 +148,55 @@ export async function getOrderKpis(ctx: UseCaseContext, filter: KpiFilter) {
     from: filter.from?.toISOString() ?? null,
     to: filter.to?.toISOString() ?? null,
     cycleTime: { byChannel: cycleTime, spreadOfMediansHours: hours(spread(cycleTime.map((c) => c.p50Hours))) },
-    exceptionRate: exceptionRows.map((r) => ({ channelId: r.channel_id, channel: r.code, controlPoint: r.control_point, exceptions: Number(r.exceptions), orders: Number(r.orders), rate: Number(r.orders) ? Number(r.exceptions) / Number(r.orders) : 0 })),
-    holds: holds.rows.map((r) => ({ channelId: r.channel_id, channel: r.code, orders: Number(r.orders), held: Number(r.held), holdRate: Number(r.orders) ? Number(r.held) / Number(r.orders) : 0, meanHoldHours: hours(r.mean_hours) })),
-    inventoryAccuracy: accuracy.rows.map((r) => ({ locationId: r.location_id, location: r.code, counts: Number(r.counts), accuracy: r.accuracy === null ? null : Math.round(Number(r.accuracy) * 10000) / 10000 })),
-    returnsTurnaround: { returns: Number(returns.rows[0]?.returns ?? 0), credited: Number(returns.rows[0]?.credited ?? 0), p50Hours: hours(returns.rows[0]?.p50 ?? null), meanHours: hours(returns.rows[0]?.mean ?? null) },
+    exceptionRate: exceptionRows.map((r) => ({
+      channelId: r.channel_id,
+      channel: r.code,
+      controlPoint: r.control_point,
+      exceptions: Number(r.exceptions),
+      orders: Number(r.orders),
+      rate: Number(r.orders) ? Number(r.exceptions) / Number(r.orders) : 0,
+    })),
+    holds: holds.rows.map((r) => ({
+      channelId: r.channel_id,
+      channel: r.code,
+      orders: Number(r.orders),
+      held: Number(r.held),
+      holdRate: Number(r.orders) ? Number(r.held) / Number(r.orders) : 0,
+      meanHoldHours: hours(r.mean_hours),
+    })),
+    inventoryAccuracy: accuracy.rows.map((r) => ({
+      locationId: r.location_id,
+      location: r.code,
+      counts: Number(r.counts),
+      accuracy: r.accuracy === null ? null : Math.round(Number(r.accuracy) * 10000) / 10000,
+    })),
+    returnsTurnaround: {
+      returns: Number(returns.rows[0]?.returns ?? 0),
+      credited: Number(returns.rows[0]?.credited ?? 0),
+      p50Hours: hours(returns.rows[0]?.p50 ?? null),
+      meanHours: hours(returns.rows[0]?.mean ?? null),
+    },
     marginByChannel: marginRows.map((r) => {
       const net = Number(r.net ?? 0);
       const m = net - Number(r.cost ?? 0) - Number(r.rebate ?? 0);
-      return { channelId: r.channel_id, channel: r.code, netMinor: net, costMinor: Number(r.cost ?? 0), rebateMinor: Number(r.rebate ?? 0), marginMinor: m, marginRate: net ? m / net : 0 };
+      return {
+        channelId: r.channel_id,
+        channel: r.code,
+        netMinor: net,
+        costMinor: Number(r.cost ?? 0),
+        rebateMinor: Number(r.rebate ?? 0),
+        marginMinor: m,
+        marginRate: net ? m / net : 0,
+      };
     }),
-    adoption: { transitions, standardPath: passedStandard, variantPath: passedVariant, overrides, standardShare: transitions ? passedStandard / transitions : 0, overrideShare: transitions ? overrides / transitions : 0 },
+    adoption: {
+      transitions,
+      standardPath: passedStandard,
+      variantPath: passedVariant,
+      overrides,
+      standardShare: transitions ? passedStandard / transitions : 0,
+      overrideShare: transitions ? overrides / transitions : 0,
+    },
   };
 }
 
@@ -137,14 +209,23 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 async function cyclePercentiles(db: Executor, histogram: Array<{ channel_id: string; bucket: number; n: string }>, from: Date, to: Date) {
   const byChannel = new Map<string, Array<{ bucket: number; n: number }>>();
   for (const h of histogram) byChannel.set(h.channel_id, [...(byChannel.get(h.channel_id) ?? []), { bucket: h.bucket, n: Number(h.n) }]);
-  const valueAt = async (channelId: string, buckets: Array<{ bucket: number; n: number }>, rank: number) => {
-    const { bucket, offset } = rankInHistogram(buckets, rank);
-    const row = await sql<{ h: number }>`
+  /** The values of 0-based ranks lo and lo + 1 (when wanted), read from the bucket(s) holding them. */
+  const valuesAt = async (
+    channelId: string,
+    buckets: Array<{ bucket: number; n: number }>,
+    lo: number,
+    withNext: boolean,
+  ): Promise<number[]> => {
+    const at = rankInHistogram(buckets, lo);
+    const inBucket = buckets.find((b) => b.bucket === at.bucket)!.n;
+    const count = withNext && at.offset + 1 < inBucket ? 2 : 1;
+    const rows = await sql<{ h: number }>`
       select (extract(epoch from (o.shipped_at - o.released_at)) / 3600)::float8 as h from sales_orders o
-      where o.channel_id = ${channelId} and order_cycle_bucket(o.released_at, o.shipped_at) = ${bucket}
+      where o.channel_id = ${channelId} and order_cycle_bucket(o.released_at, o.shipped_at) = ${at.bucket}
         and o.released_at is not null and o.shipped_at is not null and o.created_at >= ${from} and o.created_at < ${to}
-      order by h offset ${offset} limit 1`.execute(db);
-    return Number(row.rows[0]!.h);
+      order by h offset ${at.offset} limit ${count}`.execute(db);
+    const values = rows.rows.map((r) => Number(r.h));
+    return withNext && count === 1 ? [...values, ...(await valuesAt(channelId, buckets, lo + 1, false))] : values;
   };
   const result = new Map<string, { orders: number; p50: number; p90: number }>();
   await Promise.all(
@@ -152,8 +233,8 @@ async function cyclePercentiles(db: Executor, histogram: Array<{ channel_id: str
       const orders = buckets.reduce((a, b) => a + b.n, 0);
       const at = async (p: number) => {
         const r = percentileContRanks(orders, p);
-        const [lo, hi] = await Promise.all([valueAt(channelId, buckets, r.lo), r.hi === r.lo ? null : valueAt(channelId, buckets, r.hi)]);
-        return percentileContValue(lo, hi ?? lo, hi === null, r.proportion);
+        const [lo, hi] = await valuesAt(channelId, buckets, r.lo, r.hi !== r.lo);
+        return percentileContValue(lo!, hi ?? lo!, r.hi === r.lo, r.proportion);
       };
       const [p50, p90] = await Promise.all([at(0.5), at(0.9)]);
       result.set(channelId, { orders, p50, p90 });
@@ -167,16 +248,68 @@ export type OrderKpis = Awaited<ReturnType<typeof getOrderKpis>>;
 /** One flat CSV: a `metric` column names the section, the rest are that section's fields. */
 export function kpisToCsv(k: OrderKpis): string {
   const rows: Array<Record<string, string | number | null>> = [
-    ...k.cycleTime.byChannel.map((r) => ({ metric: 'cycle_time', channel: r.channel, dimension: '', value: r.p50Hours, value2: r.p90Hours, count: r.orders })),
+    ...k.cycleTime.byChannel.map((r) => ({
+      metric: 'cycle_time',
+      channel: r.channel,
+      dimension: '',
+      value: r.p50Hours,
+      value2: r.p90Hours,
+      count: r.orders,
+    })),
     { metric: 'cycle_time_spread', channel: '', dimension: '', value: k.cycleTime.spreadOfMediansHours, value2: null, count: null },
-    ...k.exceptionRate.map((r) => ({ metric: 'exception_rate', channel: r.channel, dimension: r.controlPoint, value: r.rate, value2: r.exceptions, count: r.orders })),
-    ...k.holds.map((r) => ({ metric: 'hold_rate', channel: r.channel, dimension: '', value: r.holdRate, value2: r.meanHoldHours, count: r.orders })),
-    ...k.inventoryAccuracy.map((r) => ({ metric: 'inventory_accuracy', channel: '', dimension: r.location, value: r.accuracy, value2: null, count: r.counts })),
-    { metric: 'returns_turnaround', channel: '', dimension: '', value: k.returnsTurnaround.p50Hours, value2: k.returnsTurnaround.meanHours, count: k.returnsTurnaround.returns },
-    ...k.marginByChannel.map((r) => ({ metric: 'margin', channel: r.channel, dimension: '', value: r.marginMinor, value2: r.marginRate, count: r.netMinor })),
-    { metric: 'adoption', channel: '', dimension: '', value: k.adoption.standardShare, value2: k.adoption.overrideShare, count: k.adoption.transitions },
+    ...k.exceptionRate.map((r) => ({
+      metric: 'exception_rate',
+      channel: r.channel,
+      dimension: r.controlPoint,
+      value: r.rate,
+      value2: r.exceptions,
+      count: r.orders,
+    })),
+    ...k.holds.map((r) => ({
+      metric: 'hold_rate',
+      channel: r.channel,
+      dimension: '',
+      value: r.holdRate,
+      value2: r.meanHoldHours,
+      count: r.orders,
+    })),
+    ...k.inventoryAccuracy.map((r) => ({
+      metric: 'inventory_accuracy',
+      channel: '',
+      dimension: r.location,
+      value: r.accuracy,
+      value2: null,
+      count: r.counts,
+    })),
+    {
+      metric: 'returns_turnaround',
+      channel: '',
+      dimension: '',
+      value: k.returnsTurnaround.p50Hours,
+      value2: k.returnsTurnaround.meanHours,
+      count: k.returnsTurnaround.returns,
+    },
+    ...k.marginByChannel.map((r) => ({
+      metric: 'margin',
+      channel: r.channel,
+      dimension: '',
+      value: r.marginMinor,
+      value2: r.marginRate,
+      count: r.netMinor,
+    })),
+    {
+      metric: 'adoption',
+      channel: '',
+      dimension: '',
+      value: k.adoption.standardShare,
+      value2: k.adoption.overrideShare,
+      count: k.adoption.transitions,
+    },
   ];
   // Leading =, +, -, @ would be formulas in a spreadsheet.
   const safe = (v: string | number | null) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v);
-  return stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([key, v]) => [key, safe(v)]))), { header: true, columns: ['metric', 'channel', 'dimension', 'value', 'value2', 'count'] });
+  return stringify(
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([key, v]) => [key, safe(v)]))),
+    { header: true, columns: ['metric', 'channel', 'dimension', 'value', 'value2', 'count'] },
+  );
 }

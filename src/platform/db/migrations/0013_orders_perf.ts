@@ -7,8 +7,10 @@ import { type Kysely, sql } from 'kysely';
  *    import, bulk SQL — keeps it exact), keyed by the order's UTC creation day × channel × slot:
  *    - order_kpi_daily: orders created, and the net / cost / rebate of their posted invoice lines;
  *    - order_cycle_daily: orders released and shipped, per whole hour of cycle time (released → shipped).
- *    The slot (a hash of the order id, 0–15) spreads concurrent writers of one channel and day over 16 rows so
- *    no single counter row serialises them; readers sum the slots. Allocation writes none of these tables.
+ *    In order_kpi_daily the slot (a hash of the order id, 0–15) spreads concurrent writers of one channel and
+ *    day (every order created, every invoice posted) over 16 rows so no single counter row serialises them;
+ *    readers sum the slots. order_cycle_daily is already spread by hour bucket and only shipment confirmation
+ *    (or an import) writes it. Allocation writes none of these tables.
  * 2. The cycle-time index: per channel and whole-hour bucket, the exact cycle times of a bucket are an index
  *    range away, so exact percentiles read the rollup's histogram plus one bucket's rows (see get-order-kpis).
  * 3. Missing foreign-key / lookup indexes on the order lifecycle path.
@@ -37,9 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       day         date NOT NULL,
       channel_id  uuid NOT NULL,
       hour_bucket integer NOT NULL,
-      slot        smallint NOT NULL,
       orders      bigint NOT NULL DEFAULT 0,
-      PRIMARY KEY (day, channel_id, hour_bucket, slot)
+      PRIMARY KEY (day, channel_id, hour_bucket)
     );
 
     -- Statement-level: inserted rows add, deleted rows subtract (bulk inserts pay one upsert per statement).
@@ -49,19 +50,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         INSERT INTO order_kpi_daily AS k (day, channel_id, slot, orders)
         SELECT order_kpi_day(n.created_at), n.channel_id, order_kpi_slot(n.id), count(*) FROM new_rows n GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         ON CONFLICT (day, channel_id, slot) DO UPDATE SET orders = k.orders + excluded.orders;
-        INSERT INTO order_cycle_daily AS k (day, channel_id, hour_bucket, slot, orders)
-        SELECT order_kpi_day(n.created_at), n.channel_id, order_cycle_bucket(n.released_at, n.shipped_at), order_kpi_slot(n.id), count(*)
-        FROM new_rows n WHERE n.released_at IS NOT NULL AND n.shipped_at IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (day, channel_id, hour_bucket, slot) DO UPDATE SET orders = k.orders + excluded.orders;
+        INSERT INTO order_cycle_daily AS k (day, channel_id, hour_bucket, orders)
+        SELECT order_kpi_day(n.created_at), n.channel_id, order_cycle_bucket(n.released_at, n.shipped_at), count(*)
+        FROM new_rows n WHERE n.released_at IS NOT NULL AND n.shipped_at IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (day, channel_id, hour_bucket) DO UPDATE SET orders = k.orders + excluded.orders;
       END IF;
       IF TG_OP = 'DELETE' THEN
         UPDATE order_kpi_daily k SET orders = k.orders - o.n
         FROM (SELECT order_kpi_day(created_at) AS day, channel_id, order_kpi_slot(id) AS slot, count(*) AS n FROM old_rows GROUP BY 1, 2, 3) o
         WHERE k.day = o.day AND k.channel_id = o.channel_id AND k.slot = o.slot;
         UPDATE order_cycle_daily k SET orders = k.orders - o.n
-        FROM (SELECT order_kpi_day(created_at) AS day, channel_id, order_cycle_bucket(released_at, shipped_at) AS hour_bucket, order_kpi_slot(id) AS slot, count(*) AS n
-              FROM old_rows WHERE released_at IS NOT NULL AND shipped_at IS NOT NULL GROUP BY 1, 2, 3, 4) o
-        WHERE k.day = o.day AND k.channel_id = o.channel_id AND k.hour_bucket = o.hour_bucket AND k.slot = o.slot;
+        FROM (SELECT order_kpi_day(created_at) AS day, channel_id, order_cycle_bucket(released_at, shipped_at) AS hour_bucket, count(*) AS n
+              FROM old_rows WHERE released_at IS NOT NULL AND shipped_at IS NOT NULL GROUP BY 1, 2, 3) o
+        WHERE k.day = o.day AND k.channel_id = o.channel_id AND k.hour_bucket = o.hour_bucket;
       END IF;
       RETURN NULL;
     END $$;
@@ -75,13 +76,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     BEGIN
       IF OLD.released_at IS NOT NULL AND OLD.shipped_at IS NOT NULL THEN
         UPDATE order_cycle_daily SET orders = orders - 1
-        WHERE day = order_kpi_day(OLD.created_at) AND channel_id = OLD.channel_id
-          AND hour_bucket = order_cycle_bucket(OLD.released_at, OLD.shipped_at) AND slot = order_kpi_slot(OLD.id);
+        WHERE day = order_kpi_day(OLD.created_at) AND channel_id = OLD.channel_id AND hour_bucket = order_cycle_bucket(OLD.released_at, OLD.shipped_at);
       END IF;
       IF NEW.released_at IS NOT NULL AND NEW.shipped_at IS NOT NULL THEN
-        INSERT INTO order_cycle_daily AS k (day, channel_id, hour_bucket, slot, orders)
-        VALUES (order_kpi_day(NEW.created_at), NEW.channel_id, order_cycle_bucket(NEW.released_at, NEW.shipped_at), order_kpi_slot(NEW.id), 1)
-        ON CONFLICT (day, channel_id, hour_bucket, slot) DO UPDATE SET orders = k.orders + 1;
+        INSERT INTO order_cycle_daily AS k (day, channel_id, hour_bucket, orders)
+        VALUES (order_kpi_day(NEW.created_at), NEW.channel_id, order_cycle_bucket(NEW.released_at, NEW.shipped_at), 1)
+        ON CONFLICT (day, channel_id, hour_bucket) DO UPDATE SET orders = k.orders + 1;
       END IF;
       IF (OLD.created_at, OLD.channel_id) IS DISTINCT FROM (NEW.created_at, NEW.channel_id) THEN
         UPDATE order_kpi_daily SET orders = orders - 1
@@ -141,9 +141,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     SELECT order_kpi_day(o.created_at), o.channel_id, order_kpi_slot(o.id), count(*), sum(l.net_minor), sum(l.cost_minor), sum(l.rebate_minor)
     FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN sales_orders o ON o.id = i.order_id WHERE i.status = 'posted' GROUP BY 1, 2, 3
     ON CONFLICT (day, channel_id, slot) DO UPDATE SET invoice_lines = excluded.invoice_lines, net_minor = excluded.net_minor, cost_minor = excluded.cost_minor, rebate_minor = excluded.rebate_minor;
-    INSERT INTO order_cycle_daily (day, channel_id, hour_bucket, slot, orders)
-    SELECT order_kpi_day(created_at), channel_id, order_cycle_bucket(released_at, shipped_at), order_kpi_slot(id), count(*)
-    FROM sales_orders WHERE released_at IS NOT NULL AND shipped_at IS NOT NULL GROUP BY 1, 2, 3, 4;
+    INSERT INTO order_cycle_daily (day, channel_id, hour_bucket, orders)
+    SELECT order_kpi_day(created_at), channel_id, order_cycle_bucket(released_at, shipped_at), count(*)
+    FROM sales_orders WHERE released_at IS NOT NULL AND shipped_at IS NOT NULL GROUP BY 1, 2, 3;
 
     CREATE INDEX sales_orders_cycle ON sales_orders (channel_id, order_cycle_bucket(released_at, shipped_at), created_at) INCLUDE (released_at, shipped_at)
       WHERE released_at IS NOT NULL AND shipped_at IS NOT NULL;
