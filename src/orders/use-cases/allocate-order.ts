@@ -5,23 +5,18 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
-import { type PlannedAllocation, type Shortage, levelTakes, planAllocation } from '../core/allocation.js';
+import {
+  type AllocationStrategy,
+  type LevelAvailability,
+  type PlannedAllocation,
+  type Shortage,
+  levelTakes,
+  planAllocation,
+} from '../core/allocation.js';
 import { evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import { getOrderIn } from '../read-order.js';
-import {
-  bumpOrderVersion,
-  channelLocationIds,
-  findChannel,
-  gatesOfOrder,
-  lockLines,
-  lockOrder,
-  openException,
-  orderEvent,
-  quantitiesOf,
-  writeDecision,
-} from '../store.js';
-import type { OrderView } from '../views.js';
+import { type OrderLineRow, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
+import { type OrderView, orderView } from '../views.js';
 
 /** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
 const OPTIMISTIC_ATTEMPTS = 3;
@@ -85,30 +80,44 @@ async function allocateIn(
   const lines = await lockLines(trx, order.id);
   const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
   if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
-  const channel = (await findChannel(trx, order.channel_id))!;
-  const locations = await channelLocationIds(trx, order.channel_id);
   const itemIds = [...new Set(requests.map((r) => r.itemId))];
-  const readLevels = (lock: boolean) => {
-    const q = trx
+  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels.
+  const context = (
+    await sql<{
+      strategy: AllocationStrategy;
+      locations: string[];
+      payment_terms: string | null;
+      open_holds: string;
+      levels: LevelAvailability[];
+    }>`
+      select c.allocation_strategy as strategy,
+             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
+             (select t.payment_terms from customer_terms t where t.account_id = ${order.account_id}) as payment_terms,
+             (select count(*) from holds h where h.order_id = ${order.id} and h.released_at is null) as open_holds,
+             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
+                       from stock_levels s
+                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels
+      from channels c where c.id = ${order.channel_id}`.execute(trx)
+  ).rows[0]!;
+  const locations = context.locations;
+  const planFor = (levels: LevelAvailability[]) => planAllocation(requests, locations, levels, context.strategy);
+  // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
+  // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
+  let plan = planFor(context.levels);
+  if (locking && plan.shortages.length === 0) {
+    const locked = await trx
       .selectFrom('stock_levels')
       .selectAll()
       .where('item_id', 'in', itemIds)
       .where('location_id', 'in', locations)
       .orderBy('item_id')
-      .orderBy('location_id');
-    return lock ? q.forUpdate().execute() : q.execute();
-  };
-  const planFor = (levels: Awaited<ReturnType<typeof readLevels>>) =>
-    planAllocation(
-      requests,
-      locations,
-      levels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
-      channel.allocation_strategy,
+      .orderBy('location_id')
+      .forUpdate()
+      .execute();
+    plan = planFor(
+      locked.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
     );
-  // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
-  // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
-  let plan = planFor(await readLevels(false));
-  if (locking && plan.shortages.length === 0) plan = planFor(await readLevels(true));
+  }
   const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
   const terms = await trx
     .selectFrom('customer_terms')
@@ -179,12 +188,16 @@ async function allocateIn(
     .execute();
   const perLine = new Map<string, number>();
   for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
-  for (const [lineId, qty] of perLine)
-    await trx
+  const updated = new Map<string, OrderLineRow>();
+  for (const [lineId, qty] of perLine) {
+    const line = await trx
       .updateTable('order_lines')
       .set((eb) => ({ qty_allocated: eb('qty_allocated', '+', qty) }))
       .where('id', '=', lineId)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    updated.set(lineId, line);
+  }
   await writeDecision(trx, ctx, {
     controlPoint: 'INVENTORY_ALLOCATION',
     subjectType: 'sales_order',
@@ -194,14 +207,24 @@ async function allocateIn(
     rules: [...rules, { allocations: plan.allocations }],
   });
   await orderEvent(trx, ctx, order, 'allocated');
-  await bumpOrderVersion(trx, order.id);
+  // The view from what the writes return: the same rows getOrderIn would read back.
+  const bumped = await trx
+    .updateTable('sales_orders')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', order.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordChange(trx, ctx, {
     event: 'order.allocated',
     entityType: 'sales_order',
     entityId: order.id,
     after: { allocations: plan.allocations },
   });
-  const view = await getOrderIn(trx, order.id);
+  const view = orderView(
+    bumped,
+    lines.map((l) => updated.get(l.id) ?? l).sort((a, b) => a.line_no - b.line_no),
+    Number(context.open_holds),
+  );
   // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
   await moveAllocatedCounters(trx, plan.allocations, locking);
   return { shortages: [], view };
