@@ -11,7 +11,15 @@ import {
   validateOverlay,
 } from '../../src/orders/core/gates.js';
 import { bpOf, documentTotals, lineMargin, priceFor } from '../../src/orders/core/money.js';
-import { countAccuracy, percentile, spread } from '../../src/orders/core/kpi.js';
+import {
+  countAccuracy,
+  percentile,
+  percentileContRanks,
+  percentileContValue,
+  rankInHistogram,
+  splitKpiWindow,
+  spread,
+} from '../../src/orders/core/kpi.js';
 import {
   type LineQuantities,
   billingStatus,
@@ -306,4 +314,91 @@ describe('KPI arithmetic', () => {
     expect(countAccuracy(0, 0)).toBe(1);
     expect(countAccuracy(2, 10)).toBe(0);
   });
+});
+
+const t = (iso: string) => new Date(iso);
+
+describe('KPI window split (table)', () => {
+  it.each([
+    {
+      name: 'whole days only',
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-03-04T00:00:00Z',
+      days: { from: '2026-03-01', to: '2026-03-04' },
+      edges: [],
+    },
+    {
+      name: 'partial days at both ends',
+      from: '2026-03-01T10:30:00Z',
+      to: '2026-03-04T05:00:00Z',
+      days: { from: '2026-03-02', to: '2026-03-04' },
+      edges: [
+        ['2026-03-01T10:30:00Z', '2026-03-02T00:00:00Z'],
+        ['2026-03-04T00:00:00Z', '2026-03-04T05:00:00Z'],
+      ],
+    },
+    {
+      name: 'inside one day: all edge',
+      from: '2026-03-01T01:00:00Z',
+      to: '2026-03-01T23:00:00Z',
+      days: null,
+      edges: [['2026-03-01T01:00:00Z', '2026-03-01T23:00:00Z']],
+    },
+    {
+      name: 'across one midnight only: no whole day',
+      from: '2026-03-01T20:00:00Z',
+      to: '2026-03-02T04:00:00Z',
+      days: null,
+      edges: [['2026-03-01T20:00:00Z', '2026-03-02T04:00:00Z']],
+    },
+    { name: 'empty window', from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z', days: null, edges: [] },
+    {
+      name: 'the unbounded default',
+      from: '1970-01-01T00:00:00Z',
+      to: '9999-01-01T00:00:00Z',
+      days: { from: '1970-01-01', to: '9999-01-01' },
+      edges: [],
+    },
+  ])('$name', ({ from, to, days, edges }) => {
+    expect(splitKpiWindow(t(from), t(to))).toEqual({ days, edges: edges.map(([a, b]) => [t(a!), t(b!)]) });
+  });
+});
+
+describe('percentile_cont from a histogram (table)', () => {
+  it.each([
+    { n: 1, p: 0.5, ranks: { lo: 0, hi: 0, proportion: 0 } },
+    { n: 4, p: 0.5, ranks: { lo: 1, hi: 2, proportion: 0.5 } },
+    { n: 5, p: 0.5, ranks: { lo: 2, hi: 2, proportion: 0 } },
+    { n: 11, p: 0.9, ranks: { lo: 9, hi: 9, proportion: 0 } },
+  ])('ranks of p$p over $n values', ({ n, p, ranks }) => {
+    expect(percentileContRanks(n, p)).toEqual(ranks);
+  });
+  it('interpolates like float8_lerp and finds a rank inside its bucket', () => {
+    expect(percentileContValue(2, 4, false, 0.25)).toBe(2.5);
+    expect(percentileContValue(2, 4, true, 0.25)).toBe(2);
+    const histogram = [
+      { bucket: 0, n: 2 },
+      { bucket: 3, n: 1 },
+      { bucket: 7, n: 4 },
+    ];
+    expect([0, 1, 2, 3, 6].map((r) => rankInHistogram(histogram, r))).toEqual([
+      { bucket: 0, offset: 0 },
+      { bucket: 0, offset: 1 },
+      { bucket: 3, offset: 0 },
+      { bucket: 7, offset: 0 },
+      { bucket: 7, offset: 3 },
+    ]);
+    expect(() => rankInHistogram(histogram, 7)).toThrow(RangeError);
+  });
+  test.prop([fc.array(fc.integer({ min: -50, max: 500 }), { minLength: 1, maxLength: 60 }), fc.constantFrom(0.5, 0.9)])(
+    'equals percentile_cont computed on the sorted values themselves',
+    (values, p) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const histogram = [...new Set(sorted)].map((v) => ({ bucket: v, n: sorted.filter((x) => x === v).length }));
+      const r = percentileContRanks(sorted.length, p);
+      const valueOf = (rank: number) => rankInHistogram(histogram, rank).bucket;
+      const direct = r.lo === r.hi ? sorted[r.lo]! : sorted[r.lo]! + r.proportion * (sorted[r.hi]! - sorted[r.lo]!);
+      expect(percentileContValue(valueOf(r.lo), valueOf(r.hi), r.lo === r.hi, r.proportion)).toBe(direct);
+    },
+  );
 });
