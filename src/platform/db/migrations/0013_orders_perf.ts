@@ -13,7 +13,8 @@ import { type Kysely, sql } from 'kysely';
  *    (or an import) writes it. Allocation writes none of these tables.
  * 2. The cycle-time index: per channel and whole-hour bucket, the exact cycle times of a bucket are an index
  *    range away, so exact percentiles read the rollup's histogram plus one bucket's rows (see get-order-kpis).
- * 3. Missing foreign-key / lookup indexes on the order lifecycle path.
+ * 3. Missing foreign-key / lookup indexes on the order lifecycle path (invoices, shipments and their lines, holds,
+ *    exception cases and returns by order; released orders by account for the credit exposure sum).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -72,7 +73,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOR EACH STATEMENT EXECUTE FUNCTION order_kpi_orders_changed();
     CREATE TRIGGER sales_orders_kpi_delete AFTER DELETE ON sales_orders REFERENCING OLD TABLE AS old_rows
       FOR EACH STATEMENT EXECUTE FUNCTION order_kpi_orders_changed();
-    CREATE FUNCTION order_kpi_order_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION order_kpi_order_updated() RETURNS trigger LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     BEGIN
       IF OLD.released_at IS NOT NULL AND OLD.shipped_at IS NOT NULL THEN
         UPDATE order_cycle_daily SET orders = orders - 1
@@ -105,7 +107,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       EXECUTE FUNCTION order_kpi_order_updated();
 
     -- Margin: posted invoice lines, credited to their order's creation day and channel.
-    CREATE FUNCTION order_kpi_invoice_lines_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- A statement's transition table has no statistics and fresh tables may have none either, so the lookups
+    -- from changed rows to their invoice and order are pinned to primary-key nested loops (a bulk insert of 50k
+    -- lines once took a seq-scan-per-row plan past the statement timeout).
+    CREATE FUNCTION order_kpi_invoice_lines_changed() RETURNS trigger LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     DECLARE sign integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
     BEGIN
       INSERT INTO order_kpi_daily AS k (day, channel_id, slot, invoice_lines, net_minor, cost_minor, rebate_minor)
@@ -121,7 +127,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER invoice_lines_kpi_delete AFTER DELETE ON invoice_lines REFERENCING OLD TABLE AS changed_rows
       FOR EACH STATEMENT EXECUTE FUNCTION order_kpi_invoice_lines_changed();
     -- An invoice entering or leaving 'posted' (nothing does today; void would) moves its lines in or out.
-    CREATE FUNCTION order_kpi_invoice_status_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION order_kpi_invoice_status_changed() RETURNS trigger LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     DECLARE sign integer := CASE WHEN NEW.status = 'posted' THEN 1 ELSE -1 END;
     BEGIN
       INSERT INTO order_kpi_daily AS k (day, channel_id, slot, invoice_lines, net_minor, cost_minor, rebate_minor)
@@ -151,12 +158,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX sales_orders_account_released ON sales_orders (account_id) WHERE lifecycle = 'released';
     CREATE INDEX invoices_order ON invoices (order_id);
     CREATE INDEX invoice_lines_invoice ON invoice_lines (invoice_id);
+    CREATE INDEX shipments_order ON shipments (order_id);
+    CREATE INDEX shipment_lines_shipment ON shipment_lines (shipment_id);
+    CREATE INDEX order_exceptions_order ON order_exceptions (order_id);
+    CREATE INDEX holds_order ON holds (order_id);
+    CREATE INDEX return_authorizations_order ON return_authorizations (order_id);
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    DROP INDEX invoice_lines_invoice, invoices_order, sales_orders_account_released, sales_orders_created, sales_orders_cycle;
+    DROP INDEX return_authorizations_order, holds_order, order_exceptions_order, shipment_lines_shipment, shipments_order, invoice_lines_invoice, invoices_order, sales_orders_account_released, sales_orders_created, sales_orders_cycle;
     DROP TRIGGER invoices_kpi_status ON invoices;
     DROP TRIGGER invoice_lines_kpi_delete ON invoice_lines;
     DROP TRIGGER invoice_lines_kpi_insert ON invoice_lines;
