@@ -156,7 +156,7 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
         insert into sales_orders (channel_id, account_id, currency, lifecycle, invoice_policy, tax_rate_bp, workflow_version, gates, created_at, released_at, shipped_at)
         select (array[${channel.id}::uuid, ${otherChannels[0]!.id}::uuid, ${otherChannels[1]!.id}::uuid])[1 + g % 3], ${account.id}, 'USD', 'closed', 'on_shipment', 1000, 1, '{}',
                now() - (g % 365) * interval '1 day', now() - (g % 365) * interval '1 day',
-               now() - (g % 365) * interval '1 day' + (1 + g % 48) * interval '1 hour' + ((g * 7919) % 3600) * interval '1 second'
+               now() - (g % 365) * interval '1 day' + (1 + g % 48) * interval '1 hour' + ((g::bigint * 7919) % 3600) * interval '1 second'
         from generate_series(${from}::int, ${until}::int) g
         returning id, created_at),
       l as (
