@@ -13,7 +13,7 @@ import {
   levelTakes,
   planAllocation,
 } from '../core/allocation.js';
-import { evaluateGates } from '../core/gates.js';
+import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
 import { type OrderLineRow, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
 import { type OrderView, orderView } from '../views.js';
@@ -86,7 +86,7 @@ async function allocateIn(
     await sql<{
       strategy: AllocationStrategy;
       locations: string[];
-      payment_terms: string | null;
+      payment_terms: GateFacts['paymentTerms'] | null;
       open_holds: string;
       levels: LevelAvailability[];
     }>`
@@ -119,18 +119,13 @@ async function allocateIn(
     );
   }
   const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
-  const terms = await trx
-    .selectFrom('customer_terms')
-    .select('payment_terms')
-    .where('account_id', '=', order.account_id)
-    .executeTakeFirst();
   const facts = {
     creditLimitMinor: 0,
     exposureMinor: 0,
     orderTotalMinor: 0,
     marginBp: 0,
     paymentStatus: order.payment_status,
-    paymentTerms: terms?.payment_terms ?? 'prepaid',
+    paymentTerms: context.payment_terms ?? 'prepaid',
     fullyAllocated: plan.shortages.length === 0,
   };
   const rules = evaluateGates(gates, facts);
