@@ -171,7 +171,7 @@ export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').select
 
 /**
  * A member's open work counted under their own row lock, in one round trip (see baton_lock_member_open_count in
- * migration 0015: the count runs after the lock, in a new snapshot). `FOR NO KEY UPDATE` leaves the key-share
+ * migration 0014: the count runs after the lock, in a new snapshot). `FOR NO KEY UPDATE` leaves the key-share
  * locks of foreign keys to users alone.
  */
 export async function lockMemberAndCountOpen(trx: Trx, userId: string): Promise<number> {

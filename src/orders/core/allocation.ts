@@ -44,3 +44,20 @@ export function planAllocation(
 /** Channel availability: per-location availability capped at 0 before summing (Saleor PR #17170). */
 export const channelAvailable = (levels: Array<{ onHand: number; allocated: number; quarantined: number }>) =>
   levels.reduce((acc, l) => acc + Math.max(0, l.onHand - l.allocated - l.quarantined), 0);
+
+/**
+ * What a plan takes from each (item, location) level, summed over its lines, in the order levels are locked
+ * everywhere (item, then location — the same order as `ORDER BY item_id, location_id` on uuids), so concurrent
+ * allocations queue on a shared level instead of deadlocking.
+ */
+export function levelTakes(allocations: PlannedAllocation[]): Array<{ itemId: string; locationId: string; qty: number }> {
+  const byLevel = new Map<string, { itemId: string; locationId: string; qty: number }>();
+  for (const a of allocations) {
+    const key = `${a.itemId}|${a.locationId}`;
+    const level = byLevel.get(key) ?? { itemId: a.itemId, locationId: a.locationId, qty: 0 };
+    level.qty += a.qty;
+    byLevel.set(key, level);
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byLevel.values()].sort((a, b) => cmp(a.itemId, b.itemId) || cmp(a.locationId, b.locationId));
+}

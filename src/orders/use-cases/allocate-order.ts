@@ -1,85 +1,60 @@
 import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
+import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
-import { type Shortage, planAllocation } from '../core/allocation.js';
-import { evaluateGates } from '../core/gates.js';
+import {
+  type AllocationStrategy,
+  type LevelAvailability,
+  type PlannedAllocation,
+  type Shortage,
+  levelTakes,
+  planAllocation,
+} from '../core/allocation.js';
+import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import { getOrderIn } from '../read-order.js';
-import { bumpOrderVersion, channelLocationIds, findChannel, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
-import type { OrderView } from '../views.js';
+import { type OrderLineRow, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
+import { type OrderView, orderView } from '../views.js';
+
+/** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+/** A conditional counter update found less stock than the plan was made from; the transaction rolls back. */
+class StockMoved extends Error {}
+
+type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
 
 /**
  * INVENTORY_ALLOCATION: every unallocated quantity of the order, split across the channel's locations, all or
- * nothing. Stock rows are locked in (item, location) order so concurrent orders queue instead of deadlocking,
- * and each counter moves by a conditional UPDATE that the no-oversell CHECK backs up. A shortage already
- * visible in committed stock is answered without taking those locks (it was true at that moment), so losers of
- * a race do not queue behind the winners. A shortage commits only the failed decision and its exception case,
- * then answers 422.
+ * nothing.
+ *
+ * The plan is made from committed stock without locking it, and everything that does not need the stock rows —
+ * allocation rows, line quantities, the decision, the event, the order view, the outbox event — is written
+ * first. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
+ * order: that re-check IS the lock, so a hot level's row is held only from that statement to commit (the audit
+ * append and the commit), not across the whole use case. If a level no longer covers its share the whole
+ * transaction rolls back (nothing was written) and the allocation is planned again from what is now committed;
+ * after OPTIMISTIC_ATTEMPTS it plans under `FOR UPDATE` locks, where the update cannot miss. The no-oversell
+ * CHECK on stock_levels backs all of this up.
+ *
+ * A shortage seen in committed stock is a true answer at that moment and is refused without queueing on the
+ * stock rows: a shortage commits only the failed decision and its exception case, then answers 422.
  */
 export async function allocateOrder(ctx: UseCaseContext, orderId: string, expectedVersion?: number): Promise<OrderView> {
   assertCan(ctx.actor, 'order.write');
-  const outcome = await inTransaction(ctx, async (trx) => {
-    const order = await lockOrder(trx, orderId);
-    if (!order) throw notFound('order');
-    if (expectedVersion !== undefined) assertVersion(order.version, expectedVersion);
-    if (order.lifecycle !== 'submitted' && order.lifecycle !== 'released') throw new AppError('conflict', `A ${order.lifecycle} order cannot be allocated.`);
-    const lines = await lockLines(trx, order.id);
-    const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
-    if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
-    const channel = (await findChannel(trx, order.channel_id))!;
-    const locations = await channelLocationIds(trx, order.channel_id);
-    const itemIds = [...new Set(requests.map((r) => r.itemId))];
-    // A shortage seen in committed data is already a true answer, so it is refused without queueing on the
-    // stock rows; a plan that fits is re-made under the row locks before any counter moves.
-    const readLevels = (lock: boolean) => {
-      const q = trx.selectFrom('stock_levels').selectAll().where('item_id', 'in', itemIds).where('location_id', 'in', locations).orderBy('item_id').orderBy('location_id');
-      return lock ? q.forUpdate().execute() : q.execute();
-    };
-    const planFor = (levels: Awaited<ReturnType<typeof readLevels>>) =>
-      planAllocation(
-        requests,
-        locations,
-        levels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
-        channel.allocation_strategy,
-      );
-    let plan = planFor(await readLevels(false));
-    if (plan.shortages.length === 0) plan = planFor(await readLevels(true));
-    const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
-    const terms = await trx.selectFrom('customer_terms').select('payment_terms').where('account_id', '=', order.account_id).executeTakeFirst();
-    const facts = { creditLimitMinor: 0, exposureMinor: 0, orderTotalMinor: 0, marginBp: 0, paymentStatus: order.payment_status, paymentTerms: terms?.payment_terms ?? 'prepaid', fullyAllocated: plan.shortages.length === 0 };
-    const rules = evaluateGates(gates, facts);
-    const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
-    if (refused.length > 0) {
-      const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
-      const decision = await writeDecision(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', subjectType: 'sales_order', subjectId: order.id, order, outcome: 'fail', rules, reason: detail });
-      await openException(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', category: refused[0]!.type, subjectType: 'sales_order', subjectId: order.id, orderId: order.id, channelId: order.channel_id, detail });
-      return { shortages: [] as Shortage[], refused: detail, decisionId: decision.id };
+  let outcome: Outcome | undefined;
+  for (let attempt = 1; !outcome; attempt++) {
+    const locking = attempt > OPTIMISTIC_ATTEMPTS;
+    try {
+      outcome = await inTransaction(ctx, (trx) => allocateIn(trx, ctx, orderId, expectedVersion, locking));
+    } catch (error) {
+      if (!(error instanceof StockMoved) || locking) throw error;
     }
-    if (plan.shortages.length > 0) {
-      const decision = await writeDecision(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', subjectType: 'sales_order', subjectId: order.id, order, outcome: 'fail', rules: [...rules, { shortages: plan.shortages }], reason: 'insufficient stock' });
-      await openException(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', category: 'stock_cover', subjectType: 'sales_order', subjectId: order.id, orderId: order.id, channelId: order.channel_id, detail: shortageText(plan.shortages) });
-      return { shortages: plan.shortages, decisionId: decision.id };
-    }
-    const now = ctx.clock.now();
-    for (const a of plan.allocations) {
-      const updated = await sql`update stock_levels set allocated = allocated + ${a.qty}
-                                where item_id = ${a.itemId} and location_id = ${a.locationId} and on_hand - allocated - quarantined >= ${a.qty}`.execute(trx);
-      if (Number(updated.numAffectedRows) !== 1) throw new AppError('conflict', 'Stock changed during allocation; try again.');
-    }
-    await trx.insertInto('allocations').values(plan.allocations.map((a) => ({ order_line_id: a.lineId, item_id: a.itemId, location_id: a.locationId, qty: a.qty, created_at: now }))).execute();
-    const perLine = new Map<string, number>();
-    for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
-    for (const [lineId, qty] of perLine) await trx.updateTable('order_lines').set((eb) => ({ qty_allocated: eb('qty_allocated', '+', qty) })).where('id', '=', lineId).execute();
-    await writeDecision(trx, ctx, { controlPoint: 'INVENTORY_ALLOCATION', subjectType: 'sales_order', subjectId: order.id, order, outcome: 'pass', rules: [...rules, { allocations: plan.allocations }] });
-    await orderEvent(trx, ctx, order, 'allocated');
-    await bumpOrderVersion(trx, order.id);
-    await recordChange(trx, ctx, { event: 'order.allocated', entityType: 'sales_order', entityId: order.id, after: { allocations: plan.allocations } });
-    return { shortages: [] as Shortage[], view: await getOrderIn(trx, order.id) };
-  });
-  if ('refused' in outcome && outcome.refused) throw new AppError('rule_violation', `INVENTORY_ALLOCATION gate failed: ${outcome.refused}. An exception case was opened.`);
+  }
+  if (outcome.refused)
+    throw new AppError('rule_violation', `INVENTORY_ALLOCATION gate failed: ${outcome.refused}. An exception case was opened.`);
   if (outcome.shortages.length > 0) {
     throw new AppError(
       'rule_violation',
@@ -90,4 +65,178 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
   return outcome.view!;
 }
 
-const shortageText = (shortages: Shortage[]) => shortages.map((s) => `line ${s.lineId.slice(0, 8)} short ${s.short}/${s.requested}`).join(', ');
+async function allocateIn(
+  trx: Trx,
+  ctx: UseCaseContext,
+  orderId: string,
+  expectedVersion: number | undefined,
+  locking: boolean,
+): Promise<Outcome> {
+  const order = await lockOrder(trx, orderId);
+  if (!order) throw notFound('order');
+  if (expectedVersion !== undefined) assertVersion(order.version, expectedVersion);
+  if (order.lifecycle !== 'submitted' && order.lifecycle !== 'released')
+    throw new AppError('conflict', `A ${order.lifecycle} order cannot be allocated.`);
+  const lines = await lockLines(trx, order.id);
+  const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
+  if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
+  const itemIds = [...new Set(requests.map((r) => r.itemId))];
+  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels.
+  const context = (
+    await sql<{
+      strategy: AllocationStrategy;
+      locations: string[];
+      payment_terms: GateFacts['paymentTerms'] | null;
+      open_holds: string;
+      levels: LevelAvailability[];
+    }>`
+      select c.allocation_strategy as strategy,
+             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
+             (select t.payment_terms from customer_terms t where t.account_id = ${order.account_id}) as payment_terms,
+             (select count(*) from holds h where h.order_id = ${order.id} and h.released_at is null) as open_holds,
+             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
+                       from stock_levels s
+                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels
+      from channels c where c.id = ${order.channel_id}`.execute(trx)
+  ).rows[0]!;
+  const locations = context.locations;
+  const planFor = (levels: LevelAvailability[]) => planAllocation(requests, locations, levels, context.strategy);
+  // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
+  // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
+  let plan = planFor(context.levels);
+  if (locking && plan.shortages.length === 0) {
+    const locked = await trx
+      .selectFrom('stock_levels')
+      .selectAll()
+      .where('item_id', 'in', itemIds)
+      .where('location_id', 'in', locations)
+      .orderBy('item_id')
+      .orderBy('location_id')
+      .forUpdate()
+      .execute();
+    plan = planFor(
+      locked.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
+    );
+  }
+  const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
+  const facts = {
+    creditLimitMinor: 0,
+    exposureMinor: 0,
+    orderTotalMinor: 0,
+    marginBp: 0,
+    paymentStatus: order.payment_status,
+    paymentTerms: context.payment_terms ?? 'prepaid',
+    fullyAllocated: plan.shortages.length === 0,
+  };
+  const rules = evaluateGates(gates, facts);
+  const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
+  if (refused.length > 0) {
+    const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
+    await writeDecision(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      subjectType: 'sales_order',
+      subjectId: order.id,
+      order,
+      outcome: 'fail',
+      rules,
+      reason: detail,
+    });
+    await openException(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      category: refused[0]!.type,
+      subjectType: 'sales_order',
+      subjectId: order.id,
+      orderId: order.id,
+      channelId: order.channel_id,
+      detail,
+    });
+    return { shortages: [], refused: detail };
+  }
+  if (plan.shortages.length > 0) {
+    await writeDecision(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      subjectType: 'sales_order',
+      subjectId: order.id,
+      order,
+      outcome: 'fail',
+      rules: [...rules, { shortages: plan.shortages }],
+      reason: 'insufficient stock',
+    });
+    await openException(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      category: 'stock_cover',
+      subjectType: 'sales_order',
+      subjectId: order.id,
+      orderId: order.id,
+      channelId: order.channel_id,
+      detail: shortageText(plan.shortages),
+    });
+    return { shortages: plan.shortages };
+  }
+  // Everything that does not touch a stock row first …
+  const now = ctx.clock.now();
+  await trx
+    .insertInto('allocations')
+    .values(
+      plan.allocations.map((a) => ({ order_line_id: a.lineId, item_id: a.itemId, location_id: a.locationId, qty: a.qty, created_at: now })),
+    )
+    .execute();
+  const perLine = new Map<string, number>();
+  for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
+  const updated = new Map<string, OrderLineRow>();
+  for (const [lineId, qty] of perLine) {
+    const line = await trx
+      .updateTable('order_lines')
+      .set((eb) => ({ qty_allocated: eb('qty_allocated', '+', qty) }))
+      .where('id', '=', lineId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    updated.set(lineId, line);
+  }
+  await writeDecision(trx, ctx, {
+    controlPoint: 'INVENTORY_ALLOCATION',
+    subjectType: 'sales_order',
+    subjectId: order.id,
+    order,
+    outcome: 'pass',
+    rules: [...rules, { allocations: plan.allocations }],
+  });
+  await orderEvent(trx, ctx, order, 'allocated');
+  // The view from what the writes return: the same rows getOrderIn would read back.
+  const bumped = await trx
+    .updateTable('sales_orders')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', order.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordChange(trx, ctx, {
+    event: 'order.allocated',
+    entityType: 'sales_order',
+    entityId: order.id,
+    after: { allocations: plan.allocations },
+  });
+  const view = orderView(
+    bumped,
+    lines.map((l) => updated.get(l.id) ?? l).sort((a, b) => a.line_no - b.line_no),
+    Number(context.open_holds),
+  );
+  // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
+  await moveAllocatedCounters(trx, plan.allocations, locking);
+  return { shortages: [], view };
+}
+
+async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[], locked: boolean): Promise<void> {
+  for (const take of levelTakes(allocations)) {
+    const updated = await sql`update stock_levels set allocated = allocated + ${take.qty}
+                              where item_id = ${take.itemId} and location_id = ${take.locationId} and on_hand - allocated - quarantined >= ${take.qty}`.execute(
+      trx,
+    );
+    if (Number(updated.numAffectedRows) === 1) continue;
+    // Under FOR UPDATE the plan was made from the locked rows, so a miss there is a real inconsistency.
+    if (locked) throw new AppError('conflict', 'Stock changed during allocation; try again.');
+    throw new StockMoved();
+  }
+}
+
+const shortageText = (shortages: Shortage[]) =>
+  shortages.map((s) => `line ${s.lineId.slice(0, 8)} short ${s.short}/${s.requested}`).join(', ');

@@ -11,7 +11,8 @@ import * as m0009 from './0009_matching.js';
 import * as m0010 from './0010_registrations.js';
 import * as m0011 from './0011_partners.js';
 import * as m0012 from './0012_portal.js';
-import * as m0015 from './0015_write_path.js';
+import * as m0013 from './0013_orders_perf.js';
+import * as m0014 from './0014_write_path.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010_registrations': m0010,
   '0011_partners': m0011,
   '0012_portal': m0012,
-  '0015_write_path': m0015,
+  '0013_orders_perf': m0013,
+  '0014_write_path': m0014,
 };
