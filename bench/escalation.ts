@@ -14,7 +14,7 @@ import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
 import type { Database } from '../src/platform/db/database.js';
 import { sweepEscalations } from '../src/routing/use-cases/sweep-escalations.js';
-import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, setupRoutingOrg, withBenchDatabase } from './support.js';
+import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, sampleWaits, setupRoutingOrg, withBenchDatabase } from './support.js';
 
 const BATCH = 500;
 
@@ -123,33 +123,6 @@ function profileOf(traces: Traced[][], sweepMs: number, waits: Awaited<ReturnTyp
       waitedMs: round(lockWaitMs),
     },
     databaseWaits: waits,
-  };
-}
-
-/** What active sessions of the app role wait on, sampled every 20 ms until stopped. */
-function sampleWaits(bench: BenchRuntime) {
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const rows = await sql<{ what: string }>`
-        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') || ' | ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as what
-        from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(
-        bench.superuser.db,
-      );
-      samples++;
-      for (const r of rows.rows) counts.set(r.what, (counts.get(r.what) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
-      return { samples, top: top.map(([what, c]) => ({ what, meanSessions: round(c / Math.max(1, samples), 2) })) };
-    },
   };
 }
 

@@ -28,7 +28,7 @@ import { getOrderKpis } from '../src/orders/use-cases/get-order-kpis.js';
 import { postInvoice } from '../src/orders/use-cases/post-invoice.js';
 import { releaseOrder } from '../src/orders/use-cases/release-order.js';
 import { setCustomerTerms } from '../src/orders/use-cases/set-customer-terms.js';
-import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, withBenchDatabase } from './support.js';
+import { type BenchOptions, isMain, numberArg, sampleWaits, withBenchDatabase } from './support.js';
 
 const clients = 32;
 
@@ -219,35 +219,6 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
       },
     };
   });
-}
-
-/** Where sessions of the app pool are while `work` runs: wait event (or CPU) × statement, as shares of samples. */
-function sampleWaits(bench: BenchRuntime) {
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const rows = await sql<{ wait: string; query: string }>`
-        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as query
-        from pg_stat_activity where state <> 'idle' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
-      samples++;
-      for (const r of rows.rows) counts.set(`${r.wait} | ${r.query}`, (counts.get(`${r.wait} | ${r.query}`) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
-      return {
-        samples,
-        meanBusySessions: round([...counts.values()].reduce((a, b) => a + b, 0) / Math.max(1, samples), 2),
-        top: top.map(([what, c]) => ({ what, sessions: round(c / Math.max(1, samples), 2) })),
-      };
-    },
-  };
 }
 
 if (isMain(import.meta.url) && process.argv.includes('--help')) {

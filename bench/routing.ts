@@ -25,7 +25,7 @@ import { recordChange } from '../src/platform/record-change.js';
 import { inTransaction } from '../src/platform/use-case-context.js';
 import { createLead } from '../src/routing/use-cases/create-lead.js';
 import { routeRecordsBatch } from '../src/routing/use-cases/route-records-batch.js';
-import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, setupRoutingOrg, withBenchDatabase } from './support.js';
+import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, sampleWaits, setupRoutingOrg, withBenchDatabase } from './support.js';
 
 const CLIENTS = 16;
 
@@ -286,31 +286,6 @@ function timedKysely(bench: BenchRuntime) {
         other: 'JavaScript in the use case (facts, explain, pool selection, audit hashing, JSON) and the event loop',
         topStatements: statements.slice(0, 12).map(([statement, s]) => ({ statement, calls: s.count, msPerUnit: round(s.ms / units, 4), share: round(s.ms / totalMs, 3) })),
       };
-    },
-  };
-}
-
-/** What active database sessions wait on, sampled every 20 ms until stopped (lock contention shows up here). */
-function sampleWaits(bench: BenchRuntime) {
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const rows = await sql<{ wait: string; query: string }>`
-        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') as wait, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as query
-        from pg_stat_activity where state = 'active' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
-      samples++;
-      for (const r of rows.rows) counts.set(`${r.wait} | ${r.query}`, (counts.get(`${r.wait} | ${r.query}`) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
-      return { samples, meanActiveSessions: round([...counts.values()].reduce((a, b) => a + b, 0) / Math.max(1, samples), 2), top: top.map(([what, c]) => ({ what, share: round(c / Math.max(1, samples), 2) })) };
     },
   };
 }

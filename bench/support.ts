@@ -3,6 +3,7 @@
  * dataset (test/fixtures/crm) turned into leads and facts, a realistic ~30-rule lead rule set, and a routing
  * organisation (teams, reps, regional pools, a queue) built through the use cases.
  */
+import { sql } from 'kysely';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -351,4 +352,33 @@ export function leadInput(i: number): CreateLeadInput {
   const crm = loadCrm();
   const { accountName: _a, engagedAt: _e, ...lead } = crm.leads[i % crm.leads.length]!;
   return { ...lead, name: `${lead.name} #${i}`, email: `lead${i}.${lead.email}` };
+}
+
+/**
+ * What the app's database sessions wait on (lock, I/O, or running), sampled every `intervalMs` until stopped:
+ * lock contention shows up here. `sessions` is the mean number of sessions in that state per sample.
+ */
+export function sampleWaits(bench: BenchRuntime, intervalMs = 20) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ what: string }>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU/running') || ' | ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as what
+        from pg_stat_activity where state <> 'idle' and application_name = 'baton' and pid <> pg_backend_pid()`.execute(bench.superuser.db);
+      samples++;
+      for (const r of rows.rows) counts.set(r.what, (counts.get(r.what) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      const perSample = (c: number) => round(c / Math.max(1, samples), 2);
+      return { samples, meanBusySessions: perSample([...counts.values()].reduce((a, b) => a + b, 0)), top: top.map(([what, c]) => ({ what, sessions: perSample(c) })) };
+    },
+  };
 }

@@ -14,7 +14,6 @@ import {
   closeAssignment,
   findEscalationPolicy,
   findPerson,
-  insertNotification,
   openAssignmentOf,
   type RoutingPolicyRow,
   routingPolicy,
@@ -178,18 +177,7 @@ export type NotificationInput = {
 };
 
 /** An inbox entry and its outbox event; notifications are not audited, the change that caused them is. */
-export async function notify(trx: Trx, ctx: UseCaseContext, n: NotificationInput): Promise<void> {
-  const { id } = await insertNotification(trx, {
-    user_id: n.userId,
-    kind: n.kind,
-    record_type: n.recordType ?? null,
-    record_id: n.recordId ?? null,
-    title: n.title,
-    body: n.body,
-    created_at: ctx.clock.now(),
-  });
-  await emit(trx, ctx, notificationEvent(id, n));
-}
+export const notify = (trx: Trx, ctx: UseCaseContext, n: NotificationInput): Promise<void> => notifyMany(trx, ctx, [n]);
 
 const notificationEvent = (id: string, n: Pick<NotificationInput, 'userId' | 'kind' | 'recordType' | 'recordId' | 'title'>) => ({
   type: `notification.${n.kind}`,

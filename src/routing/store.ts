@@ -403,9 +403,6 @@ export async function markUnassigned(
 export const clearUnassigned = (trx: Trx, recordType: string, recordId: string) =>
   trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', '=', recordId).execute();
 
-export const insertNotification = (trx: Trx, row: Insertable<Database['notifications']>) =>
-  trx.insertInto('notifications').values(row).returning('id').executeTakeFirstOrThrow();
-
 /** Display names for records in queues and reports; types routing does not describe fall back to their type. */
 export async function recordTitles(db: Executor, refs: Array<{ recordType: string; recordId: string }>): Promise<Map<string, string>> {
   const titles = new Map<string, string>();
