@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserResponse } from '../identity/http-schemas.js';
 import { AUDIT_EVENT_NAMES, type AuditEventName } from '../platform/audit/events.js';
-import { AccountResponse, AssignmentResponse, LeadResponse, OpportunityResponse } from '../routing/http-schemas.js';
+import { AccountResponse, LeadResponse, OpportunityResponse } from '../routing/http-schemas.js';
 import { WebhookResponse } from './http-schemas.js';
 
 /**
@@ -194,10 +194,7 @@ export const EVENT_CATALOGUE = {
   'routing_policy.updated': open('routing_policy', 'The routing policy changed.', { before: 'policy', after: 'policy' }),
   'assignment.created': exact(ROUTABLE, 'A record got an owner (rule, pool, manual, escalation, import or hand-off).', {
     before: PreviousOwner.nullable(),
-    after: z.union([
-      AssignmentResponse.describe('full assignment (single routing)'),
-      AssignmentCompact.describe('compact form (batch routing)'),
-    ]),
+    after: AssignmentCompact.describe('the assignment; its explanation is in GET /api/v1/records/{type}/{id}/ownership'),
   }),
   'assignment.acknowledged': exact(ROUTABLE, 'The owner acknowledged an assignment.', {
     after: z.object({ assignmentId: z.uuid(), acknowledgedAt: z.string(), onTime: z.boolean() }),

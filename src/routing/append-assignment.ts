@@ -19,7 +19,6 @@ import {
   routingPolicy,
   writeAssignment,
 } from './store.js';
-import { assignmentView } from './views.js';
 
 export type NewAssignment = {
   recordType: RoutableRecordType;
@@ -125,16 +124,28 @@ export async function appendAssignment(trx: Trx, ctx: UseCaseContext, next: NewA
       title: notification.title,
     }),
   );
+  // The audit row and the event name the assignment; its explanation stays in the immutable ledger row (one
+  // copy, not three — the chain lock is held while these rows are written).
   await recordChange(trx, ctx, {
     event: 'assignment.created',
     entityType: next.recordType,
     entityId: next.recordId,
     reason: `${next.reasonCode}: ${next.reason}`,
     before: previous ? { ownerId: previous.owner_id, assignmentId: previous.id } : null,
-    after: assignmentView(row),
+    after: compactAssignment(row),
   });
   return row;
 }
+
+/** What the audit trail and the `assignment.created` event carry; single and batch routing alike. */
+export const compactAssignment = (a: Pick<AssignmentRow, 'id' | 'owner_id' | 'due_at' | 'rule_id' | 'pool_id' | 'source'>) => ({
+  assignmentId: a.id,
+  ownerId: a.owner_id,
+  dueAt: a.due_at.toISOString(),
+  ruleId: a.rule_id,
+  poolId: a.pool_id,
+  source: a.source,
+});
 
 // A calendar without any working hours cannot measure business time; such owners run on wall-clock hours.
 const usable = (calendar: BusinessCalendar | null) => (calendar && hasWorkingTime(calendar) ? calendar : null);

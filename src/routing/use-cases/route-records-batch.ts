@@ -20,6 +20,7 @@ import type { Rule } from '../core/ruleset.js';
 import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
 import { activeChannelManagers, findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
+import { compactAssignment } from '../append-assignment.js';
 import { compiledRuleset } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
@@ -384,14 +385,7 @@ async function writeDecisions(
         entityId: a.record_id,
         reason: `${row.reason_code}: ${row.reason}`,
         before: row.previous_owner_id ? { ownerId: row.previous_owner_id } : null,
-        after: {
-          assignmentId: a.id,
-          ownerId: a.owner_id,
-          dueAt: a.due_at.toISOString(),
-          ruleId: row.rule_id,
-          poolId: row.pool_id,
-          source: row.source,
-        },
+        after: compactAssignment({ id: a.id, owner_id: a.owner_id, due_at: a.due_at, rule_id: row.rule_id ?? null, pool_id: row.pool_id, source: row.source }),
       });
     }
   }
