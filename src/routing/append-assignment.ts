@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AssignmentSource, Priority, Trx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
@@ -197,28 +198,24 @@ const notificationEvent = (id: string, n: Pick<NotificationInput, 'userId' | 'ki
   payload: { userId: n.userId, kind: n.kind, recordType: n.recordType ?? null, recordId: n.recordId ?? null, title: n.title },
 });
 
-/** The same for many at once (sweeps, reports): one insert and one outbox batch. */
+/** The same for many at once (sweeps, reports): one insert from column arrays, whatever the count, and the events. */
 export async function notifyMany(trx: Trx, ctx: UseCaseContext, list: NotificationInput[]): Promise<void> {
   if (list.length === 0) return;
-  const now = ctx.clock.now();
-  const rows = list.map((n) => ({
-    id: randomUUID(),
-    user_id: n.userId,
-    kind: n.kind,
-    record_type: n.recordType ?? null,
-    record_id: n.recordId ?? null,
-    title: n.title,
-    body: n.body,
-    created_at: now,
-  }));
-  for (let i = 0; i < rows.length; i += 1000)
-    await trx
-      .insertInto('notifications')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  const ids = list.map(() => randomUUID());
+  const column = <T>(pick: (n: NotificationInput) => T) => list.map(pick);
+  await trx
+    .insertInto('notifications')
+    .columns(['id', 'user_id', 'kind', 'record_type', 'record_id', 'title', 'body', 'created_at'])
+    .expression(
+      sql`select id, user_id, kind, record_type, record_id, title, body, ${ctx.clock.now()}::timestamptz
+          from unnest(${ids}::uuid[], ${column((n) => n.userId)}::uuid[], ${column((n) => n.kind)}::text[], ${column((n) => n.recordType ?? null)}::text[],
+                      ${column((n) => n.recordId ?? null)}::uuid[], ${column((n) => n.title)}::text[], ${column((n) => n.body)}::text[])
+            as n(id, user_id, kind, record_type, record_id, title, body)`,
+    )
+    .execute();
   await emitMany(
     trx,
     ctx,
-    list.map((n, i) => notificationEvent(rows[i]!.id, n)),
+    list.map((n, i) => notificationEvent(ids[i]!, n)),
   );
 }

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { AuditedChange } from '../../platform/audit/events.js';
 import { recordChanges } from '../../platform/record-change.js';
 import type { Trx } from '../../platform/db/database.js';
-import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
-import { appendAssignment } from '../append-assignment.js';
+import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
+import { appendAssignment, notifyMany } from '../append-assignment.js';
 import {
   type FiringTimer,
   escalationAuditReason,
@@ -114,72 +114,43 @@ async function claimDueNotifyingTimers(trx: Trx, now: Date, batchSize: number): 
 }
 
 /**
- * One batch, one transaction: claim, then in one statement mark the timers fired, insert their notifications
- * and the notifications' outbox events (the events notifyMany emits: notification.<kind>, payload userId,
- * kind, recordType, recordId, title), then the escalation.fired outbox events and audit rows through
- * recordChanges. Columns travel as one array each, so the statement is the same whatever the batch size.
+ * One batch, one transaction: claim, mark the timers fired (one statement over column arrays), tell who each
+ * action owes a notification (notifyMany), then the escalation.fired outbox events and audit rows
+ * (recordChanges) — the outbox rows and audit rows join the transaction's one pre-commit statement.
  */
 async function fireNotifyingTimers(trx: Trx, ctx: UseCaseContext, batchSize: number): Promise<string[]> {
   const now = ctx.clock.now();
   const timers = await claimDueNotifyingTimers(trx, now, batchSize);
   if (timers.length === 0) return [];
-  const ids: string[] = [];
-  const outcomes: string[] = [];
-  const note = {
-    userId: [] as string[],
-    kind: [] as string[],
-    recordType: [] as string[],
-    recordId: [] as string[],
-    title: [] as string[],
-    body: [] as string[],
-  };
-  const changes: AuditedChange[] = [];
-  for (const t of timers) {
-    const outcome = escalationOutcome(t);
-    ids.push(t.id);
-    outcomes.push(outcome);
-    for (const n of escalationNotifications(t)) {
-      note.userId.push(n.userId);
-      note.kind.push(n.kind);
-      note.recordType.push(t.recordType);
-      note.recordId.push(t.recordId);
-      note.title.push(n.title);
-      note.body.push(n.body);
-    }
-    if (!isAuditedEscalation(t)) continue;
-    changes.push({
-      event: 'escalation.fired',
-      entityType: t.recordType,
-      entityId: t.recordId,
-      reason: escalationAuditReason(t),
-      after: { timerId: t.id, assignmentId: t.assignmentId, action: t.action, step: t.stepIndex, ownerId: t.ownerId, outcome },
-    });
-  }
-  const actor = actorOf(ctx);
+  const outcomes = timers.map(escalationOutcome);
   const { rows } = await sql<{ marked: number }>`
     with marked as (
       update escalation_timers t set state = 'fired', fired_at = ${now}, outcome = v.outcome
-      from unnest(${ids}::uuid[], ${outcomes}::text[]) as v(id, outcome)
-      where t.id = any(${ids}::uuid[]) and t.id = v.id and t.state = 'pending'
+      from unnest(${timers.map((t) => t.id)}::uuid[], ${outcomes}::text[]) as v(id, outcome)
+      where t.id = v.id and t.state = 'pending'
       returning t.id
-    ),
-    notified as (
-      insert into notifications (user_id, kind, record_type, record_id, title, body, created_at)
-      select user_id, kind, record_type, record_id, title, body, ${now}
-      from unnest(${note.userId}::uuid[], ${note.kind}::text[], ${note.recordType}::text[], ${note.recordId}::uuid[], ${note.title}::text[], ${note.body}::text[])
-        as n(user_id, kind, record_type, record_id, title, body)
-      returning id, user_id, kind, record_type, record_id, title
-    ),
-    announced as (
-      insert into outbox_events (occurred_at, aggregate_type, aggregate_id, event_type, payload, actor_id, request_id)
-      select ${now}, 'notification', n.id::text, 'notification.' || n.kind,
-             jsonb_build_object('userId', n.user_id, 'kind', n.kind, 'recordType', n.record_type, 'recordId', n.record_id, 'title', n.title),
-             ${actor.id}::uuid, ${ctx.requestId ?? null}::text
-      from notified n
     )
     select count(*)::int as marked from marked`.execute(trx);
   // Every claimed timer is locked by this transaction and was pending: anything else is a bug, not a race.
   if (rows[0]!.marked !== timers.length) throw new Error(`escalation sweep marked ${rows[0]!.marked} of ${timers.length} claimed timers`);
+  await notifyMany(
+    trx,
+    ctx,
+    timers.flatMap((t) => escalationNotifications(t).map((n) => ({ ...n, recordType: t.recordType, recordId: t.recordId }))),
+  );
+  const changes: AuditedChange[] = timers.flatMap((t, i) =>
+    isAuditedEscalation(t)
+      ? [
+          {
+            event: 'escalation.fired' as const,
+            entityType: t.recordType,
+            entityId: t.recordId,
+            reason: escalationAuditReason(t),
+            after: { timerId: t.id, assignmentId: t.assignmentId, action: t.action, step: t.stepIndex, ownerId: t.ownerId, outcome: outcomes[i] },
+          },
+        ]
+      : [],
+  );
   await recordChanges(trx, ctx, changes);
   return timers.map((t) => t.action);
 }
