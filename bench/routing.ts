@@ -119,7 +119,7 @@ async function invariants(bench: BenchRuntime, leadFilter: string) {
     unassigned: Number(row.unassigned),
     membersOverWipCap: Number(row.over_cap),
     busiestMemberOpenVsCap: row.max_open_vs_cap,
-    auditChain: { ok: chain.ok, rows: chain.rows, verifyMs: round(performance.now() - started) },
+    auditChain: { ok: chain.ok, rows: chain.rows, pendingSeal: chain.ok ? chain.pending : null, verifyMs: round(performance.now() - started) },
   };
 }
 
@@ -192,9 +192,10 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
     });
     progress(4);
 
-    // The ceiling every write shares: transactions that only append one audit row and one outbox event. The
-    // hash chain's head is locked from the audit statement through commit, so these serialise on it.
-    const chainOnly = await closedLoop(n, CLIENTS, (i) =>
+    // What every write shares: transactions that only append one audit row and one outbox event. The hash chain
+    // is sealed after commit (seal-audit.ts), so these no longer serialise on a chain lock; the sealer keeps up
+    // in the background and the chain verifies afterwards.
+    const auditOnly = await closedLoop(n, CLIENTS, (i) =>
       inTransaction(ctx, (trx) => recordChange(trx, ctx, { event: 'lead.updated', entityType: 'lead', entityId: randomUUID(), reason: `chain ceiling ${i}`, after: { i } })),
     );
 
@@ -211,7 +212,7 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
       baton: peak,
       rawSqlBaseline: { decisionsPerSec: baseline.perSec, totalMs: baseline.totalMs, latencyMs: baseline.latencyMs, what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections' },
       ratioToBaseline: round(peak.decisionsPerSec / baseline.perSec, 3),
-      auditChainCeiling: { writesPerSec: chainOnly.perSec, latencyMs: chainOnly.latencyMs, what: 'one audit row + one outbox event per transaction, 16 concurrent; no other lock' },
+      auditedWriteCeiling: { writesPerSec: auditOnly.perSec, latencyMs: auditOnly.latencyMs, what: 'one audit row + one outbox event per transaction, 16 concurrent; no other lock' },
       databaseWaitsDuringPeak: waitProfile,
       singleDecisionUncontended: { decisions: single.ops, perSec: single.perSec, latencyMs: single.latencyMs, ...profiled.split(single.ops, single.totalMs), costliestSelectPlan: singlePlan },
       halfPeakPaced: { targetPerSec: round(halfRate), ...paced },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { checkpointAudit } from './platform/audit/checkpoint-audit.js';
 import { type CheckpointStore, checkpointStore } from './platform/audit/checkpoints.js';
+import { sealingSettled } from './platform/audit/seal-audit.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { type DatabaseEndpoints, openDatabase } from './platform/db/connect.js';
@@ -55,6 +56,7 @@ export async function startRuntime(options: { config?: Config; logger?: Logger; 
     close: async () => {
       if (closed) return;
       closed = true;
+      await sealingSettled(handle.db);
       await checkpointAudit(handle.db, checkpoints, systemClock).catch((error: unknown) => logger.warn({ err: error }, 'final audit checkpoint failed'));
       await handle.db.destroy();
       await endpoints.stop();

@@ -14,7 +14,7 @@ export type AuditFilter = {
   cursor?: string;
 };
 
-export const auditEventView = (e: AuditEventRow) => ({
+export const auditEventView = (e: AuditEventRow & { hash: string | null }) => ({
   seq: Number(e.seq),
   id: e.id,
   occurredAt: e.occurred_at.toISOString(),
@@ -34,7 +34,13 @@ export type AuditEventView = ReturnType<typeof auditEventView>;
 /** Newest first, filtered; the cursor is the last sequence number seen. */
 export async function listAuditEvents(ctx: UseCaseContext, filter: AuditFilter): Promise<Page<AuditEventView>> {
   assertCan(ctx.actor, 'audit.read');
-  let query = ctx.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(filter.limit + 1);
+  // An event's hash appears once the sealer has linked it into the chain, normally well within a second.
+  let query = ctx.db
+    .selectFrom('audit_events')
+    .selectAll('audit_events')
+    .select((eb) => eb.selectFrom('audit_seals').select('hash').whereRef('audit_seals.event_seq', '=', 'audit_events.seq').as('hash'))
+    .orderBy('seq', 'desc')
+    .limit(filter.limit + 1);
   if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
   if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);

@@ -18,7 +18,7 @@ const AuditEventResponse = z.object({
   requestId: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),
-  hash: z.string(),
+  hash: z.string().nullable().describe('null until the event is sealed into the hash chain, normally well within a second of commit'),
 });
 
 const VerificationResponse = z.object({
@@ -26,6 +26,7 @@ const VerificationResponse = z.object({
   rows: z.number().int(),
   headSeq: z.number().int().optional(),
   checkpoints: z.number().int().optional(),
+  pending: z.number().int().optional().describe('events committed after the seal pass that verify ran first'),
   firstBadSeq: z.number().int().optional(),
   problem: z.string().optional(),
   detail: z.string().optional(),

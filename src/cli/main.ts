@@ -140,7 +140,10 @@ export function buildCli(): Command {
         const result = await verifyAuditTrail(cliContext(runtime), runtime.checkpoints, (n) => bar.update(n, Math.max(total, n)));
         bar.stop();
         if (options.json) console.log(JSON.stringify(result));
-        else if (result.ok) console.log(`OK: ${result.rows} audit rows verified up to seq ${result.headSeq}; ${result.checkpoints} signed checkpoints match.`);
+        else if (result.ok) {
+          const pending = result.pending ? `; ${result.pending} committed during the check await their seal` : '';
+          console.log(`OK: ${result.rows} audit rows verified up to chain position ${result.headSeq}; ${result.checkpoints} signed checkpoints match${pending}.`);
+        }
         else console.log(`TAMPERED: first bad seq ${result.firstBadSeq} (${result.problem}): ${result.detail}`);
         if (!result.ok) process.exitCode = EXIT.failed;
       }),

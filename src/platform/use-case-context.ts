@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from './access/actor.js';
 import type { Clock } from './clock.js';
 import type { Db, Trx } from './db/database.js';
+import { sealSoon } from './audit/seal-audit.js';
 import { flushPreCommitWrites } from './flush-pre-commit.js';
 import { collectPreCommitWritesIn, takePreCommitWrites } from './pre-commit.js';
 
@@ -29,15 +30,20 @@ export function actorOf(ctx: UseCaseContext): { id: string | null; label: string
 export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.transaction().execute(async (trx) => {
+      let audited = false;
+      const result = await ctx.db.transaction().execute(async (trx) => {
         const actor = actorOf(ctx);
         await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
                          set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
         collectPreCommitWritesIn(trx);
         const result = await work(trx);
-        await flushPreCommitWrites(trx, takePreCommitWrites(trx), ctx.idempotency);
+        const pending = takePreCommitWrites(trx);
+        audited = pending.audit.length > 0;
+        await flushPreCommitWrites(trx, pending, ctx.idempotency);
         return result;
       });
+      if (audited) sealSoon(ctx.db);
+      return result;
     } catch (error) {
       // PostgreSQL broke a lock cycle by rolling this transaction back whole; running it again is safe.
       if (attempt >= DEADLOCK_ATTEMPTS || (error as { code?: string }).code !== DEADLOCK_DETECTED) throw error;

@@ -73,11 +73,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 while the first request with the key is still running', async () => {
-    // Hold the audit chain head so the first request blocks inside its transaction.
+    // Hold the teams table so the first request blocks inside its transaction, at its insert.
     const blocker = new pg.Client({ connectionString: t.database.superuserUrl });
     await blocker.connect();
     await blocker.query('begin');
-    await blocker.query('select * from audit_chain_head for update');
+    await blocker.query('lock table teams in share mode');
     const request = { method: 'POST' as const, url: '/api/v1/teams', headers: { ...admin.headers, 'idempotency-key': 'key-in-flight' }, payload: { name: 'In flight team' } };
     const first = t.app.inject(request);
     await waitFor(async () => (await t.database.superuser(`select 1 from idempotency_keys where key = 'key-in-flight'`)).rowCount === 1);

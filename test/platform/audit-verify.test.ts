@@ -6,7 +6,9 @@ import { verifyAuditTrail } from '../../src/audit/verify-audit-trail.js';
 import { createTeam } from '../../src/identity/use-cases/create-team.js';
 import { updateTeam } from '../../src/identity/use-cases/update-team.js';
 import { checkpointAudit } from '../../src/platform/audit/checkpoint-audit.js';
-import { GENESIS_HASH, hashRow } from '../../src/platform/audit/chain.js';
+import { GENESIS_HASH, chainedEvent, hashRow } from '../../src/platform/audit/chain.js';
+import { sealAudit } from '../../src/platform/audit/seal-audit.js';
+import type { AuditEventRow } from '../../src/platform/db/database.js';
 import { projectRoot } from '../../src/runtime.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 
@@ -19,13 +21,15 @@ beforeEach(async () => {
     const team = await createTeam(t.system, { name: `Audit team ${i}` });
     await updateTeam(t.system, { teamId: team.id, expectedVersion: 1, changes: { name: `Audit team ${i}b`, reason: 'rename' } });
   }
+  // Writers seal shortly after commit; the attacks below come after that.
+  await sealAudit(t.database.db);
 });
 afterEach(() => t.close());
 
 const verify = () => verifyAuditTrail(t.system, t.database.checkpoints);
-// The attacker: a superuser who has switched off the append-only triggers.
-const tamper = async (statement: string, values?: unknown[]) => {
-  await t.database.superuser('alter table audit_events disable trigger user');
+// The attacker: a superuser who has switched off the append-only triggers (and, where it says so, foreign keys).
+const tamper = async (statement: string, values?: unknown[], triggers: 'user' | 'all' = 'user') => {
+  await t.database.superuser(`alter table audit_events disable trigger ${triggers}; alter table audit_seals disable trigger ${triggers}`);
   return t.database.superuser(statement, values);
 };
 
@@ -40,38 +44,52 @@ describe('audit verify against the real database', () => {
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'hash' });
   });
 
-  it('names the gap left by a deleted row', async () => {
-    await tamper(`delete from audit_events where seq = 7`);
+  it('names the gap left by a deleted row, with or without its seal', async () => {
+    await tamper(`delete from audit_events where seq = 7`, [], 'all');
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'gap' });
+    await tamper(`delete from audit_seals where event_seq = 7`);
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'gap' });
   });
 
   it('catches an inserted row and reordered rows', async () => {
-    await tamper(`update audit_events set seq = seq + 100 where seq >= 9; update audit_events set seq = seq - 99 where seq >= 109`);
-    const row = (await t.database.superuser('select * from audit_events where seq = 8')).rows[0];
-    await tamper(`insert into audit_events select 9, gen_random_uuid(), occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, 'forged', request_id, before, after, prev_hash, hash from audit_events where seq = 8`);
-    expect(row).toBeDefined();
+    await tamper(`update audit_seals set position = position + 100 where position >= 9; update audit_seals set position = position - 99 where position >= 109`);
+    const forged = await tamper(
+      `insert into audit_events (id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before, after)
+       select gen_random_uuid(), occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, 'forged', request_id, before, after from audit_events where seq = 8 returning seq`,
+    );
+    await tamper(`insert into audit_seals (position, event_seq, prev_hash, hash) select 9, $1, prev_hash, hash from audit_seals where position = 8`, [forged.rows[0]!.seq]);
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 9 });
-    await tamper(`delete from audit_events where seq = 9; update audit_events set seq = seq + 100 where seq >= 10; update audit_events set seq = seq - 101 where seq >= 110`);
-    // Now rows 9..12 are back in their places; swap 10 and 11.
-    await tamper(`update audit_events set seq = 1000 where seq = 10; update audit_events set seq = 10 where seq = 11; update audit_events set seq = 11 where seq = 1000`);
+    await tamper(`delete from audit_seals where position = 9; update audit_seals set position = position + 100 where position >= 10; update audit_seals set position = position - 101 where position >= 110`);
+    await tamper(`delete from audit_events where reason = 'forged'`);
+    expect(await verify()).toMatchObject({ ok: true, rows: 12 });
+    // Swap 10 and 11.
+    await tamper(`update audit_seals set position = 1000 where position = 10; update audit_seals set position = 10 where position = 11; update audit_seals set position = 11 where position = 1000`);
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 10, problem: 'prev_hash' });
+  });
+
+  it('catches an event slipped in behind the sealer, which no seal will ever cover', async () => {
+    await tamper(
+      `insert into audit_events (id, occurred_at, event_name, entity_type, entity_id, actor_label, xid)
+       values (gen_random_uuid(), now(), 'team.created', 'team', 'x', 'nobody', '3'::xid8)`,
+    );
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 13, problem: 'unsealed' });
   });
 
   it('catches tail truncation against the signed checkpoint', async () => {
     await checkpointAudit(t.database.db, t.database.checkpoints, t.clock);
-    await tamper(`delete from audit_events where seq > 9`);
+    await tamper(`delete from audit_seals where position > 9; delete from audit_events where seq > 9`);
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 10, problem: 'truncated' });
   });
 
   it('catches a chain recomputed by someone with write access, via the checkpoint', async () => {
     await checkpointAudit(t.database.db, t.database.checkpoints, t.clock);
     await tamper(`update audit_events set reason = 'rewritten' where seq = 5`);
-    // Recompute every hash from seq 5 on, as a careful attacker would.
-    const rows = (await t.database.superuser('select * from audit_events order by seq')).rows;
+    // Recompute every hash, as a careful attacker would.
+    const rows = (await t.database.superuser<AuditEventRow & { position: string }>('select s.position, e.* from audit_seals s join audit_events e on e.seq = s.event_seq order by s.position')).rows;
     let prev = GENESIS_HASH;
     for (const r of rows) {
-      const hash = hashRow({ seq: Number(r.seq), id: r.id, occurredAt: r.occurred_at.toISOString(), eventName: r.event_name, entityType: r.entity_type, entityId: r.entity_id, actorId: r.actor_id, actorLabel: r.actor_label, reason: r.reason, requestId: r.request_id, before: r.before, after: r.after, prevHash: prev });
-      await tamper('update audit_events set prev_hash = $1, hash = $2 where seq = $3', [prev, hash, r.seq]);
+      const hash = hashRow(chainedEvent(r, Number(r.position), prev));
+      await tamper('update audit_seals set prev_hash = $1, hash = $2 where position = $3', [prev, hash, r.position]);
       prev = hash;
     }
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 1, problem: 'checkpoint_mismatch' });

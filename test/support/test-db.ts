@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type CheckpointStore, checkpointStore } from '../../src/platform/audit/checkpoints.js';
+import { sealingSettled } from '../../src/platform/audit/seal-audit.js';
 import { type DbHandle, createDb } from '../../src/platform/db/kysely.js';
 import { APP_ROLE, OWNER_ROLE, withCredentials } from '../../src/platform/db/roles.js';
 import { type Secrets, loadOrCreateSecrets } from '../../src/platform/secrets.js';
@@ -56,6 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
     close: async () => {
+      await sealingSettled(handle.db);
       await handle.db.destroy();
     },
   };

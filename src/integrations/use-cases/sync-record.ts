@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { sealSoon } from '../../platform/audit/seal-audit.js';
 import type { z } from 'zod';
 import { assertCan } from '../../platform/access/can.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
@@ -70,7 +71,7 @@ export async function syncRecord(
   assertCan(ctx.actor, 'integration.manage');
   const data = parseSyncData(syncDataSchemas[params.type], body.data, params.type);
   const hash = dataHash(body.data);
-  return ctx.db.transaction().execute(async (trx) => {
+  const synced = await ctx.db.transaction().execute(async (trx): Promise<SyncResult> => {
     // One writer per external id at a time, also before its first version created the map row.
     await sql`select pg_advisory_xact_lock(hashtextextended(${`${params.source}/${params.type}/${params.externalId}`}, 0))`.execute(trx);
     const where = { source: params.source, record_type: params.type, external_id: params.externalId };
@@ -133,4 +134,7 @@ export async function syncRecord(
       throw underData(error);
     }
   });
+  // The native use case ran inside this transaction, so its audit rows are sealed now that it has committed.
+  sealSoon(ctx.db);
+  return synced;
 }

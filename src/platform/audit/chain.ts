@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
+import type { AuditEventRow } from '../db/database.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -46,3 +47,20 @@ export function findChainBreak(
   }
   return null;
 }
+
+/** An event row at chain position `seq` after `prevHash`, as both the sealer and verify hash it. */
+export const chainedEvent = (event: AuditEventRow, seq: number, prevHash: string): ChainedRow => ({
+  seq,
+  id: event.id,
+  occurredAt: event.occurred_at.toISOString(),
+  eventName: event.event_name,
+  entityType: event.entity_type,
+  entityId: event.entity_id,
+  actorId: event.actor_id,
+  actorLabel: event.actor_label,
+  reason: event.reason,
+  requestId: event.request_id,
+  before: event.before,
+  after: event.after,
+  prevHash,
+});

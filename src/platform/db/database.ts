@@ -17,7 +17,7 @@ export type Role =
   | 'integration';
 
 export interface AuditEventTable {
-  seq: ColumnType<string, number | bigint | string, never>;
+  seq: ColumnType<string, never, never>;
   id: string;
   occurred_at: CreatedAt;
   event_name: string;
@@ -29,8 +29,17 @@ export interface AuditEventTable {
   request_id: string | null;
   before: Json | null;
   after: Json | null;
+  /** The writing transaction (set by the database): the sealer's way to find rows committed since it last looked. */
+  xid: ColumnType<string, never, never>;
+}
+
+/** A committed audit event's place in the hash chain. */
+export interface AuditSealTable {
+  position: ColumnType<string, number | string, never>;
+  event_seq: ColumnType<string, number | string, never>;
   prev_hash: string;
   hash: string;
+  sealed_at: CreatedAt;
 }
 
 export interface OutboxEventTable {
@@ -422,7 +431,13 @@ export interface ExceptionReportTable {
 
 export interface Database {
   audit_events: AuditEventTable;
-  audit_chain_head: { id: Generated<boolean>; seq: ColumnType<string, number | string, number | string>; hash: string };
+  audit_seals: AuditSealTable;
+  audit_chain_head: {
+    id: Generated<boolean>;
+    seq: ColumnType<string, number | string, number | string>;
+    hash: string;
+    sealed_below: ColumnType<string, string, string>;
+  };
   outbox_events: OutboxEventTable;
   idempotency_keys: IdempotencyKeyTable;
   partners: PartnerTable;

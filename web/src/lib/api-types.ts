@@ -1045,7 +1045,8 @@ export interface paths {
                                 requestId: string | null;
                                 before: unknown;
                                 after: unknown;
-                                hash: string;
+                                /** @description null until the event is sealed into the hash chain, normally well within a second of commit */
+                                hash: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -1088,6 +1089,8 @@ export interface paths {
                             rows: number;
                             headSeq?: number;
                             checkpoints?: number;
+                            /** @description events committed after the seal pass that verify ran first */
+                            pending?: number;
                             firstBadSeq?: number;
                             problem?: string;
                             detail?: string;

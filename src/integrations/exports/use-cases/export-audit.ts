@@ -1,18 +1,24 @@
 import { assertCan } from '../../../platform/access/can.js';
+import { sealAudit } from '../../../platform/audit/seal-audit.js';
 import type { UseCaseContext } from '../../../platform/use-case-context.js';
 import { type CsvExport, paged } from '../csv-stream.js';
 import type { AuditExportFilter } from '../schemas.js';
 
 const PAGE = 5000;
 
-/** The audit trail in sequence order, with each row's hash so a reader can check the chain offline. */
+/**
+ * The audit trail in sequence order, with each row's chain position and hash so a reader can check the chain
+ * offline (hash over the row at its position; rows sealed after the export started have none yet).
+ */
 export function exportAudit(ctx: UseCaseContext, filter: AuditExportFilter): CsvExport {
   assertCan(ctx.actor, 'audit.read');
   const rows = paged((after: { seq: string } | null) => {
     let q = ctx.db
       .selectFrom('audit_events')
+      .leftJoin('audit_seals', 'audit_seals.event_seq', 'audit_events.seq')
       .select([
         'seq',
+        'position',
         'id',
         'occurred_at',
         'event_name',
@@ -38,6 +44,7 @@ export function exportAudit(ctx: UseCaseContext, filter: AuditExportFilter): Csv
     fileName: 'audit.csv',
     columns: [
       'seq',
+      'chain_position',
       'id',
       'occurred_at',
       'event',
@@ -53,9 +60,11 @@ export function exportAudit(ctx: UseCaseContext, filter: AuditExportFilter): Csv
       'hash',
     ],
     rows: (async function* () {
+      await sealAudit(ctx.db);
       for await (const r of rows) {
         yield [
           r.seq,
+          r.position,
           r.id,
           r.occurred_at,
           r.event_name,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { assertCan } from '../../../platform/access/can.js';
 import type { ImportJobTable, Trx } from '../../../platform/db/database.js';
 import { AppError, notFound } from '../../../platform/errors.js';
+import { sealSoon } from '../../../platform/audit/seal-audit.js';
 import { recordChange } from '../../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../../platform/use-case-context.js';
 import type { CreateAccountInput, CreateLeadInput, CreateOpportunityInput } from '../../../routing/schemas.js';
@@ -397,6 +398,7 @@ async function apply(ctx: UseCaseContext, job: Job, source: FileSource, options:
       await options.beforeCommit?.(trx, endLine);
       return next;
     });
+    sealSoon(ctx.db);
     checkpoint = endLine;
     options.onProgress?.(importJobView(updated));
   };

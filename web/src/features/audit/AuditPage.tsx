@@ -103,11 +103,11 @@ function VerificationResult({ result }: { result: Verification }) {
     >
       {result.ok ? (
         <Text size="sm">
-          All {result.rows.toLocaleString()} rows hash-link correctly{result.headSeq !== undefined && ` up to seq ${result.headSeq}`}
+          All {result.rows.toLocaleString()} rows hash-link correctly{result.headSeq !== undefined && ` up to chain position ${result.headSeq}`}
           {checkpoints !== undefined &&
             checkpoints > 0 &&
             `, and ${checkpoints === 1 ? 'the signed checkpoint agrees' : `all ${checkpoints} signed checkpoints agree`}`}
-          .
+          .{result.pending ? ` ${result.pending.toLocaleString()} events committed during the check await their seal.` : ''}
         </Text>
       ) : (
         <Text size="sm">
@@ -234,7 +234,7 @@ function EventDetail({ event }: { event: AuditEvent }) {
           Hash
         </Text>
         <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="audit-detail-hash">
-          {event.hash}
+          {event.hash ?? 'Not sealed yet: the sealer links each committed event into the chain within moments.'}
         </Code>
         <Text size="xs" c="dimmed">
           SHA-256 over this event’s chained fields and the previous event’s hash; any edit, deletion or reordering breaks the chain.
