@@ -1,4 +1,4 @@
-import type { QueryCreator } from 'kysely';
+import { type QueryCreator, sql } from 'kysely';
 import { auditInsert, auditRows } from './audit/append-audit.js';
 import type { Database, Trx } from './db/database.js';
 import { outboxInsert } from './outbox/emit.js';
@@ -8,27 +8,45 @@ import type { IdempotencyClaim } from './use-case-context.js';
 type Part = 'audit' | 'outbox' | 'idempotency';
 
 /**
- * The last writes of a use-case transaction — its audit rows, outbox events and the idempotency key's
- * "committed" mark — as one statement whose CTEs insert every row (from column arrays), whatever their number.
- * Nothing here takes a lock: the audit rows are sealed into the hash chain after commit.
+ * The last writes of a use-case transaction — its audit rows, outbox events, the idempotency key's "committed"
+ * mark and its commit guards — as one statement whose CTEs insert every row (from column arrays), whatever their
+ * number. Nothing here waits for a lock except a guard's own rows: the audit rows are sealed into the hash chain
+ * after commit. A guard that hit fewer rows than it needs throws its miss, and the transaction rolls back.
  */
 export async function flushPreCommitWrites(trx: Trx, pending: PreCommitWrites, idempotency: IdempotencyClaim | undefined): Promise<void> {
   const parts: Part[] = [];
   if (pending.audit.length > 0) parts.push('audit');
   if (pending.outbox.length > 0) parts.push('outbox');
   if (idempotency) parts.push('idempotency');
-  const last = parts.pop();
-  if (!last) return;
   const statement = (db: QueryCreator<Database>, part: Part) =>
     part === 'audit'
       ? auditInsert(db, auditRows(pending.audit))
       : part === 'outbox'
         ? outboxInsert(db, pending.outbox)
         : markCommitted(db, idempotency!);
+  const { guards } = pending;
+  const last = guards.length > 0 ? undefined : parts.pop();
+  if (!last && guards.length === 0) return;
   let creator = trx as QueryCreator<Database>;
   for (const part of parts) creator = creator.with(part, (db) => statement(db, part)) as unknown as QueryCreator<Database>;
-  await statement(creator, last).execute();
+  if (last) {
+    await statement(creator, last).execute();
+    return;
+  }
+  guards.forEach((guard, i) => {
+    creator = creator.with(`guard_${i}`, () => sql`(${guard.statement})`) as unknown as QueryCreator<Database>;
+  });
+  const hits = await creator
+    .selectNoFrom(guards.map((_, i) => sql<string>`(select count(*) from ${sql.table(`guard_${i}`)})`.as(`guard_${i}`)))
+    .executeTakeFirstOrThrow();
+  const missed = guards.find((guard, i) => Number((hits as Record<string, string>)[`guard_${i}`]) !== guard.rows);
+  if (missed) throw missed.miss();
 }
 
 const markCommitted = (db: QueryCreator<Database>, claim: IdempotencyClaim) =>
-  db.updateTable('idempotency_keys').set({ state: 'committed' }).where('principal', '=', claim.principal).where('key', '=', claim.key).where('state', '=', 'in_flight');
+  db
+    .updateTable('idempotency_keys')
+    .set({ state: 'committed' })
+    .where('principal', '=', claim.principal)
+    .where('key', '=', claim.key)
+    .where('state', '=', 'in_flight');

@@ -23,8 +23,8 @@ export function actorOf(ctx: UseCaseContext): { id: string | null; label: string
 }
 
 /**
- * The one way a use case writes: a single transaction that carries the actor (and partner scope, for
- * row-level security) as transaction-local settings, and — for idempotent requests — marks the key as
+ * The one way a use case writes: a single transaction that carries a partner's scope (for row-level security)
+ * as a transaction-local setting, and — for idempotent requests — marks the key as
  * committed together with the effect, so a crash after commit can never run the effect twice.
  */
 export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -32,9 +32,9 @@ export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => 
     try {
       let audited = false;
       const result = await ctx.db.transaction().execute(async (trx) => {
-        const actor = actorOf(ctx);
-        await sql`select set_config('baton.actor_id', ${actor.id ?? ''}, true),
-                         set_config('baton.partner_id', ${ctx.actor.partnerId ?? ''}, true)`.execute(trx);
+        // Row-level security scopes a partner's transaction to its partner; without the setting it matches nothing
+        // partner-scoped, which is what every other actor gets — so only partners pay the round trip.
+        if (ctx.actor.partnerId) await sql`select set_config('baton.partner_id', ${ctx.actor.partnerId}, true)`.execute(trx);
         collectPreCommitWritesIn(trx);
         const result = await work(trx);
         const pending = takePreCommitWrites(trx);
