@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { assertCan } from '../../platform/access/can.js';
 import type { AuditedChange } from '../../platform/audit/events.js';
 import type { Trx } from '../../platform/db/database.js';
@@ -13,12 +14,25 @@ import {
   isWorkingAt as isWorking,
 } from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
+import { storedExplanation } from '../core/explanation.js';
 import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
 import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
-import type { Rule } from '../core/ruleset.js';
+import type { Rule, RuleVerdict } from '../core/ruleset.js';
 import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
-import { activeChannelManagers, findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
+import {
+  type LedgerRow,
+  type TimerRow,
+  activeChannelManagers,
+  findEscalationPolicy,
+  findPeople,
+  insertAssignments,
+  insertTimers,
+  lockPool,
+  poolMembersWithLoad,
+  publishedRuleset,
+  routingPolicy,
+} from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
 import { compactAssignment } from '../append-assignment.js';
 import { compiledRuleset } from './route-record.js';
@@ -52,7 +66,7 @@ export async function routeRecordsBatch(
   return total;
 }
 
-type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown; guard?: GuardNote };
+type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: RuleVerdict[]; guard?: GuardNote };
 type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
 
 /**
@@ -101,7 +115,7 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
       });
   } else {
     const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[]);
-    const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>>();
+    const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: RuleVerdict[] }>>();
     const resolvedTargets = new Map<string, Awaited<ReturnType<typeof resolveTarget>>>();
     for (const subject of subjects) {
       const explained = compiled.explain(subject.facts, nowMs);
@@ -169,7 +183,7 @@ async function placeFromPool(
   trx: Trx,
   now: Date,
   poolId: string,
-  items: Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>,
+  items: Array<{ subject: Subject; rule: Rule; explanationRules: RuleVerdict[] }>,
   placed: Placed[],
   missed: Missed[],
   rulesetId: string,
@@ -330,8 +344,9 @@ async function writeDecisions(
         .where('state', '=', 'pending')
         .execute();
     const previousOwner = new Map(closed.map((c) => [c.record_id, c.owner_id]));
-    const rows = placed.map((p) => ({
-      record_type: recordType,
+    const evaluatedAt = now.toISOString();
+    const rows: LedgerRow[] = placed.map((p) => ({
+      id: randomUUID(),
       record_id: p.subject.recordId,
       owner_id: p.ownerId,
       previous_owner_id: previousOwner.get(p.subject.recordId) ?? null,
@@ -347,45 +362,32 @@ async function writeDecisions(
       pool_id: p.poolId,
       queue_id: p.queueId,
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
-      explanation: JSON.stringify({ rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt: now.toISOString(), ...(p.guard && { guard: p.guard }) }),
+      explanation: JSON.stringify(
+        storedExplanation(
+          { rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, ...(p.guard && { guard: p.guard }) },
+          'all',
+        ),
+      ),
       priority: p.rule.then.priority ?? 'normal',
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
-      actor_id: actor.id,
-      actor_label: actor.label,
-      created_at: now,
     }));
-    const inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }> = [];
-    for (let i = 0; i < rows.length; i += 1000)
-      inserted.push(
-        ...(await trx
-          .insertInto('assignments')
-          .values(rows.slice(i, i + 1000))
-          .returning(['id', 'record_id', 'owner_id', 'due_at'])
-          .execute()),
-      );
+    await insertAssignments(trx, { recordType, actorId: actor.id, actorLabel: actor.label, createdAt: now }, rows);
     await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
     await sql`update ${sql.table(ROUTABLE_TABLES[recordType])} r
               set owner_id = v.owner_id, current_assignment_id = v.assignment_id
-              from unnest(${inserted.map((a) => a.record_id)}::uuid[], ${inserted.map((a) => a.owner_id)}::uuid[], ${inserted.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
+              from unnest(${rows.map((a) => a.record_id)}::uuid[], ${rows.map((a) => a.owner_id)}::uuid[], ${rows.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
               where r.id = v.record_id`.execute(trx);
     await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
-    const timers = await timersFor(trx, inserted, rows, people);
-    for (let i = 0; i < timers.length; i += 1000)
-      await trx
-        .insertInto('escalation_timers')
-        .values(timers.slice(i, i + 1000))
-        .execute();
-    await notifyOwners(trx, ctx, now, inserted, recordType);
-    const rowById = new Map(rows.map((r) => [r.record_id, r]));
-    for (const a of inserted) {
-      const row = rowById.get(a.record_id)!;
+    await insertTimers(trx, await timersFor(trx, rows, people));
+    await notifyOwners(trx, ctx, now, rows, recordType);
+    for (const row of rows) {
       changes.push({
         event: 'assignment.created',
         entityType: recordType,
-        entityId: a.record_id,
+        entityId: row.record_id,
         reason: `${row.reason_code}: ${row.reason}`,
         before: row.previous_owner_id ? { ownerId: row.previous_owner_id } : null,
-        after: compactAssignment({ id: a.id, owner_id: a.owner_id, due_at: a.due_at, rule_id: row.rule_id ?? null, pool_id: row.pool_id, source: row.source }),
+        after: compactAssignment(row),
       });
     }
   }
@@ -459,23 +461,17 @@ async function notifyOwners(
 }
 
 /** The breach timer for every new assignment, plus the steps of its rule's escalation policy. */
-async function timersFor(
-  trx: Trx,
-  inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }>,
-  rows: Array<{ record_id: string; escalation_policy_id: string | null }>,
-  people: Awaited<ReturnType<typeof findPeople>>,
-) {
-  const policyOf = new Map(rows.map((r) => [r.record_id, r.escalation_policy_id]));
+async function timersFor(trx: Trx, rows: LedgerRow[], people: Awaited<ReturnType<typeof findPeople>>): Promise<TimerRow[]> {
   const stepsByPolicy = new Map<string, ReturnType<typeof EscalationStepsSchema.parse>>();
-  for (const id of new Set([...policyOf.values()].filter((p): p is string => p !== null))) {
+  for (const id of new Set(rows.flatMap((r) => (r.escalation_policy_id ? [r.escalation_policy_id] : [])))) {
     stepsByPolicy.set(id, EscalationStepsSchema.parse((await findEscalationPolicy(trx, id))?.steps ?? []));
   }
-  return inserted.flatMap((a) => {
-    const steps = stepsByPolicy.get(policyOf.get(a.record_id) ?? '') ?? [];
+  return rows.flatMap((a) => {
+    const steps = stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [];
     const cal = people.get(a.owner_id)?.calendar ?? null;
     const calendar = cal && hasWorkingTime(cal) ? cal : null;
     return [
-      { assignment_id: a.id, step_index: 0, action: 'breach' as const, target: null, fire_at: a.due_at },
+      { assignment_id: a.id, step_index: 0, action: 'breach', target: null, fire_at: a.due_at },
       ...steps.map((step, i) => ({
         assignment_id: a.id,
         step_index: i + 1,
