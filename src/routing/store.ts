@@ -353,8 +353,28 @@ export async function insertAssignments(
   await trx
     .insertInto('assignments')
     .columns([
-      'id', 'record_type', 'record_id', 'owner_id', 'previous_owner_id', 'team_id', 'reason_code', 'reason', 'due_at', 'source', 'ruleset_id', 'ruleset_number',
-      'rule_id', 'pool_id', 'queue_id', 'fairness', 'explanation', 'priority', 'escalation_policy_id', 'actor_id', 'actor_label', 'created_at',
+      'id',
+      'record_type',
+      'record_id',
+      'owner_id',
+      'previous_owner_id',
+      'team_id',
+      'reason_code',
+      'reason',
+      'due_at',
+      'source',
+      'ruleset_id',
+      'ruleset_number',
+      'rule_id',
+      'pool_id',
+      'queue_id',
+      'fairness',
+      'explanation',
+      'priority',
+      'escalation_policy_id',
+      'actor_id',
+      'actor_label',
+      'created_at',
     ])
     .expression(
       sql`select id, ${common.recordType}, record_id, owner_id, previous_owner_id, team_id, reason_code, reason, due_at, source, ruleset_id, ruleset_number,

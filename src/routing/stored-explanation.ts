@@ -8,11 +8,17 @@ import { compiledRuleset } from './use-cases/route-record.js';
  * rows, whichever versions they were decided by. Rows stored whole, and other kinds (manual, escalation), pass
  * through unchanged.
  */
-export async function withRenderedExplanations<T extends { ruleset_id: string | null; explanation: unknown }>(db: Executor, rows: T[]): Promise<T[]> {
+export async function withRenderedExplanations<T extends { ruleset_id: string | null; explanation: unknown }>(
+  db: Executor,
+  rows: T[],
+): Promise<T[]> {
   const ids = [...new Set(rows.flatMap((r) => (r.ruleset_id && isStoredExplanation(r.explanation) ? [r.ruleset_id] : [])))];
   if (ids.length === 0) return rows;
   const rulesets = new Map(
-    (await db.selectFrom('rulesets').select(['id', 'rules']).where('id', 'in', ids).execute()).map((r) => [r.id, r.rules as unknown as Rule[]]),
+    (await db.selectFrom('rulesets').select(['id', 'rules']).where('id', 'in', ids).execute()).map((r) => [
+      r.id,
+      r.rules as unknown as Rule[],
+    ]),
   );
   return rows.map((row) => {
     const stored = row.explanation;

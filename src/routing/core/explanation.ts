@@ -34,7 +34,10 @@ export const isStoredExplanation = (value: unknown): value is StoredExplanation 
   typeof value === 'object' && value !== null && !('rules' in value) && 'ruleScope' in value && 'facts' in value && 'evaluatedAt' in value;
 
 /** The full explanation again, with the verdicts of `explain` (the row's rule set version in the stored scope). */
-export function renderExplanation(stored: StoredExplanation, explain: (facts: Record<string, unknown>, now: number) => RuleVerdict[]): Explanation {
+export function renderExplanation(
+  stored: StoredExplanation,
+  explain: (facts: Record<string, unknown>, now: number) => RuleVerdict[],
+): Explanation {
   const { ruleScope: _scope, ...kept } = stored;
   return { rules: explain(stored.facts, Date.parse(stored.evaluatedAt)), ...kept };
 }
