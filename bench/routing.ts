@@ -268,7 +268,7 @@ function timedKysely(bench: BenchRuntime) {
       try {
         await client.query('begin');
         // Ledger ids come from the application: the replay draws new ones so the primary key does not refuse it.
-        const replay = text.replace(/\bselect id, /, 'select gen_random_uuid(), ');
+        const replay = text.replace(/\bselect (t\.)?id, /, 'select gen_random_uuid(), ');
         const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, wal) ${replay}`, parameters.map((p) => (p === 'lead' ? 'explain-replay' : p)));
         const rows = parameters.find((p): p is unknown[] => Array.isArray(p))?.length ?? parameters.filter((p) => p === 'lead').length;
         return { rows, plan: result.rows.map((r) => r['QUERY PLAN']) };

@@ -377,15 +377,18 @@ export async function insertAssignments(
       'created_at',
     ])
     .expression(
-      sql`select id, ${common.recordType}, record_id, owner_id, previous_owner_id, team_id, reason_code, reason, due_at, source, ruleset_id, ruleset_number,
-                 rule_id, pool_id, queue_id, fairness::jsonb, explanation::jsonb, priority, escalation_policy_id, ${common.actorId}::uuid, ${common.actorLabel}, ${common.createdAt}::timestamptz
+      sql`select t.id, ${common.recordType}, t.record_id, t.owner_id, t.previous_owner_id, t.team_id, t.reason_code, t.reason, t.due_at, t.source, t.ruleset_id,
+                 t.ruleset_number, t.rule_id, t.pool_id, t.queue_id, t.fairness::jsonb, e.explanation, t.priority, t.escalation_policy_id, ${common.actorId}::uuid,
+                 ${common.actorLabel}, ${common.createdAt}::timestamptz
           from unnest(${column('id')}::uuid[], ${column('record_id')}::uuid[], ${column('owner_id')}::uuid[], ${column('previous_owner_id')}::uuid[],
                       ${column('team_id')}::uuid[], ${column('reason_code')}::text[], ${column('reason')}::text[], ${column('due_at')}::timestamptz[],
                       ${column('source')}::text[], ${column('ruleset_id')}::uuid[], ${column('ruleset_number')}::int[], ${column('rule_id')}::text[],
-                      ${column('pool_id')}::uuid[], ${column('queue_id')}::uuid[], ${column('fairness')}::text[], ${column('explanation')}::text[],
-                      ${column('priority')}::text[], ${column('escalation_policy_id')}::uuid[])
-            as t(id, record_id, owner_id, previous_owner_id, team_id, reason_code, reason, due_at, source, ruleset_id, ruleset_number,
-                 rule_id, pool_id, queue_id, fairness, explanation, priority, escalation_policy_id)`,
+                      ${column('pool_id')}::uuid[], ${column('queue_id')}::uuid[], ${column('fairness')}::text[], ${column('priority')}::text[],
+                      ${column('escalation_policy_id')}::uuid[])
+                 with ordinality as t(id, record_id, owner_id, previous_owner_id, team_id, reason_code, reason, due_at, source, ruleset_id, ruleset_number,
+                      rule_id, pool_id, queue_id, fairness, priority, escalation_policy_id, n)
+          -- Explanations travel as one JSON array: a text[] of JSON documents costs far more to escape and parse.
+          join jsonb_array_elements(${`[${column('explanation').join(',')}]`}::jsonb) with ordinality as e(explanation, n) on e.n = t.n`,
     )
     .execute();
 }

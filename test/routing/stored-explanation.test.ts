@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Explanation, isStoredExplanation, renderExplanation, storedExplanation } from '../../src/routing/core/explanation.js';
-import { type RuleVerdict, compileRuleSet } from '../../src/routing/core/ruleset.js';
+import {
+  type Explanation,
+  fieldsRead,
+  fieldsReadUpTo,
+  isStoredExplanation,
+  pickFacts,
+  renderExplanation,
+  storedExplanation,
+} from '../../src/routing/core/explanation.js';
+import { type Rule, type RuleVerdict, compileRuleSet } from '../../src/routing/core/ruleset.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 
 const facts = { amount: 500, region: 'EMEA' };
@@ -23,24 +31,91 @@ const guardPlaced: Explanation = {
   guard: { accountId: 'a', partnerId: 'p', basis: 'channel_partner', applied: true, channelManagerId: 'm', note: 'n' },
 };
 
+const tuples = [['u1', 0, false, 'wip_cap', '3 open of 3']];
+
 describe('stored explanation (pure)', () => {
   it.each([
     {
-      name: 'rule verdicts are left out, the rest is kept, with the scope',
+      name: 'verdicts left out, facts the rules read, candidates as tuples, the scope',
       input: full,
       scope: 'all' as const,
-      stored: { ...full, rules: undefined, ruleScope: 'all' },
+      read: ['amount'],
+      stored: { ...full, rules: undefined, facts: { amount: 500 }, candidates: tuples, ruleScope: 'all' },
     },
     {
       name: 'stage-change scope is recorded',
       input: full,
       scope: 'transitions' as const,
-      stored: { ...full, rules: undefined, ruleScope: 'transitions' },
+      read: ['region', 'amount'],
+      stored: { ...full, rules: undefined, facts, candidates: tuples, ruleScope: 'transitions' },
     },
-    { name: 'no verdicts (guard placed, no rule set): stored whole', input: guardPlaced, scope: 'all' as const, stored: guardPlaced },
-  ])('$name', ({ input, scope, stored }) => {
-    const result = storedExplanation(input, scope);
-    expect(JSON.parse(JSON.stringify(result))).toEqual(JSON.parse(JSON.stringify(stored)));
+    {
+      name: 'no verdicts (guard placed, no rule set): stored whole',
+      input: guardPlaced,
+      scope: 'all' as const,
+      read: [],
+      stored: guardPlaced,
+    },
+  ])('$name', ({ input, scope, read, stored }) => {
+    expect(JSON.parse(JSON.stringify(storedExplanation(input, scope, read)))).toEqual(JSON.parse(JSON.stringify(stored)));
+  });
+
+  it.each([
+    { name: 'a leaf', conditions: [{ field: 'amount', op: 'gte', value: 1 }], fields: ['amount'] },
+    {
+      name: 'nested groups, each field once',
+      conditions: [
+        {
+          all: [
+            { field: 'region', op: 'eq', value: 'x' },
+            { any: [{ field: 'account.segment', op: 'eq', value: 'y' }, { not: { field: 'region', op: 'exists' } }] },
+          ],
+        },
+      ],
+      fields: ['region', 'account.segment'],
+    },
+    {
+      name: 'changedTo reads the previous value too',
+      conditions: [{ field: 'stage', op: 'changedTo', value: 'Won' }],
+      fields: ['stage', 'previous.stage'],
+    },
+    { name: 'a catch-all and a rule without condition read nothing', conditions: [{ all: [] }, undefined], fields: [] },
+  ])('fieldsRead: $name', ({ conditions, fields }) => {
+    expect(fieldsRead(conditions as never)).toEqual(fields);
+  });
+
+  it('reads the rules up to and including the winner only', () => {
+    const rules = [
+      { when: { field: 'a', op: 'eq', value: 1 } },
+      { when: { field: 'b', op: 'eq', value: 1 } },
+      { when: { field: 'c', op: 'eq', value: 1 } },
+    ];
+    expect(fieldsReadUpTo(rules as never, 1)).toEqual(['a', 'b']);
+  });
+
+  const account = { id: 'a1', region: 'East', attributes: { tier: 'gold', x: 1 } };
+  it.each([
+    {
+      name: 'top-level fields, null kept',
+      paths: ['amount', 'source'],
+      facts: { amount: 5, source: null, region: 'East' },
+      picked: { amount: 5, source: null },
+    },
+    { name: 'a missing field stays missing', paths: ['region'], facts: { amount: 5 }, picked: {} },
+    {
+      name: 'nested fields keep their nesting',
+      paths: ['account.region', 'account.attributes.tier'],
+      facts: { account },
+      picked: { account: { region: 'East', attributes: { tier: 'gold' } } },
+    },
+    { name: 'a missing parent object', paths: ['account.region'], facts: { amount: 1 }, picked: {} },
+    { name: 'a null parent is kept as null', paths: ['account.region'], facts: { account: null }, picked: { account: null } },
+    { name: 'a whole object read, then one of its fields', paths: ['account', 'account.region'], facts: { account }, picked: { account } },
+    { name: 'one field, then the whole object', paths: ['account.region', 'account'], facts: { account }, picked: { account } },
+  ])('pickFacts: $name', ({ paths, facts: input, picked }) => {
+    const before = JSON.stringify(input);
+    expect(pickFacts(input, paths)).toEqual(picked);
+    expect(JSON.stringify(input)).toBe(before);
   });
 
   it.each([
@@ -59,7 +134,7 @@ describe('stored explanation (pure)', () => {
 
   it('renders the verdicts of the given evaluation at the stored time, on the stored facts', () => {
     const seen: Array<[unknown, number]> = [];
-    const stored = storedExplanation(full, 'all');
+    const stored = storedExplanation(full, 'all', ['amount', 'region']);
     if (!isStoredExplanation(stored)) throw new Error('expected the compact form');
     const rendered = renderExplanation(stored, (f, now) => {
       seen.push([f, now]);
@@ -70,7 +145,7 @@ describe('stored explanation (pure)', () => {
   });
 
   it('round trip through the real rule engine gives back the verdicts, actual values included', () => {
-    const engine = compileRuleSet([
+    const rules: Rule[] = [
       {
         id: 'r1',
         name: 'Big deals',
@@ -78,9 +153,13 @@ describe('stored explanation (pure)', () => {
         then: { target: { type: 'user', id: randomUUID() } },
       },
       { id: 'r2', name: 'EMEA', when: { field: 'region', op: 'eq', value: 'EMEA' }, then: { target: { type: 'pool', id: randomUUID() } } },
-    ]);
-    const stored = JSON.parse(JSON.stringify(storedExplanation(full, 'all')));
+      { id: 'r3', name: 'Rest', when: { field: 'country', op: 'eq', value: 'FR' }, then: { target: { type: 'pool', id: randomUUID() } } },
+    ];
+    const engine = compileRuleSet(rules);
+    const wide = { ...full, facts: { ...facts, country: 'FR', name: 'Acme' } };
+    const stored = JSON.parse(JSON.stringify(storedExplanation(wide, 'all', fieldsReadUpTo(rules, engine.match(wide.facts, 0)))));
     expect(stored.rules).toBeUndefined();
+    expect(stored.facts).toEqual(facts);
     expect(renderExplanation(stored, (f, now) => engine.explain(f, now).rules)).toEqual(full);
   });
 });
@@ -129,17 +208,25 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('stored explanation through the API', () => {
-  it('the record page and the assignment list show the same explanation the decision returned, from a ledger row without verdicts', async () => {
-    for (const input of [
-      { name: 'EMEA small', region: 'EMEA', amount: 12_000, source: 'web' },
-      { name: 'Big one', region: 'EMEA', amount: 250_000 },
-      { name: 'Elsewhere', region: 'APAC', amount: 50 },
-    ]) {
+  it('the record page and the assignment list show the explanation the decision returned (facts: those its rules read), from a ledger row without verdicts', async () => {
+    // The facts the deciding rules read (the rules up to the winner), as the record had them.
+    for (const [input, read] of [
+      [
+        { name: 'EMEA small', region: 'EMEA', amount: 12_000, source: 'web' },
+        { amount: 12_000, region: 'EMEA', source: 'web' },
+      ],
+      [{ name: 'Big one', region: 'EMEA', amount: 250_000 }, { amount: 250_000 }],
+      [
+        { name: 'Elsewhere', region: 'APAC', amount: 50 },
+        { amount: 50, region: 'APAC', source: null },
+      ],
+    ] as const) {
       const created = await post('/api/v1/leads', input);
       expect(created.statusCode, created.body).toBe(201);
       const lead = created.json();
-      const decided = lead.assignment.explanation;
+      const { facts: decidedFacts, ...decided } = lead.assignment.explanation;
       expect(decided.rules.length).toBeGreaterThan(0);
+      expect(decidedFacts).toMatchObject(read);
 
       const stored = await t.database.superuser<{ explanation: Record<string, unknown>; id: string }>(
         'select id, explanation from assignments where record_id = $1',
@@ -150,10 +237,10 @@ describe('stored explanation through the API', () => {
 
       const timeline = await get(`/api/v1/records/lead/${lead.id}/ownership`);
       expect(timeline.statusCode, timeline.body).toBe(200);
-      expect(timeline.json().assignments[0].explanation).toEqual(decided);
+      expect(timeline.json().assignments[0].explanation).toEqual({ ...decided, facts: read });
       const listed = await get(`/api/v1/assignments?recordId=${lead.id}`);
       expect(listed.statusCode, listed.body).toBe(200);
-      expect(listed.json().items[0].explanation).toEqual(decided);
+      expect(listed.json().items[0].explanation).toEqual({ ...decided, facts: read });
     }
   });
 
@@ -201,6 +288,9 @@ describe('stored explanation through the API', () => {
     );
     const timeline = (await get(`/api/v1/records/lead/${lead.id}/ownership`)).json();
     expect(timeline.assignments[1].explanation).toEqual(legacy);
-    expect(timeline.assignments[0].explanation).toEqual(lead.assignment.explanation);
+    expect(timeline.assignments[0].explanation).toEqual({
+      ...lead.assignment.explanation,
+      facts: { amount: null, region: 'APAC', source: null },
+    });
   });
 });

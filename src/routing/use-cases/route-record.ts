@@ -11,7 +11,7 @@ import {
   guardNote,
   registeredAccountOf,
 } from '../core/inbound-guard.js';
-import { type Explanation, storedExplanation } from '../core/explanation.js';
+import { type Explanation, fieldsReadUpTo, storedExplanation } from '../core/explanation.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
@@ -163,7 +163,7 @@ export async function routeRecord(
     poolId: placement.poolId,
     queueId: placement.queueId,
     fairness: placement.fairness,
-    explanation: storedExplanation(explanation, request.transitionsOnly ? 'transitions' : 'all'),
+    explanation: storedExplanation(explanation, request.transitionsOnly ? 'transitions' : 'all', fieldsReadUpTo(rules, explained.matchedIndex)),
     title: subject.title,
   });
   return {

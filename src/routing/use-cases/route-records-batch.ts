@@ -14,7 +14,7 @@ import {
   isWorkingAt as isWorking,
 } from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
-import { storedExplanation } from '../core/explanation.js';
+import { compactExplanation, fieldsReadUpTo } from '../core/explanation.js';
 import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
 import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
@@ -66,7 +66,8 @@ export async function routeRecordsBatch(
   return total;
 }
 
-type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: RuleVerdict[]; guard?: GuardNote };
+type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; matchedIndex: number; guard?: GuardNote };
+type PoolItem = { subject: Subject; rule: Rule; matchedIndex: number };
 type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
 
 /**
@@ -91,7 +92,7 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
       continue;
     }
     const rule: Rule = { name: REGISTERED_ACCOUNT_REASON, then: { target: { type: 'user', id: guard.channelManagerId! } } };
-    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, explanationRules: [], guard });
+    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, matchedIndex: -1, guard });
   }
   return { rest, notes };
 }
@@ -115,25 +116,27 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
       });
   } else {
     const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[]);
-    const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: RuleVerdict[] }>>();
+    const byPool = new Map<string, PoolItem[]>();
+    const explainRules = (subject: Subject) => compiled.explain(subject.facts, nowMs).rules;
     const resolvedTargets = new Map<string, Awaited<ReturnType<typeof resolveTarget>>>();
     for (const subject of subjects) {
-      const explained = compiled.explain(subject.facts, nowMs);
-      if (explained.matchedIndex < 0) {
+      // Only the winner's index is needed to place: the verdicts are rendered on read (core/explanation.ts).
+      const matchedIndex = compiled.match(subject.facts, nowMs);
+      if (matchedIndex < 0) {
         missed.push({
           subject,
           code: 'no_rule_matched',
           reason: 'no rule matched',
-          explanation: { rules: explained.rules },
+          explanation: { rules: explainRules(subject) },
           rulesetId: ruleset.id,
         });
         continue;
       }
-      const rule = rules[explained.matchedIndex]!;
+      const rule = rules[matchedIndex]!;
       const target = rule.then.target;
       if (target.type === 'pool') {
         const list = byPool.get(target.id) ?? [];
-        list.push({ subject, rule, explanationRules: explained.rules });
+        list.push({ subject, rule, matchedIndex });
         byPool.set(target.id, list);
         continue;
       }
@@ -154,20 +157,20 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
           candidates: [],
           path: resolution.path,
           fairness: null,
-          explanationRules: explained.rules,
+          matchedIndex,
         });
       } else {
         missed.push({
           subject,
           code: resolution.unassigned!.code,
           reason: resolution.unassigned!.reason,
-          explanation: { rules: explained.rules, path: resolution.path },
+          explanation: { rules: explainRules(subject), path: resolution.path },
           rulesetId: ruleset.id,
         });
       }
     }
     for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id);
+      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules);
     }
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
@@ -183,10 +186,11 @@ async function placeFromPool(
   trx: Trx,
   now: Date,
   poolId: string,
-  items: Array<{ subject: Subject; rule: Rule; explanationRules: RuleVerdict[] }>,
+  items: PoolItem[],
   placed: Placed[],
   missed: Missed[],
   rulesetId: string,
+  explainRules: (subject: Subject) => RuleVerdict[],
 ): Promise<void> {
   const pool = await lockPool(trx, poolId);
   if (!pool) {
@@ -195,7 +199,7 @@ async function placeFromPool(
         subject: item.subject,
         code: 'target_missing',
         reason: 'the pool no longer exists',
-        explanation: { rules: item.explanationRules },
+        explanation: { rules: explainRules(item.subject) },
         rulesetId,
       });
     return;
@@ -257,7 +261,7 @@ async function placeFromPool(
         candidates: pick.candidates as Candidate[],
         path: [`pool:${pool.id}`],
         fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
-        explanationRules: item.explanationRules,
+        matchedIndex: item.matchedIndex,
       });
       continue;
     }
@@ -284,14 +288,14 @@ async function placeFromPool(
         candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates],
         path: fallback.path,
         fairness: p.fairness,
-        explanationRules: item.explanationRules,
+        matchedIndex: item.matchedIndex,
       });
     } else {
       missed.push({
         subject: item.subject,
         code: fallback?.unassigned?.code ?? 'pool_exhausted',
         reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`,
-        explanation: { rules: item.explanationRules, candidates: pick.candidates },
+        explanation: { rules: explainRules(item.subject), candidates: pick.candidates },
         rulesetId,
       });
     }
@@ -302,11 +306,18 @@ async function writeDecisions(
   trx: Trx,
   ctx: UseCaseContext,
   now: Date,
-  ruleset: { id: string; number: number } | undefined,
+  ruleset: { id: string; number: number; rules: unknown } | undefined,
   placed: Placed[],
   missed: Missed[],
 ): Promise<void> {
   const actor = actorOf(ctx);
+  const rules = ruleset ? compiledRuleset(ruleset.id, ruleset.rules as Rule[]).rules : [];
+  const readCache = new Map<number, string[]>();
+  const readByRulesUpTo = (matchedIndex: number) => {
+    let fields = readCache.get(matchedIndex);
+    if (!fields) readCache.set(matchedIndex, (fields = fieldsReadUpTo(rules, matchedIndex)));
+    return fields;
+  };
   const policy = await routingPolicy(trx);
   const people = await findPeople(trx, [...new Set(placed.map((p) => p.ownerId))]);
   const dueCache = new Map<string, Date>();
@@ -363,10 +374,13 @@ async function writeDecisions(
       queue_id: p.queueId,
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
       explanation: JSON.stringify(
-        storedExplanation(
-          { rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, ...(p.guard && { guard: p.guard }) },
-          'all',
-        ),
+        p.guard?.applied
+          ? { rules: [], target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, guard: p.guard }
+          : compactExplanation(
+              { target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, ...(p.guard && { guard: p.guard }) },
+              'all',
+              readByRulesUpTo(p.matchedIndex),
+            ),
       ),
       priority: p.rule.then.priority ?? 'normal',
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
