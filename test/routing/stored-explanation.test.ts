@@ -10,6 +10,8 @@ import {
   storedExplanation,
 } from '../../src/routing/core/explanation.js';
 import { type Rule, type RuleVerdict, compileRuleSet } from '../../src/routing/core/ruleset.js';
+import { CHUNK } from '../../src/routing/use-cases/route-records-batch.js';
+import { routeUnownedRecords } from '../../src/routing/use-cases/route-unowned-records.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 
 const facts = { amount: 500, region: 'EMEA' };
@@ -292,5 +294,37 @@ describe('stored explanation through the API', () => {
       ...lead.assignment.explanation,
       facts: { amount: null, region: 'APAC', source: null },
     });
+  });
+});
+
+describe('routing every unowned lead in keyset pages', () => {
+  it('routes them all, page by page, leaves owned ones alone, and reports progress', async () => {
+    const before = await t.database.superuser<{ id: string; owner_id: string; current_assignment_id: string }>(
+      'select id, owner_id, current_assignment_id from leads where owner_id is not null',
+    );
+    const n = CHUNK + 150;
+    await t.database.superuser(
+      `insert into leads (name, region, amount, created_at, updated_at) select 'Unowned ' || i, 'EMEA', 1000 + i, now(), now() from generate_series(1, $1::int) as i`,
+      [n],
+    );
+    const progress: Array<[number, number]> = [];
+    const result = await routeUnownedRecords(t.system, { recordType: 'lead' }, (done, total) => progress.push([done, total]));
+    expect(result).toMatchObject({ routed: n, assigned: n, unassigned: 0, missing: 0 });
+    expect(progress).toEqual([
+      [CHUNK, n],
+      [n, n],
+    ]);
+    const open = await t.database.superuser<{ leads: string; unowned: string; not_one_open: string }>(
+      `select count(*) as leads, count(*) filter (where l.owner_id is null) as unowned,
+              count(*) filter (where (select count(*) from assignments a where a.record_type = 'lead' and a.record_id = l.id and a.closed_at is null) <> 1) as not_one_open
+       from leads l where l.name like 'Unowned %'`,
+    );
+    expect(open.rows[0]).toEqual({ leads: String(n), unowned: '0', not_one_open: '0' });
+    const after = await t.database.superuser<{ id: string; owner_id: string; current_assignment_id: string }>(
+      'select id, owner_id, current_assignment_id from leads where id = any($1)',
+      [before.rows.map((r) => r.id)],
+    );
+    expect(after.rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual(before.rows.sort((a, b) => a.id.localeCompare(b.id)));
+    expect((await get('/api/v1/audit/verify')).json().ok).toBe(true);
   });
 });

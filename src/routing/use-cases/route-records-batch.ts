@@ -39,7 +39,7 @@ import { compiledRuleset } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
 
-const CHUNK = 2_000;
+export const CHUNK = 2_000;
 
 /**
  * Bulk routing: the same decisions as `routeRecord`, made set-wise. Each chunk is one transaction that
@@ -52,18 +52,23 @@ export async function routeRecordsBatch(
   onProgress?: (done: number) => void,
 ): Promise<BatchResult> {
   assertCan(ctx.actor, 'routing.route');
-  const total: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
+  const total = emptyResult();
   for (let i = 0; i < request.recordIds.length; i += CHUNK) {
     const chunk = request.recordIds.slice(i, i + CHUNK);
-    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous));
-    total.routed += result.routed;
-    total.assigned += result.assigned;
-    total.unassigned += result.unassigned;
-    total.missing += result.missing;
-    for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
+    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous)));
     onProgress?.(Math.min(i + CHUNK, request.recordIds.length));
   }
   return total;
+}
+
+export const emptyResult = (): BatchResult => ({ routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} });
+
+export function addResult(total: BatchResult, result: BatchResult): void {
+  total.routed += result.routed;
+  total.assigned += result.assigned;
+  total.unassigned += result.unassigned;
+  total.missing += result.missing;
+  for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
 }
 
 type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; matchedIndex: number; guard?: GuardNote };
@@ -97,7 +102,8 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
   return { rest, notes };
 }
 
-async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
+/** One chunk, in the caller's transaction: lock, decide, write. */
+export async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   const locked = await lockSubjects(trx, recordType, ids, now, previous);
