@@ -211,11 +211,13 @@ async function placeFromPool(
     return;
   }
   const caps = pool.criteria_caps as CriteriaCapDefinition[];
+  // A decision counts intake only for members with a rate cap, as single routing does.
   const loads = await poolMembersWithLoad(
     trx,
     pool.id,
     now,
     caps.map((c) => c.name),
+    'decision',
   );
   const members: PoolMember[] = loads.map((m) => ({
     userId: m.userId,
