@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { AccountTable, Executor, LeadTable, OpportunityTable, Trx } from '../platform/db/database.js';
+import type { AccountTable, AssignmentSource, Executor, LeadTable, OpportunityTable, Priority, Trx } from '../platform/db/database.js';
 import type { AssignmentTable, Database } from '../platform/db/database.js';
 import type { BusinessCalendar } from './core/business-time.js';
 import type { AccountFacts, ActiveRegistration } from './core/facts.js';
@@ -315,6 +315,98 @@ export async function closeAssignment(trx: Trx, id: string, at: Date, reason: st
     .set({ state: 'cancelled', outcome: `assignment ${reason}` })
     .where('assignment_id', '=', id)
     .where('state', '=', 'pending')
+    .execute();
+}
+
+export type LedgerRow = {
+  id: string;
+  record_id: string;
+  owner_id: string;
+  previous_owner_id: string | null;
+  team_id: string | null;
+  reason_code: string;
+  reason: string;
+  due_at: Date;
+  source: AssignmentSource;
+  ruleset_id: string | null;
+  ruleset_number: number | null;
+  rule_id: string | null;
+  pool_id: string | null;
+  queue_id: string | null;
+  fairness: string | null;
+  explanation: string;
+  priority: Priority;
+  escalation_policy_id: string | null;
+};
+
+/**
+ * Many ledger rows of one record type, decided by one actor at one time, as one INSERT … SELECT FROM unnest(column
+ * arrays): a fixed parameter count whatever the row count, so binding and planning stay cheap.
+ */
+export async function insertAssignments(
+  trx: Trx,
+  common: { recordType: string; actorId: string | null; actorLabel: string; createdAt: Date },
+  rows: LedgerRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof LedgerRow>(key: K) => rows.map((r) => r[key]);
+  await trx
+    .insertInto('assignments')
+    .columns([
+      'id',
+      'record_type',
+      'record_id',
+      'owner_id',
+      'previous_owner_id',
+      'team_id',
+      'reason_code',
+      'reason',
+      'due_at',
+      'source',
+      'ruleset_id',
+      'ruleset_number',
+      'rule_id',
+      'pool_id',
+      'queue_id',
+      'fairness',
+      'explanation',
+      'priority',
+      'escalation_policy_id',
+      'actor_id',
+      'actor_label',
+      'created_at',
+    ])
+    .expression(
+      sql`select t.id, ${common.recordType}, t.record_id, t.owner_id, t.previous_owner_id, t.team_id, t.reason_code, t.reason, t.due_at, t.source, t.ruleset_id,
+                 t.ruleset_number, t.rule_id, t.pool_id, t.queue_id, t.fairness::jsonb, e.explanation, t.priority, t.escalation_policy_id, ${common.actorId}::uuid,
+                 ${common.actorLabel}, ${common.createdAt}::timestamptz
+          from unnest(${column('id')}::uuid[], ${column('record_id')}::uuid[], ${column('owner_id')}::uuid[], ${column('previous_owner_id')}::uuid[],
+                      ${column('team_id')}::uuid[], ${column('reason_code')}::text[], ${column('reason')}::text[], ${column('due_at')}::timestamptz[],
+                      ${column('source')}::text[], ${column('ruleset_id')}::uuid[], ${column('ruleset_number')}::int[], ${column('rule_id')}::text[],
+                      ${column('pool_id')}::uuid[], ${column('queue_id')}::uuid[], ${column('fairness')}::text[], ${column('priority')}::text[],
+                      ${column('escalation_policy_id')}::uuid[])
+                 with ordinality as t(id, record_id, owner_id, previous_owner_id, team_id, reason_code, reason, due_at, source, ruleset_id, ruleset_number,
+                      rule_id, pool_id, queue_id, fairness, priority, escalation_policy_id, n)
+          -- Explanations travel as one JSON array: a text[] of JSON documents costs far more to escape and parse.
+          join jsonb_array_elements(${`[${column('explanation').join(',')}]`}::jsonb) with ordinality as e(explanation, n) on e.n = t.n`,
+    )
+    .execute();
+}
+
+export type TimerRow = { assignment_id: string; step_index: number; action: string; target: string | null; fire_at: Date };
+
+/** Escalation timers from column arrays, one statement at any count. */
+export async function insertTimers(trx: Trx, rows: TimerRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof TimerRow>(key: K) => rows.map((r) => r[key]);
+  await trx
+    .insertInto('escalation_timers')
+    .columns(['assignment_id', 'step_index', 'action', 'target', 'fire_at'])
+    .expression(
+      sql`select assignment_id, step_index, action, target::jsonb, fire_at
+          from unnest(${column('assignment_id')}::uuid[], ${column('step_index')}::int[], ${column('action')}::text[], ${column('target')}::text[],
+                      ${column('fire_at')}::timestamptz[]) as t(assignment_id, step_index, action, target, fire_at)`,
+    )
     .execute();
 }
 

@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
 import { acknowledgeAssignment } from '../acknowledge.js';
 import { findAssignment } from '../store.js';
+import { withRenderedExplanations } from '../stored-explanation.js';
 import { type AssignmentView, assignmentView } from '../views.js';
 
 /** The explicit "accept": only the owner can acknowledge their own assignment. */
@@ -14,6 +15,7 @@ export async function acceptAssignment(ctx: UseCaseContext, assignmentId: string
     if (assignment.owner_id !== actorOf(ctx).id) throw new AppError('forbidden', 'Only the owner can acknowledge an assignment.');
     if (assignment.closed_at) throw new AppError('conflict', 'This assignment is closed.');
     await acknowledgeAssignment(trx, ctx, assignment, 'accepted');
-    return assignmentView((await findAssignment(trx, assignment.id))!);
+    const [accepted] = await withRenderedExplanations(trx, [(await findAssignment(trx, assignment.id))!]);
+    return assignmentView(accepted!);
   });
 }

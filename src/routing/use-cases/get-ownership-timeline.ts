@@ -3,6 +3,7 @@ import { notFound } from '../../platform/errors.js';
 import type { UseCaseContext } from '../../platform/use-case-context.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { recordExists } from '../store.js';
+import { withRenderedExplanations } from '../stored-explanation.js';
 import { type AssignmentView, assignmentView } from '../views.js';
 
 export type OwnershipTimeline = {
@@ -29,7 +30,8 @@ export async function getOwnershipTimeline(ctx: UseCaseContext, recordType: Rout
       .where('a.record_type', '=', recordType)
       .where('a.record_id', '=', recordId)
       .orderBy('a.created_at', 'desc')
-      .execute(),
+      .execute()
+      .then((rows) => withRenderedExplanations(ctx.db, rows)),
     ctx.db.selectFrom('unassigned_records').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).executeTakeFirst(),
     ctx.db.selectFrom('activities').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).orderBy('occurred_at', 'desc').limit(100).execute(),
     ctx.db.selectFrom('override_requests').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).where('status', '=', 'pending').executeTakeFirst(),

@@ -1,6 +1,7 @@
 import { assertCan } from '../../platform/access/can.js';
 import { type Page, decodeCursor, toPage } from '../../platform/pagination.js';
 import type { UseCaseContext } from '../../platform/use-case-context.js';
+import { withRenderedExplanations } from '../stored-explanation.js';
 import { type AssignmentView, assignmentView } from '../views.js';
 
 export type AssignmentQuery = { limit: number; cursor?: string; recordType?: string; recordId?: string; ownerId?: string; status?: 'open' | 'closed' };
@@ -17,6 +18,6 @@ export async function listAssignments(ctx: UseCaseContext, query: AssignmentQuer
     const [at, id] = decodeCursor(query.cursor, 2) as [string, string];
     q = q.where((eb) => eb.or([eb('created_at', '<', new Date(at)), eb.and([eb('created_at', '=', new Date(at)), eb('id', '<', id)])]));
   }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await withRenderedExplanations(ctx.db, await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute());
   return toPage(rows, query.limit, assignmentView, (r) => [r.created_at.toISOString(), r.id]);
 }

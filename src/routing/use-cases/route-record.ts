@@ -11,10 +11,11 @@ import {
   guardNote,
   registeredAccountOf,
 } from '../core/inbound-guard.js';
+import { type Explanation, fieldsReadUpTo, storedExplanation } from '../core/explanation.js';
 import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
-import { type Candidate, resolveTarget } from '../resolve-target.js';
+import { resolveTarget } from '../resolve-target.js';
 import { activeChannelManagers, markUnassigned, publishedRuleset, routingPolicy } from '../store.js';
 import { type Subject, lockSubject } from '../subjects.js';
 
@@ -34,21 +35,7 @@ export type RoutingDecision = {
   assignmentId: string | null;
 };
 
-export type Explanation = {
-  rules: Array<{
-    ruleId: string | null;
-    name: string;
-    matched: boolean;
-    failed: Array<{ field: string; op: string; value: unknown; actual: unknown }>;
-  }>;
-  target: unknown;
-  path: string[];
-  candidates: Candidate[];
-  facts: Record<string, unknown>;
-  evaluatedAt: string;
-  /** The inbound guard, when the lead's account is partner-owned or registered: whether it placed the lead, and why. */
-  guard?: GuardNote;
-};
+export type { Explanation };
 
 type CompiledRuleset = { rules: Rule[]; compiled: ReturnType<typeof compileRuleSet> };
 // Published rule sets never change, so each is compiled once per process and reused by every decision.
@@ -176,7 +163,7 @@ export async function routeRecord(
     poolId: placement.poolId,
     queueId: placement.queueId,
     fairness: placement.fairness,
-    explanation,
+    explanation: storedExplanation(explanation, request.transitionsOnly ? 'transitions' : 'all', fieldsReadUpTo(rules, explained.matchedIndex)),
     title: subject.title,
   });
   return {

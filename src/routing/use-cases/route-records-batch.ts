@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { assertCan } from '../../platform/access/can.js';
 import type { AuditedChange } from '../../platform/audit/events.js';
 import type { Trx } from '../../platform/db/database.js';
@@ -13,19 +14,32 @@ import {
   isWorkingAt as isWorking,
 } from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
+import { compactExplanation, fieldsReadUpTo } from '../core/explanation.js';
 import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
 import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
-import type { Rule } from '../core/ruleset.js';
+import type { Rule, RuleVerdict } from '../core/ruleset.js';
 import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
-import { activeChannelManagers, findEscalationPolicy, findPeople, lockPool, poolMembersWithLoad, publishedRuleset, routingPolicy } from '../store.js';
+import {
+  type LedgerRow,
+  type TimerRow,
+  activeChannelManagers,
+  findEscalationPolicy,
+  findPeople,
+  insertAssignments,
+  insertTimers,
+  lockPool,
+  poolMembersWithLoad,
+  publishedRuleset,
+  routingPolicy,
+} from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
 import { compactAssignment } from '../append-assignment.js';
 import { compiledRuleset } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
 
-const CHUNK = 2_000;
+export const CHUNK = 2_000;
 
 /**
  * Bulk routing: the same decisions as `routeRecord`, made set-wise. Each chunk is one transaction that
@@ -38,21 +52,27 @@ export async function routeRecordsBatch(
   onProgress?: (done: number) => void,
 ): Promise<BatchResult> {
   assertCan(ctx.actor, 'routing.route');
-  const total: BatchResult = { routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} };
+  const total = emptyResult();
   for (let i = 0; i < request.recordIds.length; i += CHUNK) {
     const chunk = request.recordIds.slice(i, i + CHUNK);
-    const result = await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous));
-    total.routed += result.routed;
-    total.assigned += result.assigned;
-    total.unassigned += result.unassigned;
-    total.missing += result.missing;
-    for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
+    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous)));
     onProgress?.(Math.min(i + CHUNK, request.recordIds.length));
   }
   return total;
 }
 
-type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; explanationRules: unknown; guard?: GuardNote };
+export const emptyResult = (): BatchResult => ({ routed: 0, assigned: 0, unassigned: 0, missing: 0, byOwner: {} });
+
+export function addResult(total: BatchResult, result: BatchResult): void {
+  total.routed += result.routed;
+  total.assigned += result.assigned;
+  total.unassigned += result.unassigned;
+  total.missing += result.missing;
+  for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
+}
+
+type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; matchedIndex: number; guard?: GuardNote };
+type PoolItem = { subject: Subject; rule: Rule; matchedIndex: number };
 type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
 
 /**
@@ -77,12 +97,13 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
       continue;
     }
     const rule: Rule = { name: REGISTERED_ACCOUNT_REASON, then: { target: { type: 'user', id: guard.channelManagerId! } } };
-    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, explanationRules: [], guard });
+    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, matchedIndex: -1, guard });
   }
   return { rest, notes };
 }
 
-async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
+/** One chunk, in the caller's transaction: lock, decide, write. */
+export async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   const locked = await lockSubjects(trx, recordType, ids, now, previous);
@@ -101,25 +122,27 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
       });
   } else {
     const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[]);
-    const byPool = new Map<string, Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>>();
+    const byPool = new Map<string, PoolItem[]>();
+    const explainRules = (subject: Subject) => compiled.explain(subject.facts, nowMs).rules;
     const resolvedTargets = new Map<string, Awaited<ReturnType<typeof resolveTarget>>>();
     for (const subject of subjects) {
-      const explained = compiled.explain(subject.facts, nowMs);
-      if (explained.matchedIndex < 0) {
+      // Only the winner's index is needed to place: the verdicts are rendered on read (core/explanation.ts).
+      const matchedIndex = compiled.match(subject.facts, nowMs);
+      if (matchedIndex < 0) {
         missed.push({
           subject,
           code: 'no_rule_matched',
           reason: 'no rule matched',
-          explanation: { rules: explained.rules },
+          explanation: { rules: explainRules(subject) },
           rulesetId: ruleset.id,
         });
         continue;
       }
-      const rule = rules[explained.matchedIndex]!;
+      const rule = rules[matchedIndex]!;
       const target = rule.then.target;
       if (target.type === 'pool') {
         const list = byPool.get(target.id) ?? [];
-        list.push({ subject, rule, explanationRules: explained.rules });
+        list.push({ subject, rule, matchedIndex });
         byPool.set(target.id, list);
         continue;
       }
@@ -140,20 +163,20 @@ async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRec
           candidates: [],
           path: resolution.path,
           fairness: null,
-          explanationRules: explained.rules,
+          matchedIndex,
         });
       } else {
         missed.push({
           subject,
           code: resolution.unassigned!.code,
           reason: resolution.unassigned!.reason,
-          explanation: { rules: explained.rules, path: resolution.path },
+          explanation: { rules: explainRules(subject), path: resolution.path },
           rulesetId: ruleset.id,
         });
       }
     }
     for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id);
+      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules);
     }
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
@@ -169,10 +192,11 @@ async function placeFromPool(
   trx: Trx,
   now: Date,
   poolId: string,
-  items: Array<{ subject: Subject; rule: Rule; explanationRules: unknown }>,
+  items: PoolItem[],
   placed: Placed[],
   missed: Missed[],
   rulesetId: string,
+  explainRules: (subject: Subject) => RuleVerdict[],
 ): Promise<void> {
   const pool = await lockPool(trx, poolId);
   if (!pool) {
@@ -181,17 +205,19 @@ async function placeFromPool(
         subject: item.subject,
         code: 'target_missing',
         reason: 'the pool no longer exists',
-        explanation: { rules: item.explanationRules },
+        explanation: { rules: explainRules(item.subject) },
         rulesetId,
       });
     return;
   }
   const caps = pool.criteria_caps as CriteriaCapDefinition[];
+  // A decision counts intake only for members with a rate cap, as single routing does.
   const loads = await poolMembersWithLoad(
     trx,
     pool.id,
     now,
     caps.map((c) => c.name),
+    'decision',
   );
   const members: PoolMember[] = loads.map((m) => ({
     userId: m.userId,
@@ -243,7 +269,7 @@ async function placeFromPool(
         candidates: pick.candidates as Candidate[],
         path: [`pool:${pool.id}`],
         fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
-        explanationRules: item.explanationRules,
+        matchedIndex: item.matchedIndex,
       });
       continue;
     }
@@ -270,14 +296,14 @@ async function placeFromPool(
         candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates],
         path: fallback.path,
         fairness: p.fairness,
-        explanationRules: item.explanationRules,
+        matchedIndex: item.matchedIndex,
       });
     } else {
       missed.push({
         subject: item.subject,
         code: fallback?.unassigned?.code ?? 'pool_exhausted',
         reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`,
-        explanation: { rules: item.explanationRules, candidates: pick.candidates },
+        explanation: { rules: explainRules(item.subject), candidates: pick.candidates },
         rulesetId,
       });
     }
@@ -288,11 +314,18 @@ async function writeDecisions(
   trx: Trx,
   ctx: UseCaseContext,
   now: Date,
-  ruleset: { id: string; number: number } | undefined,
+  ruleset: { id: string; number: number; rules: unknown } | undefined,
   placed: Placed[],
   missed: Missed[],
 ): Promise<void> {
   const actor = actorOf(ctx);
+  const rules = ruleset ? compiledRuleset(ruleset.id, ruleset.rules as Rule[]).rules : [];
+  const readCache = new Map<number, string[]>();
+  const readByRulesUpTo = (matchedIndex: number) => {
+    let fields = readCache.get(matchedIndex);
+    if (!fields) readCache.set(matchedIndex, (fields = fieldsReadUpTo(rules, matchedIndex)));
+    return fields;
+  };
   const policy = await routingPolicy(trx);
   const people = await findPeople(trx, [...new Set(placed.map((p) => p.ownerId))]);
   const dueCache = new Map<string, Date>();
@@ -330,8 +363,9 @@ async function writeDecisions(
         .where('state', '=', 'pending')
         .execute();
     const previousOwner = new Map(closed.map((c) => [c.record_id, c.owner_id]));
-    const rows = placed.map((p) => ({
-      record_type: recordType,
+    const evaluatedAt = now.toISOString();
+    const rows: LedgerRow[] = placed.map((p) => ({
+      id: randomUUID(),
       record_id: p.subject.recordId,
       owner_id: p.ownerId,
       previous_owner_id: previousOwner.get(p.subject.recordId) ?? null,
@@ -347,45 +381,35 @@ async function writeDecisions(
       pool_id: p.poolId,
       queue_id: p.queueId,
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
-      explanation: JSON.stringify({ rules: p.explanationRules, target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt: now.toISOString(), ...(p.guard && { guard: p.guard }) }),
+      explanation: JSON.stringify(
+        p.guard?.applied
+          ? { rules: [], target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, guard: p.guard }
+          : compactExplanation(
+              { target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, ...(p.guard && { guard: p.guard }) },
+              'all',
+              readByRulesUpTo(p.matchedIndex),
+            ),
+      ),
       priority: p.rule.then.priority ?? 'normal',
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
-      actor_id: actor.id,
-      actor_label: actor.label,
-      created_at: now,
     }));
-    const inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }> = [];
-    for (let i = 0; i < rows.length; i += 1000)
-      inserted.push(
-        ...(await trx
-          .insertInto('assignments')
-          .values(rows.slice(i, i + 1000))
-          .returning(['id', 'record_id', 'owner_id', 'due_at'])
-          .execute()),
-      );
+    await insertAssignments(trx, { recordType, actorId: actor.id, actorLabel: actor.label, createdAt: now }, rows);
     await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
     await sql`update ${sql.table(ROUTABLE_TABLES[recordType])} r
               set owner_id = v.owner_id, current_assignment_id = v.assignment_id
-              from unnest(${inserted.map((a) => a.record_id)}::uuid[], ${inserted.map((a) => a.owner_id)}::uuid[], ${inserted.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
+              from unnest(${rows.map((a) => a.record_id)}::uuid[], ${rows.map((a) => a.owner_id)}::uuid[], ${rows.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
               where r.id = v.record_id`.execute(trx);
     await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
-    const timers = await timersFor(trx, inserted, rows, people);
-    for (let i = 0; i < timers.length; i += 1000)
-      await trx
-        .insertInto('escalation_timers')
-        .values(timers.slice(i, i + 1000))
-        .execute();
-    await notifyOwners(trx, ctx, now, inserted, recordType);
-    const rowById = new Map(rows.map((r) => [r.record_id, r]));
-    for (const a of inserted) {
-      const row = rowById.get(a.record_id)!;
+    await insertTimers(trx, await timersFor(trx, rows, people));
+    await notifyOwners(trx, ctx, now, rows, recordType);
+    for (const row of rows) {
       changes.push({
         event: 'assignment.created',
         entityType: recordType,
-        entityId: a.record_id,
+        entityId: row.record_id,
         reason: `${row.reason_code}: ${row.reason}`,
         before: row.previous_owner_id ? { ownerId: row.previous_owner_id } : null,
-        after: compactAssignment({ id: a.id, owner_id: a.owner_id, due_at: a.due_at, rule_id: row.rule_id ?? null, pool_id: row.pool_id, source: row.source }),
+        after: compactAssignment(row),
       });
     }
   }
@@ -459,23 +483,17 @@ async function notifyOwners(
 }
 
 /** The breach timer for every new assignment, plus the steps of its rule's escalation policy. */
-async function timersFor(
-  trx: Trx,
-  inserted: Array<{ id: string; record_id: string; owner_id: string; due_at: Date }>,
-  rows: Array<{ record_id: string; escalation_policy_id: string | null }>,
-  people: Awaited<ReturnType<typeof findPeople>>,
-) {
-  const policyOf = new Map(rows.map((r) => [r.record_id, r.escalation_policy_id]));
+async function timersFor(trx: Trx, rows: LedgerRow[], people: Awaited<ReturnType<typeof findPeople>>): Promise<TimerRow[]> {
   const stepsByPolicy = new Map<string, ReturnType<typeof EscalationStepsSchema.parse>>();
-  for (const id of new Set([...policyOf.values()].filter((p): p is string => p !== null))) {
+  for (const id of new Set(rows.flatMap((r) => (r.escalation_policy_id ? [r.escalation_policy_id] : [])))) {
     stepsByPolicy.set(id, EscalationStepsSchema.parse((await findEscalationPolicy(trx, id))?.steps ?? []));
   }
-  return inserted.flatMap((a) => {
-    const steps = stepsByPolicy.get(policyOf.get(a.record_id) ?? '') ?? [];
+  return rows.flatMap((a) => {
+    const steps = stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [];
     const cal = people.get(a.owner_id)?.calendar ?? null;
     const calendar = cal && hasWorkingTime(cal) ? cal : null;
     return [
-      { assignment_id: a.id, step_index: 0, action: 'breach' as const, target: null, fire_at: a.due_at },
+      { assignment_id: a.id, step_index: 0, action: 'breach', target: null, fire_at: a.due_at },
       ...steps.map((step, i) => ({
         assignment_id: a.id,
         step_index: i + 1,
