@@ -243,7 +243,7 @@ export async function poolMembersWithLoad(
            u.name, u.team_id, u.partner_id, u.status,
            exists (select 1 from absences ab where ab.user_id = m.user_id and ab.starts_at <= ${now} and ab.ends_at > ${now}) as away,
            c.time_zone, c.weekly_hours, c.holidays,
-           (select count(*)::int from assignments a where a.owner_id = m.user_id and a.closed_at is null) as open_count,
+           coalesce((select oc.open from owner_open_counts oc where oc.user_id = m.user_id), 0) as open_count,
            case when ${always} or m.rate_per_day is not null then
              (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
                 and a.created_at >= date_trunc('day', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') else 0 end as assigned_today,

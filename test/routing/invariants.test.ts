@@ -151,3 +151,15 @@ describe('escalation exactly once when a worker dies mid-sweep', () => {
     expect(await sweepEscalations({ ...t.system, clock })).toMatchObject({ fired: 0 });
   });
 });
+
+describe('open-work counters', () => {
+  // Runs after everything above (bulk and single routing, reassignments, escalations, overrides, deactivation).
+  it('every owner’s counter equals their open assignments in the ledger', async () => {
+    const drift = await rows<{ user_id: string; counted: number; ledger: number }>(
+      `select u.id as user_id, coalesce(c.open, 0) as counted, (select count(*)::int from assignments a where a.owner_id = u.id and a.closed_at is null) as ledger
+       from users u left join owner_open_counts c on c.user_id = u.id`,
+    );
+    expect(drift.filter((d) => d.counted !== d.ledger)).toEqual([]);
+    expect(drift.reduce((sum, d) => sum + d.ledger, 0)).toBeGreaterThan(0);
+  });
+});

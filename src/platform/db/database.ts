@@ -432,6 +432,7 @@ export interface ExceptionReportTable {
 export interface Database {
   audit_events: AuditEventTable;
   audit_seals: AuditSealTable;
+  owner_open_counts: { user_id: string; open: number };
   audit_chain_head: {
     id: Generated<boolean>;
     seq: ColumnType<string, number | string, number | string>;

@@ -14,6 +14,7 @@ import * as m0012 from './0012_portal.js';
 import * as m0013 from './0013_orders_perf.js';
 import * as m0014 from './0014_write_path.js';
 import * as m0015 from './0015_audit_seals.js';
+import * as m0016 from './0016_open_work_counts.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_orders_perf': m0013,
   '0014_write_path': m0014,
   '0015_audit_seals': m0015,
+  '0016_open_work_counts': m0016,
 };
