@@ -3,7 +3,7 @@ import type { Db, Trx } from '../db/database.js';
 import { chainedEvent, hashRow } from './chain.js';
 
 const BATCH = 2_000;
-const COALESCE_MS = 10;
+const COALESCE_MS = 50;
 
 /**
  * Links every committed, not yet sealed audit row into the hash chain, in sequence order, and returns how many
