@@ -11,7 +11,9 @@
  * The history is one line per order over 365 days and three channels, each released → shipped (1–48 h plus a
  * spread of seconds, so cycle-time percentiles have real work to do) → invoiced; then VACUUM ANALYZE, as
  * autovacuum would leave an insert-only table. Each KPI call is timed: the first (cold) and the rest.
- * hotSkuAllocation.databaseWaits samples pg_stat_activity every 10 ms during the governed run.
+ * hotSkuAllocation.databaseWaits samples pg_stat_activity every 10 ms during the governed run; hotSkuAllocation.profile
+ * counts and times each allocation's statements per outcome, and how long the hot stock row is held (from the
+ * conditional UPDATE to commit). --statements adds the statement list.
  */
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -28,6 +30,8 @@ import { getOrderKpis } from '../src/orders/use-cases/get-order-kpis.js';
 import { postInvoice } from '../src/orders/use-cases/post-invoice.js';
 import { releaseOrder } from '../src/orders/use-cases/release-order.js';
 import { setCustomerTerms } from '../src/orders/use-cases/set-customer-terms.js';
+import { AppError } from '../src/platform/errors.js';
+import { statementProfiler } from './statement-profile.js';
 import { type BenchOptions, isMain, numberArg, sampleWaits, withBenchDatabase } from './support.js';
 
 const clients = 32;
@@ -109,8 +113,16 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
       );
     progress(1);
     const waits = sampleWaits(bench);
-    const governed = await timed(n, clients, (i) => allocateOrder(ctx, orders[i]!.id));
+    const profiler = statementProfiler(db, /^update stock_levels set allocated/);
+    const profiled = { ...ctx, db: profiler.db };
+    const governed = await timed(n, clients, (i) =>
+      profiler.call(
+        () => allocateOrder(profiled, orders[i]!.id),
+        (error) => (error === null ? 'allocated' : error instanceof AppError && /Not enough stock/.test(error.message) ? 'shortage' : 'error'),
+      ),
+    );
     const databaseWaits = await waits.stop();
+    const profile = profiler.report();
     const baseline = await timed(n, clients, async () => {
       const r =
         await sql`update stock_levels set allocated = allocated + 1 where item_id = ${raw.id} and location_id = ${wh.id} and on_hand - allocated - quarantined >= 1`.execute(
@@ -200,6 +212,9 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
         },
         governedShareOfBaseline: Number((governed.attemptsPerSec / baseline.attemptsPerSec).toFixed(3)),
         databaseWaits,
+        // Per path: statements per call, call latency, and the hot row's critical section (conditional UPDATE → commit).
+        profile: profile.paths,
+        ...(process.argv.includes('--statements') ? { statements: profile.statements } : {}),
       },
       lifecycle: {
         orders: m,
@@ -222,6 +237,6 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
 }
 
 if (isMain(import.meta.url) && process.argv.includes('--help')) {
-  console.log('Usage: npx tsx bench/orders.ts [--n 400] [--kpi-lines 200000]   (the issue measures KPIs with --kpi-lines 1000000)');
+  console.log('Usage: npx tsx bench/orders.ts [--n 400] [--kpi-lines 200000] [--statements]   (the issue measures KPIs with --kpi-lines 1000000)');
 } else if (isMain(import.meta.url))
   console.log(JSON.stringify(await runOrdersBench({ n: numberArg('n'), kpiLines: numberArg('kpi-lines') }), null, 2));

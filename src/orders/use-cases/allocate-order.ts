@@ -15,7 +15,17 @@ import {
 } from '../core/allocation.js';
 import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import { type OrderLineRow, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
+import {
+  type OrderRow,
+  decisionInsert,
+  gatesOfOrder,
+  lockLines,
+  lockOrder,
+  openException,
+  orderEventInsert,
+  quantitiesOf,
+  writeDecision,
+} from '../store.js';
 import { type OrderView, orderView } from '../views.js';
 
 /** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
@@ -40,7 +50,8 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  * CHECK on stock_levels backs all of this up.
  *
  * A shortage seen in committed stock is a true answer at that moment and is refused without queueing on the
- * stock rows: a shortage commits only the failed decision and its exception case, then answers 422.
+ * stock rows: it commits only the failed decision (and, for the first shortage of an item, the item's exception
+ * case — see shortageCases), then answers 422.
  */
 export async function allocateOrder(ctx: UseCaseContext, orderId: string, expectedVersion?: number): Promise<OrderView> {
   assertCan(ctx.actor, 'order.write');
@@ -81,7 +92,8 @@ async function allocateIn(
   const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
   if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
   const itemIds = [...new Set(requests.map((r) => r.itemId))];
-  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels.
+  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels,
+  // and the open shortage cases of these items in this channel (which a shortage joins).
   const context = (
     await sql<{
       strategy: AllocationStrategy;
@@ -89,6 +101,7 @@ async function allocateIn(
       payment_terms: GateFacts['paymentTerms'] | null;
       open_holds: string;
       levels: LevelAvailability[];
+      shortage_cases: Array<{ itemId: string; id: string }>;
     }>`
       select c.allocation_strategy as strategy,
              coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
@@ -96,7 +109,11 @@ async function allocateIn(
              (select count(*) from holds h where h.order_id = ${order.id} and h.released_at is null) as open_holds,
              coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
                        from stock_levels s
-                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels
+                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
+             coalesce((select json_agg(json_build_object('itemId', e.subject_id, 'id', e.id))
+                       from order_exceptions e
+                       where e.subject_id = any(${itemIds}::uuid[]) and e.control_point = 'INVENTORY_ALLOCATION' and e.category = 'stock_cover'
+                         and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
       from channels c where c.id = ${order.channel_id}`.execute(trx)
   ).rows[0]!;
   const locations = context.locations;
@@ -153,71 +170,63 @@ async function allocateIn(
     return { shortages: [], refused: detail };
   }
   if (plan.shortages.length > 0) {
+    const cases = await shortageCases(trx, ctx, order, plan.shortages, context.shortage_cases);
     await writeDecision(trx, ctx, {
       controlPoint: 'INVENTORY_ALLOCATION',
       subjectType: 'sales_order',
       subjectId: order.id,
       order,
       outcome: 'fail',
-      rules: [...rules, { shortages: plan.shortages }],
+      rules: [...rules, { shortages: plan.shortages, exceptionCases: cases }],
       reason: 'insufficient stock',
-    });
-    await openException(trx, ctx, {
-      controlPoint: 'INVENTORY_ALLOCATION',
-      category: 'stock_cover',
-      subjectType: 'sales_order',
-      subjectId: order.id,
-      orderId: order.id,
-      channelId: order.channel_id,
-      detail: shortageText(plan.shortages),
     });
     return { shortages: plan.shortages };
   }
-  // Everything that does not touch a stock row first …
+  // Everything that does not touch a stock row first, in one statement …
   const now = ctx.clock.now();
-  await trx
-    .insertInto('allocations')
-    .values(
-      plan.allocations.map((a) => ({ order_line_id: a.lineId, item_id: a.itemId, location_id: a.locationId, qty: a.qty, created_at: now })),
-    )
-    .execute();
   const perLine = new Map<string, number>();
   for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
-  const updated = new Map<string, OrderLineRow>();
-  for (const [lineId, qty] of perLine) {
-    const line = await trx
-      .updateTable('order_lines')
-      .set((eb) => ({ qty_allocated: eb('qty_allocated', '+', qty) }))
-      .where('id', '=', lineId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    updated.set(lineId, line);
-  }
-  await writeDecision(trx, ctx, {
-    controlPoint: 'INVENTORY_ALLOCATION',
-    subjectType: 'sales_order',
-    subjectId: order.id,
-    order,
-    outcome: 'pass',
-    rules: [...rules, { allocations: plan.allocations }],
-  });
-  await orderEvent(trx, ctx, order, 'allocated');
-  // The view from what the writes return: the same rows getOrderIn would read back.
-  const bumped = await trx
-    .updateTable('sales_orders')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('id', '=', order.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const written = (
+    await sql<{ version: number; lines: Array<[string, number]> }>`
+      with allocated as (${trx
+        .insertInto('allocations')
+        .values(
+          plan.allocations.map((a) => ({
+            order_line_id: a.lineId,
+            item_id: a.itemId,
+            location_id: a.locationId,
+            qty: a.qty,
+            created_at: now,
+          })),
+        )}),
+      lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
+                from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
+                where l.id = t.id returning l.id, l.qty_allocated),
+      decision as (${decisionInsert(trx, ctx, {
+        controlPoint: 'INVENTORY_ALLOCATION',
+        subjectType: 'sales_order',
+        subjectId: order.id,
+        order,
+        outcome: 'pass',
+        rules: [...rules, { allocations: plan.allocations }],
+      })}),
+      event as (${orderEventInsert(trx, ctx, order, 'allocated')}),
+      bumped as (update sales_orders set version = version + 1 where id = ${order.id} returning version)
+      select bumped.version, (select json_agg(json_build_array(lines.id, lines.qty_allocated)) from lines) as lines from bumped`.execute(
+      trx,
+    )
+  ).rows[0]!;
   await recordChange(trx, ctx, {
     event: 'order.allocated',
     entityType: 'sales_order',
     entityId: order.id,
     after: { allocations: plan.allocations },
   });
+  // The view from what the writes return: the same rows getOrderIn would read back (both rows are locked).
+  const allocatedQty = new Map(written.lines);
   const view = orderView(
-    bumped,
-    lines.map((l) => updated.get(l.id) ?? l).sort((a, b) => a.line_no - b.line_no),
+    { ...order, version: written.version },
+    lines.map((l) => ({ ...l, qty_allocated: allocatedQty.get(l.id) ?? l.qty_allocated })).sort((a, b) => a.line_no - b.line_no),
     Number(context.open_holds),
   );
   // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
@@ -236,6 +245,41 @@ async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[],
     if (locked) throw new AppError('conflict', 'Stock changed during allocation; try again.');
     throw new StockMoved();
   }
+}
+
+/**
+ * The exception case of each short item in the order's channel. A shortage is a fact about the item's stock, not
+ * about one order: the first shortage opens the item's case (routed, audited), every later one joins it while it
+ * is open and is recorded by its own failed decision, which names the case. A hot item short for a thousand
+ * orders is one case to work, not a thousand. Returns the case ids.
+ */
+async function shortageCases(
+  trx: Trx,
+  ctx: UseCaseContext,
+  order: OrderRow,
+  shortages: Shortage[],
+  open: Array<{ itemId: string; id: string }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const items = [...new Set(shortages.map((s) => s.itemId))].sort();
+  for (const itemId of items) {
+    const known = open.find((c) => c.itemId === itemId);
+    if (known) {
+      ids.push(known.id);
+      continue;
+    }
+    const opened = await openException(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      category: 'stock_cover',
+      subjectType: 'item',
+      subjectId: itemId,
+      orderId: order.id,
+      channelId: order.channel_id,
+      detail: `first short on order ${order.number}: ${shortageText(shortages.filter((s) => s.itemId === itemId))}; later shortages of this item in this channel join this case`,
+    });
+    ids.push(opened.id);
+  }
+  return ids;
 }
 
 const shortageText = (shortages: Shortage[]) =>

@@ -1,0 +1,98 @@
+/**
+ * Per-call statement profile for a benchmark: wrap the use case's database with `profiler.db(db)` and run each
+ * call inside `profiler.call(op)`. Every statement a call sends (through Kysely, raw `sql` included; BEGIN and
+ * COMMIT are not seen) is timed in the call's async context. The critical section of a call is measured from
+ * the end of the last statement matching `lockStatement` (the moment the hot row lock is held) to the call's
+ * return (after commit): how long that row is held, and how many statements run while it is.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type {
+  Kysely,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+import { percentiles, round } from './support.js';
+
+type Statement = { sql: string; startMs: number; endMs: number };
+type Call = { statements: Statement[]; pending: Map<unknown, Statement> };
+type Summary = { calls: number; statements: number; ms: number[]; critical: number[]; criticalStatements: number[] };
+
+export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
+  const compile = (node: RootOperationNode, queryId: PluginTransformQueryArgs['queryId']) =>
+    base.getExecutor().compileQuery(node, queryId).sql;
+  const context = new AsyncLocalStorage<Call>();
+  const summaries = new Map<string, Summary>();
+  const statementCounts = new Map<string, number>();
+  const plugin: KyselyPlugin = {
+    transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+      const call = context.getStore();
+      if (call) call.pending.set(queryId, { sql: compile(node, queryId), startMs: performance.now(), endMs: NaN });
+      return node;
+    },
+    async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+      const call = context.getStore();
+      const statement = call?.pending.get(queryId);
+      if (call && statement) {
+        statement.endMs = performance.now();
+        call.statements.push(statement);
+        call.pending.delete(queryId);
+      }
+      return result;
+    },
+  };
+  return {
+    db: base.withPlugin(plugin),
+    /** Runs one call; `outcome` names the path it took (e.g. success / shortage) from its result or error. */
+    async call<T>(op: () => Promise<T>, outcome: (error: unknown) => string): Promise<T> {
+      const call: Call = { statements: [], pending: new Map() };
+      const started = performance.now();
+      let error: unknown = null;
+      try {
+        return await context.run(call, op);
+      } catch (e) {
+        error = e;
+        throw e;
+      } finally {
+        const ended = performance.now();
+        const path = outcome(error);
+        const summary = summaries.get(path) ?? { calls: 0, statements: 0, ms: [], critical: [], criticalStatements: [] };
+        summary.calls++;
+        summary.statements += call.statements.length;
+        summary.ms.push(ended - started);
+        const lockAt = call.statements.findLastIndex((s) => lockStatement.test(s.sql));
+        if (lockAt >= 0) {
+          summary.critical.push(ended - call.statements[lockAt]!.endMs);
+          summary.criticalStatements.push(call.statements.length - lockAt - 1);
+        }
+        summaries.set(path, summary);
+        for (const s of call.statements) {
+          const key = `${path}: ${s.sql.replace(/\s+/g, ' ').slice(0, 70)}`;
+          statementCounts.set(key, (statementCounts.get(key) ?? 0) + 1);
+        }
+      }
+    },
+    report() {
+      const paths = Object.fromEntries(
+        [...summaries].map(([path, s]) => [
+          path,
+          {
+            calls: s.calls,
+            statementsPerCall: round(s.statements / s.calls, 2),
+            callMs: percentiles(s.ms, 1),
+            // Statements from the lock to the return (the pre-commit flush included; BEGIN/COMMIT not counted).
+            criticalSection:
+              s.critical.length > 0
+                ? { calls: s.critical.length, statementsAfterLock: percentiles(s.criticalStatements, 0), ms: percentiles(s.critical, 2) }
+                : null,
+          },
+        ]),
+      );
+      const statements = [...statementCounts].sort((a, b) => b[1] - a[1]).map(([what, n]) => ({ what, n }));
+      return { paths, statements };
+    },
+  };
+}
