@@ -19,14 +19,22 @@ import { percentiles, round } from './support.js';
 
 type Statement = { sql: string; startMs: number; endMs: number };
 type Call = { statements: Statement[]; pending: Map<unknown, Statement> };
-type Summary = { calls: number; statements: number; ms: number[]; critical: number[]; criticalStatements: number[] };
+type Summary = {
+  calls: number;
+  statements: number;
+  ms: number[];
+  critical: number[];
+  criticalStatements: number[];
+  firstStart: number;
+  lastEnd: number;
+};
 
 export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
   const compile = (node: RootOperationNode, queryId: PluginTransformQueryArgs['queryId']) =>
     base.getExecutor().compileQuery(node, queryId).sql;
   const context = new AsyncLocalStorage<Call>();
   const summaries = new Map<string, Summary>();
-  const statementCounts = new Map<string, number>();
+  const statementCounts = new Map<string, { n: number; ms: number }>();
   const plugin: KyselyPlugin = {
     transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
       const call = context.getStore();
@@ -59,19 +67,33 @@ export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
       } finally {
         const ended = performance.now();
         const path = outcome(error);
-        const summary = summaries.get(path) ?? { calls: 0, statements: 0, ms: [], critical: [], criticalStatements: [] };
+        const summary = summaries.get(path) ?? {
+          calls: 0,
+          statements: 0,
+          ms: [],
+          critical: [],
+          criticalStatements: [],
+          firstStart: started,
+          lastEnd: ended,
+        };
+        summary.firstStart = Math.min(summary.firstStart, started);
+        summary.lastEnd = Math.max(summary.lastEnd, ended);
         summary.calls++;
         summary.statements += call.statements.length;
         summary.ms.push(ended - started);
         const lockAt = call.statements.findLastIndex((s) => lockStatement.test(s.sql));
-        if (lockAt >= 0) {
+        // Only a call that committed held the lock to its end (a missed conditional update rolls back and retries).
+        if (lockAt >= 0 && error === null) {
           summary.critical.push(ended - call.statements[lockAt]!.endMs);
           summary.criticalStatements.push(call.statements.length - lockAt - 1);
         }
         summaries.set(path, summary);
         for (const s of call.statements) {
           const key = `${path}: ${s.sql.replace(/\s+/g, ' ').slice(0, 70)}`;
-          statementCounts.set(key, (statementCounts.get(key) ?? 0) + 1);
+          const count = statementCounts.get(key) ?? { n: 0, ms: 0 };
+          count.n++;
+          count.ms += s.endMs - s.startMs;
+          statementCounts.set(key, count);
         }
       }
     },
@@ -81,6 +103,8 @@ export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
           path,
           {
             calls: s.calls,
+            // From the first such call's start to the last one's end (the bench's successes come first, then shortages).
+            spanMs: round(s.lastEnd - s.firstStart),
             statementsPerCall: round(s.statements / s.calls, 2),
             callMs: percentiles(s.ms, 1),
             // Statements from the lock to the return (the pre-commit flush included; BEGIN/COMMIT not counted).
@@ -91,7 +115,10 @@ export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
           },
         ]),
       );
-      const statements = [...statementCounts].sort((a, b) => b[1] - a[1]).map(([what, n]) => ({ what, n }));
+      // Each statement's mean round trip as the client saw it (lock waits included).
+      const statements = [...statementCounts]
+        .sort((a, b) => b[1].n - a[1].n)
+        .map(([what, c]) => ({ what, n: c.n, meanMs: round(c.ms / c.n, 2) }));
       return { paths, statements };
     },
   };

@@ -16,11 +16,10 @@ import {
 import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
 import {
+  type OrderLineRow,
   type OrderRow,
   decisionInsert,
   gatesOfOrder,
-  lockLines,
-  lockOrder,
   openException,
   orderEventInsert,
   quantitiesOf,
@@ -83,39 +82,15 @@ async function allocateIn(
   expectedVersion: number | undefined,
   locking: boolean,
 ): Promise<Outcome> {
-  const order = await lockOrder(trx, orderId);
-  if (!order) throw notFound('order');
+  const locked = await lockAndRead(trx, orderId);
+  if (!locked) throw notFound('order');
+  const { order, lines, context } = locked;
   if (expectedVersion !== undefined) assertVersion(order.version, expectedVersion);
   if (order.lifecycle !== 'submitted' && order.lifecycle !== 'released')
     throw new AppError('conflict', `A ${order.lifecycle} order cannot be allocated.`);
-  const lines = await lockLines(trx, order.id);
   const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
   if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
   const itemIds = [...new Set(requests.map((r) => r.itemId))];
-  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels,
-  // and the open shortage cases of these items in this channel (which a shortage joins).
-  const context = (
-    await sql<{
-      strategy: AllocationStrategy;
-      locations: string[];
-      payment_terms: GateFacts['paymentTerms'] | null;
-      open_holds: string;
-      levels: LevelAvailability[];
-      shortage_cases: Array<{ itemId: string; id: string }>;
-    }>`
-      select c.allocation_strategy as strategy,
-             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
-             (select t.payment_terms from customer_terms t where t.account_id = ${order.account_id}) as payment_terms,
-             (select count(*) from holds h where h.order_id = ${order.id} and h.released_at is null) as open_holds,
-             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
-                       from stock_levels s
-                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
-             coalesce((select json_agg(json_build_object('itemId', e.subject_id, 'id', e.id))
-                       from order_exceptions e
-                       where e.subject_id = any(${itemIds}::uuid[]) and e.control_point = 'INVENTORY_ALLOCATION' and e.category = 'stock_cover'
-                         and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
-      from channels c where c.id = ${order.channel_id}`.execute(trx)
-  ).rows[0]!;
   const locations = context.locations;
   const planFor = (levels: LevelAvailability[]) => planAllocation(requests, locations, levels, context.strategy);
   // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
@@ -188,17 +163,15 @@ async function allocateIn(
   for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
   const written = (
     await sql<{ version: number; lines: Array<[string, number]> }>`
-      with allocated as (${trx
-        .insertInto('allocations')
-        .values(
-          plan.allocations.map((a) => ({
-            order_line_id: a.lineId,
-            item_id: a.itemId,
-            location_id: a.locationId,
-            qty: a.qty,
-            created_at: now,
-          })),
-        )}),
+      with allocated as (${trx.insertInto('allocations').values(
+        plan.allocations.map((a) => ({
+          order_line_id: a.lineId,
+          item_id: a.itemId,
+          location_id: a.locationId,
+          qty: a.qty,
+          created_at: now,
+        })),
+      )}),
       lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
                 from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
                 where l.id = t.id returning l.id, l.qty_allocated),
@@ -226,7 +199,7 @@ async function allocateIn(
   const allocatedQty = new Map(written.lines);
   const view = orderView(
     { ...order, version: written.version },
-    lines.map((l) => ({ ...l, qty_allocated: allocatedQty.get(l.id) ?? l.qty_allocated })).sort((a, b) => a.line_no - b.line_no),
+    lines.map((l) => ({ ...l, qty_allocated: allocatedQty.get(l.id) ?? l.qty_allocated })),
     Number(context.open_holds),
   );
   // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
@@ -280,6 +253,55 @@ async function shortageCases(
     ids.push(opened.id);
   }
   return ids;
+}
+
+type AllocationContext = {
+  strategy: AllocationStrategy;
+  locations: string[];
+  payment_terms: GateFacts['paymentTerms'] | null;
+  open_holds: string;
+  levels: LevelAvailability[];
+  shortage_cases: Array<{ itemId: string; id: string }>;
+};
+
+/**
+ * One round trip: locks the order, then its lines (the order every writer of an order locks them in), and reads
+ * what allocation needs besides them — strategy, locations, terms, open holds, the committed levels of the
+ * order's items, and the open shortage cases of those items in the channel (which a shortage joins). Lines come
+ * back as JSON shaped like the driver's rows (bigint as text). The locks are taken in the CTEs, which are
+ * materialized, so the order row is locked before its lines.
+ */
+async function lockAndRead(
+  trx: Trx,
+  orderId: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[]; context: AllocationContext } | undefined> {
+  const row = (
+    await sql<OrderRow & AllocationContext & { locked_lines: OrderLineRow[] }>`
+      with o as materialized (select * from sales_orders where id = ${orderId} for update),
+      l as materialized (select * from order_lines where order_id = (select id from o) order by id for update)
+      select o.*,
+             (select json_agg(to_jsonb(l) || jsonb_build_object('unit_price_minor', l.unit_price_minor::text, 'unit_cost_minor', l.unit_cost_minor::text) order by l.id)
+              from l) as locked_lines,
+             c.allocation_strategy as strategy,
+             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
+             (select t.payment_terms from customer_terms t where t.account_id = o.account_id) as payment_terms,
+             (select count(*) from holds h where h.order_id = o.id and h.released_at is null) as open_holds,
+             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
+                       from stock_levels s
+                       where s.item_id in (select item_id from l) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
+             coalesce((select json_agg(json_build_object('itemId', e.subject_id, 'id', e.id))
+                       from order_exceptions e
+                       where e.subject_id in (select item_id from l) and e.control_point = 'INVENTORY_ALLOCATION' and e.category = 'stock_cover'
+                         and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
+      from o join channels c on c.id = o.channel_id`.execute(trx)
+  ).rows[0];
+  if (!row) return undefined;
+  const { locked_lines, strategy, locations, payment_terms, open_holds, levels, shortage_cases, ...order } = row;
+  return {
+    order,
+    lines: (locked_lines ?? []).sort((a, b) => a.line_no - b.line_no),
+    context: { strategy, locations, payment_terms, open_holds, levels, shortage_cases },
+  };
 }
 
 const shortageText = (shortages: Shortage[]) =>
