@@ -1,11 +1,13 @@
 /**
- * Per-call statement profile for a benchmark: wrap the use case's database with `profiler.db(db)` and run each
+ * Per-call statement profile for a benchmark: give the use case `profiler.db` (the database wrapped) and run each
  * call inside `profiler.call(op)`. Every statement a call sends (through Kysely, raw `sql` included; BEGIN and
  * COMMIT are not seen) is timed in the call's async context. The critical section of a call is measured from
  * the end of the last statement matching `lockStatement` (the moment the hot row lock is held) to the call's
  * return (after commit): how long that row is held, and how many statements run while it is.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
+import { sql } from 'kysely';
 import type {
   Kysely,
   KyselyPlugin,
@@ -120,6 +122,56 @@ export function statementProfiler<DB>(base: Kysely<DB>, lockStatement: RegExp) {
         .sort((a, b) => b[1].n - a[1].n)
         .map(([what, c]) => ({ what, n: c.n, meanMs: round(c.ms / c.n, 2) }));
       return { paths, statements };
+    },
+  };
+}
+
+/**
+ * CPU spent by this process and by the database's processes (the postmaster and its children, found from a
+ * backend's parent; `db` must be the superuser pool the observers use) between start and stop. On a shared box throughput swings with everyone else's load; CPU
+ * per attempt mostly does not, so it is the number to compare across runs.
+ */
+export async function cpuMeter<DB>(db: Kysely<DB>) {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const stat = (pid: string) => {
+    try {
+      // Fields after the command name (which may hold spaces): state is field 3, ppid 4, utime 14, stime 15.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { ppid: fields[1]!, cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return null;
+    }
+  };
+  const backend = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
+  const postmaster = stat(String(backend))!.ppid;
+  // Not the bench's own observers (wait sampling on the superuser pool this meter is given): only the app's
+  // sessions and the server's background processes.
+  const observers = async () =>
+    new Set(
+      (
+        await sql<{
+          pid: number;
+        }>`select pid from pg_stat_activity where backend_type = 'client backend' and usename = current_user`.execute(db)
+      ).rows.map((r) => String(r.pid)),
+    );
+  const databaseTicks = (skip: Set<string>) => {
+    let ticks = stat(postmaster)?.cpuTicks ?? 0;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || skip.has(pid)) continue;
+      const s = stat(pid);
+      if (s?.ppid === postmaster) ticks += s.cpuTicks;
+    }
+    return ticks;
+  };
+  const skip0 = await observers();
+  const node0 = process.cpuUsage();
+  const db0 = databaseTicks(skip0);
+  return {
+    stop: async () => {
+      const node = process.cpuUsage(node0);
+      // An observer that connected during the run is left out entirely (it was not there at the start).
+      const db1 = databaseTicks(new Set([...skip0, ...(await observers())]));
+      return { nodeMs: round((node.user + node.system) / 1000), databaseMs: round((db1 - db0) / ticksPerMs) };
     },
   };
 }
