@@ -39,9 +39,9 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  * INVENTORY_ALLOCATION: every unallocated quantity of the order, split across the channel's locations, all or
  * nothing.
  *
- * The plan is made from committed stock without locking it, and everything that does not need the stock rows —
- * allocation rows, line quantities, the decision, the event, the order view, the outbox event — is written
- * first. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
+ * The order and its lines are locked and everything else allocation reads comes back in one statement; the
+ * plan is made from committed stock without locking it, and everything that does not need the stock rows —
+ * allocation rows, line quantities, the decision, the event, the version — is written first, in one statement. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
  * order: that re-check IS the lock, so a hot level's row is held only from that statement to commit (the audit
  * append and the commit), not across the whole use case. If a level no longer covers its share the whole
  * transaction rolls back (nothing was written) and the allocation is planned again from what is now committed;
@@ -97,7 +97,7 @@ async function allocateIn(
   // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
   let plan = planFor(context.levels);
   if (locking && plan.shortages.length === 0) {
-    const locked = await trx
+    const lockedLevels = await trx
       .selectFrom('stock_levels')
       .selectAll()
       .where('item_id', 'in', itemIds)
@@ -107,7 +107,7 @@ async function allocateIn(
       .forUpdate()
       .execute();
     plan = planFor(
-      locked.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
+      lockedLevels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
     );
   }
   const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
