@@ -11,7 +11,10 @@
  * The history is one line per order over 365 days and three channels, each released → shipped (1–48 h plus a
  * spread of seconds, so cycle-time percentiles have real work to do) → invoiced; then VACUUM ANALYZE, as
  * autovacuum would leave an insert-only table. Each KPI call is timed: the first (cold) and the rest.
- * hotSkuAllocation.databaseWaits samples pg_stat_activity every 10 ms during the governed run.
+ * hotSkuAllocation.databaseWaits samples pg_stat_activity every 10 ms during the governed run; cpuMsPerAttempt is the
+ * client's and the database's CPU per attempt (steadier than rates on a shared box). --profile adds
+ * hotSkuAllocation.profile: each allocation's statements per outcome, and how long the hot stock row is held (from
+ * the conditional UPDATE to commit); --statements adds the statement list.
  */
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -28,7 +31,9 @@ import { getOrderKpis } from '../src/orders/use-cases/get-order-kpis.js';
 import { postInvoice } from '../src/orders/use-cases/post-invoice.js';
 import { releaseOrder } from '../src/orders/use-cases/release-order.js';
 import { setCustomerTerms } from '../src/orders/use-cases/set-customer-terms.js';
-import { type BenchOptions, isMain, numberArg, sampleWaits, withBenchDatabase } from './support.js';
+import { AppError } from '../src/platform/errors.js';
+import { cpuMeter, statementProfiler } from './statement-profile.js';
+import { type BenchOptions, isMain, numberArg, round, sampleWaits, withBenchDatabase } from './support.js';
 
 const clients = 32;
 
@@ -53,7 +58,9 @@ async function timed(count: number, concurrency: number, op: (i: number) => Prom
   return { attempts: count, succeeded: ok, ms: Math.round(ms), attemptsPerSec: Math.round((count / ms) * 1000) };
 }
 
-export async function runOrdersBench(options: BenchOptions & { kpiLines?: number } = {}): Promise<Record<string, unknown>> {
+export async function runOrdersBench(
+  options: BenchOptions & { kpiLines?: number; profile?: boolean; statements?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const n = options.n ?? 400;
   const kpiLines = options.kpiLines ?? 200_000;
   const progress = (step: number) => options.onProgress?.(step, 4);
@@ -109,8 +116,19 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
       );
     progress(1);
     const waits = sampleWaits(bench);
-    const governed = await timed(n, clients, (i) => allocateOrder(ctx, orders[i]!.id));
+    const governedCpu = await cpuMeter(bench.superuser.db);
+    // The statement profile costs client CPU per statement, so it is opt-in (--profile) and the default rate is clean.
+    const profiler = options.profile ? statementProfiler(db, /^update stock_levels set allocated/) : null;
+    const profiled = profiler ? { ...ctx, db: profiler.db } : ctx;
+    const outcome = (error: unknown) =>
+      error === null ? 'allocated' : error instanceof AppError && /Not enough stock/.test(error.message) ? 'shortage' : 'error';
+    const governed = await timed(n, clients, (i) =>
+      profiler ? profiler.call(() => allocateOrder(profiled, orders[i]!.id), outcome) : allocateOrder(ctx, orders[i]!.id),
+    );
+    const governedCpuMs = await governedCpu.stop();
     const databaseWaits = await waits.stop();
+    const profile = profiler?.report();
+    const baselineCpu = await cpuMeter(bench.superuser.db);
     const baseline = await timed(n, clients, async () => {
       const r =
         await sql`update stock_levels set allocated = allocated + 1 where item_id = ${raw.id} and location_id = ${wh.id} and on_hand - allocated - quarantined >= 1`.execute(
@@ -118,6 +136,7 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
         );
       if (Number(r.numAffectedRows) !== 1) throw new Error('insufficient');
     });
+    const baselineCpuMs = await baselineCpu.stop();
     const levels = await db.selectFrom('stock_levels').selectAll().where('location_id', '=', wh.id).execute();
     const hotLevel = levels.find((l) => l.item_id === hot.id)!;
     const rawLevel = levels.find((l) => l.item_id === raw.id)!;
@@ -199,7 +218,15 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
           allocatedEqualsStock: rawLevel.allocated === stock,
         },
         governedShareOfBaseline: Number((governed.attemptsPerSec / baseline.attemptsPerSec).toFixed(3)),
+        // CPU per attempt (this process, the database's processes): steadier than rates on a shared box.
+        cpuMsPerAttempt: {
+          governed: { node: round(governedCpuMs.nodeMs / n, 2), database: round(governedCpuMs.databaseMs / n, 2) },
+          baseline: { node: round(baselineCpuMs.nodeMs / n, 2), database: round(baselineCpuMs.databaseMs / n, 2) },
+        },
         databaseWaits,
+        // Per path: statements per call, call latency, and the hot row's critical section (conditional UPDATE → commit).
+        ...(profile ? { profile: profile.paths } : {}),
+        ...(profile && options.statements ? { statements: profile.statements } : {}),
       },
       lifecycle: {
         orders: m,
@@ -222,6 +249,19 @@ export async function runOrdersBench(options: BenchOptions & { kpiLines?: number
 }
 
 if (isMain(import.meta.url) && process.argv.includes('--help')) {
-  console.log('Usage: npx tsx bench/orders.ts [--n 400] [--kpi-lines 200000]   (the issue measures KPIs with --kpi-lines 1000000)');
+  console.log(
+    'Usage: npx tsx bench/orders.ts [--n 400] [--kpi-lines 200000] [--profile] [--statements]   (the issue measures KPIs with --kpi-lines 1000000)',
+  );
 } else if (isMain(import.meta.url))
-  console.log(JSON.stringify(await runOrdersBench({ n: numberArg('n'), kpiLines: numberArg('kpi-lines') }), null, 2));
+  console.log(
+    JSON.stringify(
+      await runOrdersBench({
+        n: numberArg('n'),
+        kpiLines: numberArg('kpi-lines'),
+        profile: process.argv.includes('--profile') || process.argv.includes('--statements'),
+        statements: process.argv.includes('--statements'),
+      }),
+      null,
+      2,
+    ),
+  );

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { ControlPointName, Executor, Trx } from '../platform/db/database.js';
+import { type QueryCreator, sql } from 'kysely';
+import type { ControlPointName, Database, Executor, Trx } from '../platform/db/database.js';
 import { actorOf, type UseCaseContext } from '../platform/use-case-context.js';
 import { recordChange } from '../platform/record-change.js';
 import { routeRecord } from '../routing/use-cases/route-record.js';
@@ -69,35 +69,35 @@ export type DecisionInput = {
 
 /** Every control-point crossing leaves this row in the crossing's own transaction. */
 export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: DecisionInput) {
+  return decisionInsert(trx, ctx, input).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The decision's INSERT, for a use case that writes it as one part of a combined statement. */
+export function decisionInsert(db: QueryCreator<Database>, ctx: UseCaseContext, input: DecisionInput) {
   const actor = actorOf(ctx);
-  const row = await trx
-    .insertInto('control_decisions')
-    .values({
-      control_point: input.controlPoint,
-      subject_type: input.subjectType,
-      subject_id: input.subjectId,
-      order_id: input.order?.id ?? null,
-      channel_id: input.order?.channel_id ?? input.channelId ?? null,
-      outcome: input.outcome,
-      rules: JSON.stringify(input.rules),
-      workflow_version: input.order?.workflow_version ?? 1,
-      variant_id: input.order?.variant_id ?? null,
-      variant_version: input.order?.variant_version ?? null,
-      actor_id: actor.id,
-      actor_label: actor.label,
-      reason: input.reason ?? null,
-      at: ctx.clock.now(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return row;
+  return db.insertInto('control_decisions').values({
+    control_point: input.controlPoint,
+    subject_type: input.subjectType,
+    subject_id: input.subjectId,
+    order_id: input.order?.id ?? null,
+    channel_id: input.order?.channel_id ?? input.channelId ?? null,
+    outcome: input.outcome,
+    rules: JSON.stringify(input.rules),
+    workflow_version: input.order?.workflow_version ?? 1,
+    variant_id: input.order?.variant_id ?? null,
+    variant_version: input.order?.variant_version ?? null,
+    actor_id: actor.id,
+    actor_label: actor.label,
+    reason: input.reason ?? null,
+    at: ctx.clock.now(),
+  });
 }
 
 const EXCEPTION_DUE_HOURS = 24;
 
 /**
- * A failed gate becomes a case with an owner and a due date (one open case per subject, control point and
- * category): the channel's ops owner first, then routing
+ * A failed gate becomes a case with an owner and a due date (one open case per subject, control point, category
+ * and channel): the channel's ops owner first, then routing
  * (order_exception rules) in the same transaction when a rule set is published.
  */
 export async function openException(
@@ -105,7 +105,9 @@ export async function openException(
   ctx: UseCaseContext,
   input: { controlPoint: ControlPointName; category: string; subjectType: string; subjectId: string; orderId: string | null; channelId: string | null; detail: string },
 ) {
-  // A retried act that fails the same way (e.g. allocation short again) keeps its one open case.
+  // A retried act that fails the same way (e.g. allocation short again) keeps its one open case. Concurrent
+  // failures on one subject (a hot item's shortage) queue on the subject's key so only the first opens it.
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`order_exception/${input.subjectType}/${input.subjectId}/${input.controlPoint}/${input.category}`}, 0))`.execute(trx);
   const open = await trx
     .selectFrom('order_exceptions')
     .selectAll()
@@ -113,6 +115,7 @@ export async function openException(
     .where('subject_id', '=', input.subjectId)
     .where('control_point', '=', input.controlPoint)
     .where('category', '=', input.category)
+    .where('channel_id', 'is not distinct from', input.channelId)
     .where('status', '=', 'open')
     .executeTakeFirst();
   if (open) return open;
@@ -154,8 +157,11 @@ export async function routeIfPublished(trx: Trx, ctx: UseCaseContext, recordType
 }
 
 export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null): Promise<void> {
-  await trx.insertInto('order_events').values({ order_id: order.id, channel_id: order.channel_id, type, subject_id: subjectId, actor_id: actorOf(ctx).id, at: ctx.clock.now() }).execute();
+  await orderEventInsert(trx, ctx, order, type, subjectId).execute();
 }
+
+export const orderEventInsert = (db: QueryCreator<Database>, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null) =>
+  db.insertInto('order_events').values({ order_id: order.id, channel_id: order.channel_id, type, subject_id: subjectId, actor_id: actorOf(ctx).id, at: ctx.clock.now() });
 
 export const bumpOrderVersion = (trx: Trx, orderId: string) => trx.updateTable('sales_orders').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', orderId).execute();
 

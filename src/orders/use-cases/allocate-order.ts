@@ -15,7 +15,16 @@ import {
 } from '../core/allocation.js';
 import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import { type OrderLineRow, gatesOfOrder, lockLines, lockOrder, openException, orderEvent, quantitiesOf, writeDecision } from '../store.js';
+import {
+  type OrderLineRow,
+  type OrderRow,
+  decisionInsert,
+  gatesOfOrder,
+  openException,
+  orderEventInsert,
+  quantitiesOf,
+  writeDecision,
+} from '../store.js';
 import { type OrderView, orderView } from '../views.js';
 
 /** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
@@ -30,9 +39,9 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  * INVENTORY_ALLOCATION: every unallocated quantity of the order, split across the channel's locations, all or
  * nothing.
  *
- * The plan is made from committed stock without locking it, and everything that does not need the stock rows —
- * allocation rows, line quantities, the decision, the event, the order view, the outbox event — is written
- * first. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
+ * The order and its lines are locked and everything else allocation reads comes back in one statement; the
+ * plan is made from committed stock without locking it, and everything that does not need the stock rows —
+ * allocation rows, line quantities, the decision, the event, the version — is written first, in one statement. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
  * order: that re-check IS the lock, so a hot level's row is held only from that statement to commit (the audit
  * append and the commit), not across the whole use case. If a level no longer covers its share the whole
  * transaction rolls back (nothing was written) and the allocation is planned again from what is now committed;
@@ -40,7 +49,8 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  * CHECK on stock_levels backs all of this up.
  *
  * A shortage seen in committed stock is a true answer at that moment and is refused without queueing on the
- * stock rows: a shortage commits only the failed decision and its exception case, then answers 422.
+ * stock rows: it commits only the failed decision (and, for the first shortage of an item, the item's exception
+ * case — see shortageCases), then answers 422.
  */
 export async function allocateOrder(ctx: UseCaseContext, orderId: string, expectedVersion?: number): Promise<OrderView> {
   assertCan(ctx.actor, 'order.write');
@@ -72,40 +82,22 @@ async function allocateIn(
   expectedVersion: number | undefined,
   locking: boolean,
 ): Promise<Outcome> {
-  const order = await lockOrder(trx, orderId);
-  if (!order) throw notFound('order');
+  const locked = await lockAndRead(trx, orderId);
+  if (!locked) throw notFound('order');
+  const { order, lines, context } = locked;
   if (expectedVersion !== undefined) assertVersion(order.version, expectedVersion);
   if (order.lifecycle !== 'submitted' && order.lifecycle !== 'released')
     throw new AppError('conflict', `A ${order.lifecycle} order cannot be allocated.`);
-  const lines = await lockLines(trx, order.id);
   const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
   if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
   const itemIds = [...new Set(requests.map((r) => r.itemId))];
-  // One read for everything besides the locked order and lines: strategy, locations, terms, open holds, levels.
-  const context = (
-    await sql<{
-      strategy: AllocationStrategy;
-      locations: string[];
-      payment_terms: GateFacts['paymentTerms'] | null;
-      open_holds: string;
-      levels: LevelAvailability[];
-    }>`
-      select c.allocation_strategy as strategy,
-             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
-             (select t.payment_terms from customer_terms t where t.account_id = ${order.account_id}) as payment_terms,
-             (select count(*) from holds h where h.order_id = ${order.id} and h.released_at is null) as open_holds,
-             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
-                       from stock_levels s
-                       where s.item_id = any(${itemIds}::uuid[]) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels
-      from channels c where c.id = ${order.channel_id}`.execute(trx)
-  ).rows[0]!;
   const locations = context.locations;
   const planFor = (levels: LevelAvailability[]) => planAllocation(requests, locations, levels, context.strategy);
   // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
   // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
   let plan = planFor(context.levels);
   if (locking && plan.shortages.length === 0) {
-    const locked = await trx
+    const lockedLevels = await trx
       .selectFrom('stock_levels')
       .selectAll()
       .where('item_id', 'in', itemIds)
@@ -115,7 +107,7 @@ async function allocateIn(
       .forUpdate()
       .execute();
     plan = planFor(
-      locked.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
+      lockedLevels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
     );
   }
   const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
@@ -153,71 +145,61 @@ async function allocateIn(
     return { shortages: [], refused: detail };
   }
   if (plan.shortages.length > 0) {
+    const cases = await shortageCases(trx, ctx, order, plan.shortages, context.shortage_cases);
     await writeDecision(trx, ctx, {
       controlPoint: 'INVENTORY_ALLOCATION',
       subjectType: 'sales_order',
       subjectId: order.id,
       order,
       outcome: 'fail',
-      rules: [...rules, { shortages: plan.shortages }],
+      rules: [...rules, { shortages: plan.shortages, exceptionCases: cases }],
       reason: 'insufficient stock',
-    });
-    await openException(trx, ctx, {
-      controlPoint: 'INVENTORY_ALLOCATION',
-      category: 'stock_cover',
-      subjectType: 'sales_order',
-      subjectId: order.id,
-      orderId: order.id,
-      channelId: order.channel_id,
-      detail: shortageText(plan.shortages),
     });
     return { shortages: plan.shortages };
   }
-  // Everything that does not touch a stock row first …
+  // Everything that does not touch a stock row first, in one statement …
   const now = ctx.clock.now();
-  await trx
-    .insertInto('allocations')
-    .values(
-      plan.allocations.map((a) => ({ order_line_id: a.lineId, item_id: a.itemId, location_id: a.locationId, qty: a.qty, created_at: now })),
-    )
-    .execute();
   const perLine = new Map<string, number>();
   for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
-  const updated = new Map<string, OrderLineRow>();
-  for (const [lineId, qty] of perLine) {
-    const line = await trx
-      .updateTable('order_lines')
-      .set((eb) => ({ qty_allocated: eb('qty_allocated', '+', qty) }))
-      .where('id', '=', lineId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    updated.set(lineId, line);
-  }
-  await writeDecision(trx, ctx, {
-    controlPoint: 'INVENTORY_ALLOCATION',
-    subjectType: 'sales_order',
-    subjectId: order.id,
-    order,
-    outcome: 'pass',
-    rules: [...rules, { allocations: plan.allocations }],
-  });
-  await orderEvent(trx, ctx, order, 'allocated');
-  // The view from what the writes return: the same rows getOrderIn would read back.
-  const bumped = await trx
-    .updateTable('sales_orders')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('id', '=', order.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const written = (
+    await sql<{ version: number; lines: Array<[string, number]> }>`
+      with allocated as (${trx.insertInto('allocations').values(
+        plan.allocations.map((a) => ({
+          order_line_id: a.lineId,
+          item_id: a.itemId,
+          location_id: a.locationId,
+          qty: a.qty,
+          created_at: now,
+        })),
+      )}),
+      lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
+                from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
+                where l.id = t.id returning l.id, l.qty_allocated),
+      decision as (${decisionInsert(trx, ctx, {
+        controlPoint: 'INVENTORY_ALLOCATION',
+        subjectType: 'sales_order',
+        subjectId: order.id,
+        order,
+        outcome: 'pass',
+        rules: [...rules, { allocations: plan.allocations }],
+      })}),
+      event as (${orderEventInsert(trx, ctx, order, 'allocated')}),
+      bumped as (update sales_orders set version = version + 1 where id = ${order.id} returning version)
+      select bumped.version, (select json_agg(json_build_array(lines.id, lines.qty_allocated)) from lines) as lines from bumped`.execute(
+      trx,
+    )
+  ).rows[0]!;
   await recordChange(trx, ctx, {
     event: 'order.allocated',
     entityType: 'sales_order',
     entityId: order.id,
     after: { allocations: plan.allocations },
   });
+  // The view from what the writes return: the same rows getOrderIn would read back (both rows are locked).
+  const allocatedQty = new Map(written.lines);
   const view = orderView(
-    bumped,
-    lines.map((l) => updated.get(l.id) ?? l).sort((a, b) => a.line_no - b.line_no),
+    { ...order, version: written.version },
+    lines.map((l) => ({ ...l, qty_allocated: allocatedQty.get(l.id) ?? l.qty_allocated })),
     Number(context.open_holds),
   );
   // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
@@ -236,6 +218,90 @@ async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[],
     if (locked) throw new AppError('conflict', 'Stock changed during allocation; try again.');
     throw new StockMoved();
   }
+}
+
+/**
+ * The exception case of each short item in the order's channel. A shortage is a fact about the item's stock, not
+ * about one order: the first shortage opens the item's case (routed, audited), every later one joins it while it
+ * is open and is recorded by its own failed decision, which names the case. A hot item short for a thousand
+ * orders is one case to work, not a thousand. Returns the case ids.
+ */
+async function shortageCases(
+  trx: Trx,
+  ctx: UseCaseContext,
+  order: OrderRow,
+  shortages: Shortage[],
+  open: Array<{ itemId: string; id: string }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const items = [...new Set(shortages.map((s) => s.itemId))].sort();
+  for (const itemId of items) {
+    const known = open.find((c) => c.itemId === itemId);
+    if (known) {
+      ids.push(known.id);
+      continue;
+    }
+    const opened = await openException(trx, ctx, {
+      controlPoint: 'INVENTORY_ALLOCATION',
+      category: 'stock_cover',
+      subjectType: 'item',
+      subjectId: itemId,
+      orderId: order.id,
+      channelId: order.channel_id,
+      detail: `first short on order ${order.number}: ${shortageText(shortages.filter((s) => s.itemId === itemId))}; later shortages of this item in this channel join this case`,
+    });
+    ids.push(opened.id);
+  }
+  return ids;
+}
+
+type AllocationContext = {
+  strategy: AllocationStrategy;
+  locations: string[];
+  payment_terms: GateFacts['paymentTerms'] | null;
+  open_holds: string;
+  levels: LevelAvailability[];
+  shortage_cases: Array<{ itemId: string; id: string }>;
+};
+
+/**
+ * One round trip: locks the order, then its lines (the order every writer of an order locks them in), and reads
+ * what allocation needs besides them — strategy, locations, terms, open holds, the committed levels of the
+ * order's items, and the open shortage cases of those items in the channel (which a shortage joins). Lines come
+ * back as JSON shaped like the driver's rows (bigint as text). The locks are taken in the CTEs, which are
+ * materialized, so the order row is locked before its lines.
+ */
+async function lockAndRead(
+  trx: Trx,
+  orderId: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[]; context: AllocationContext } | undefined> {
+  const row = (
+    await sql<OrderRow & AllocationContext & { locked_lines: OrderLineRow[] }>`
+      with o as materialized (select * from sales_orders where id = ${orderId} for update),
+      l as materialized (select * from order_lines where order_id = (select id from o) order by id for update)
+      select o.*,
+             (select json_agg(to_jsonb(l) || jsonb_build_object('unit_price_minor', l.unit_price_minor::text, 'unit_cost_minor', l.unit_cost_minor::text) order by l.id)
+              from l) as locked_lines,
+             c.allocation_strategy as strategy,
+             coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
+             (select t.payment_terms from customer_terms t where t.account_id = o.account_id) as payment_terms,
+             (select count(*) from holds h where h.order_id = o.id and h.released_at is null) as open_holds,
+             coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
+                       from stock_levels s
+                       where s.item_id in (select item_id from l) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
+             coalesce((select json_agg(json_build_object('itemId', e.subject_id, 'id', e.id))
+                       from order_exceptions e
+                       where e.subject_id in (select item_id from l) and e.control_point = 'INVENTORY_ALLOCATION' and e.category = 'stock_cover'
+                         and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
+      from o join channels c on c.id = o.channel_id`.execute(trx)
+  ).rows[0];
+  if (!row) return undefined;
+  const { locked_lines, strategy, locations, payment_terms, open_holds, levels, shortage_cases, ...order } = row;
+  return {
+    order,
+    lines: (locked_lines ?? []).sort((a, b) => a.line_no - b.line_no),
+    context: { strategy, locations, payment_terms, open_holds, levels, shortage_cases },
+  };
 }
 
 const shortageText = (shortages: Shortage[]) =>
