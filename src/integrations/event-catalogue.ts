@@ -241,6 +241,9 @@ export const EVENT_CATALOGUE = {
     },
   ),
   'order.allocated': open('sales_order', 'Stock was allocated to an order.', { after: 'allocations' }),
+  'order.allocation_refused': open('sales_order', 'An allocation was refused (a gate failed or stock was short); nothing was allocated.', {
+    after: 'decisionId, shortages (line, item, requested, short), refused gate text, exceptionCases',
+  }),
   'order.allocation_released': open('sales_order', 'An order’s allocation was released.'),
   'order.release_decided': open('sales_order', 'The release gates decided on an order (released or held).', {
     after: 'outcome and failed gates',

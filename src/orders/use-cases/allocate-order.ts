@@ -3,6 +3,7 @@ import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
+import { guardAtCommit } from '../../platform/pre-commit.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import {
@@ -41,9 +42,10 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  *
  * The order and its lines are locked and everything else allocation reads comes back in one statement; the
  * plan is made from committed stock without locking it, and everything that does not need the stock rows —
- * allocation rows, line quantities, the decision, the event, the version — is written first, in one statement. The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location)
- * order: that re-check IS the lock, so a hot level's row is held only from that statement to commit (the audit
- * append and the commit), not across the whole use case. If a level no longer covers its share the whole
+ * allocation rows, line quantities, the decision, the event, the version — is written first, in one statement.
+ * The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location) order:
+ * that re-check IS the lock, so a hot level's row is held only from that statement to commit, not across the
+ * whole use case; a single level's update is part of the commit statement itself (a commit guard). If a level no longer covers its share the whole
  * transaction rolls back (nothing was written) and the allocation is planned again from what is now committed;
  * after OPTIMISTIC_ATTEMPTS it plans under `FOR UPDATE` locks, where the update cannot miss. The no-oversell
  * CHECK on stock_levels backs all of this up.
@@ -124,7 +126,7 @@ async function allocateIn(
   const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
   if (refused.length > 0) {
     const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
-    await writeDecision(trx, ctx, {
+    const decision = await writeDecision(trx, ctx, {
       controlPoint: 'INVENTORY_ALLOCATION',
       subjectType: 'sales_order',
       subjectId: order.id,
@@ -142,11 +144,12 @@ async function allocateIn(
       channelId: order.channel_id,
       detail,
     });
+    await refusalRecorded(trx, ctx, order, { decisionId: decision.id, refused: detail });
     return { shortages: [], refused: detail };
   }
   if (plan.shortages.length > 0) {
     const cases = await shortageCases(trx, ctx, order, plan.shortages, context.shortage_cases);
-    await writeDecision(trx, ctx, {
+    const decision = await writeDecision(trx, ctx, {
       controlPoint: 'INVENTORY_ALLOCATION',
       subjectType: 'sales_order',
       subjectId: order.id,
@@ -155,6 +158,7 @@ async function allocateIn(
       rules: [...rules, { shortages: plan.shortages, exceptionCases: cases }],
       reason: 'insufficient stock',
     });
+    await refusalRecorded(trx, ctx, order, { decisionId: decision.id, shortages: plan.shortages, exceptionCases: cases });
     return { shortages: plan.shortages };
   }
   // Everything that does not touch a stock row first, in one statement …
@@ -207,8 +211,26 @@ async function allocateIn(
   return { shortages: [], view };
 }
 
+/** A refusal changes no stock, but it is a decision someone made the system take: audited and emitted like any write. */
+const refusalRecorded = (trx: Trx, ctx: UseCaseContext, order: OrderRow, after: Record<string, unknown>) =>
+  recordChange(trx, ctx, { event: 'order.allocation_refused', entityType: 'sales_order', entityId: order.id, reason: 'INVENTORY_ALLOCATION failed', after });
+
 async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[], locked: boolean): Promise<void> {
-  for (const take of levelTakes(allocations)) {
+  const takes = levelTakes(allocations);
+  const [only] = takes;
+  if (!locked && takes.length === 1 && only) {
+    // The common, hot case — one level: its conditional update goes into the commit statement, so the row is
+    // locked for that statement and the commit only. (Several levels keep their (item, location) lock order below.)
+    guardAtCommit(trx, {
+      statement: sql`update stock_levels set allocated = allocated + ${only.qty}
+                     where item_id = ${only.itemId} and location_id = ${only.locationId} and on_hand - allocated - quarantined >= ${only.qty}
+                     returning item_id`,
+      rows: 1,
+      miss: () => new StockMoved(),
+    });
+    return;
+  }
+  for (const take of takes) {
     const updated = await sql`update stock_levels set allocated = allocated + ${take.qty}
                               where item_id = ${take.itemId} and location_id = ${take.locationId} and on_hand - allocated - quarantined >= ${take.qty}`.execute(
       trx,

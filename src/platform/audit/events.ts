@@ -89,6 +89,7 @@ export const AUDIT_EVENT_NAMES = [
   'quote.accepted',
   'order.created',
   'order.allocated',
+  'order.allocation_refused',
   'order.allocation_released',
   'order.release_decided',
   'order.cancelled',
