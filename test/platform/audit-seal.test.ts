@@ -35,8 +35,10 @@ describe('sealing the audit chain after commit', () => {
     expect(before.seals).toBe(before.events);
     await slow.query('commit');
     await slow.end();
-    expect(await sealAudit(t.database.db)).toBe(1);
+    // (A background pass after the team's commit may get there first; either way the row is sealed once.)
+    await sealAudit(t.database.db);
     expect(await sealAudit(t.database.db)).toBe(0);
+    expect(await counts()).toEqual({ events: before.events + 1, seals: before.events + 1, sealedEvents: before.events + 1 });
     const positions = await t.database.superuser('select position, event_seq from audit_seals order by position');
     expect(positions.rows.at(-1)!.event_seq).toBe(rows[0]!.seq);
     expect(await verify()).toMatchObject({ ok: true, rows: before.events + 1, pending: 0 });

@@ -3,27 +3,46 @@ import { type Insertable, type QueryCreator, sql } from 'kysely';
 import type { AuditEventTable, Database, Trx } from '../db/database.js';
 import type { PendingAudit } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
+import { type EventContent, contentDigest } from './chain.js';
 import type { AuditedChange } from './events.js';
 
 /**
- * An audit row as the writing transaction inserts it: no lock, no hash. The database numbers it and records
- * the transaction; the sealer links it into the hash chain once it has committed (seal-audit.ts).
+ * An audit row as the writing transaction inserts it: no lock, no chain link — only the digest of its content.
+ * The database numbers it and records the transaction; the sealer links the digest into the hash chain once the
+ * row has committed (seal-audit.ts).
  */
 export function auditRows(pending: PendingAudit[]): Insertable<AuditEventTable>[] {
   return pending.map(({ ctx, change }) => {
     const actor = actorOf(ctx);
-    return {
+    const before = change.before === undefined ? null : JSON.stringify(change.before);
+    const after = change.after === undefined ? null : JSON.stringify(change.after);
+    const content: EventContent = {
       id: randomUUID(),
-      occurred_at: ctx.clock.now().toISOString(),
-      event_name: change.event,
-      entity_type: change.entityType,
-      entity_id: change.entityId,
-      actor_id: actor.id,
-      actor_label: actor.label,
+      occurredAt: ctx.clock.now().toISOString(),
+      eventName: change.event,
+      entityType: change.entityType,
+      entityId: change.entityId,
+      actorId: actor.id,
+      actorLabel: actor.label,
       reason: change.reason ?? null,
-      request_id: ctx.requestId ?? null,
-      before: change.before === undefined ? null : JSON.stringify(change.before),
-      after: change.after === undefined ? null : JSON.stringify(change.after),
+      requestId: ctx.requestId ?? null,
+      // Parsed back from JSON so the digest covers exactly what jsonb will give back.
+      before: before === null ? null : JSON.parse(before),
+      after: after === null ? null : JSON.parse(after),
+    };
+    return {
+      id: content.id,
+      occurred_at: content.occurredAt,
+      event_name: content.eventName,
+      entity_type: content.entityType,
+      entity_id: content.entityId,
+      actor_id: content.actorId,
+      actor_label: content.actorLabel,
+      reason: content.reason,
+      request_id: content.requestId,
+      before,
+      after,
+      digest: contentDigest(content),
     };
   });
 }
@@ -38,7 +57,7 @@ export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: A
 }
 
 /**
- * The rows as one INSERT … SELECT FROM unnest(column arrays): eleven parameters whatever the row count, so a
+ * The rows as one INSERT … SELECT FROM unnest(column arrays): twelve parameters whatever the row count, so a
  * batch of any size is one statement, and cheaper to bind and plan than a multi-row VALUES list. `ordinality`
  * keeps the rows' sequence numbers in the order they were recorded.
  */
@@ -46,15 +65,16 @@ export function auditInsert(db: QueryCreator<Database>, rows: Insertable<AuditEv
   const column = <T>(pick: (row: Insertable<AuditEventTable>) => T) => rows.map(pick);
   return db
     .insertInto('audit_events')
-    .columns(['id', 'occurred_at', 'event_name', 'entity_type', 'entity_id', 'actor_id', 'actor_label', 'reason', 'request_id', 'before', 'after'])
+    .columns(['id', 'occurred_at', 'event_name', 'entity_type', 'entity_id', 'actor_id', 'actor_label', 'reason', 'request_id', 'before', 'after', 'digest'])
     .expression(
-      sql`select id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before::jsonb, after::jsonb
+      sql`select id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before::jsonb, after::jsonb, digest
           from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.occurred_at)}::timestamptz[],
                       ${column((r) => r.event_name)}::text[], ${column((r) => r.entity_type)}::text[], ${column((r) => r.entity_id)}::text[],
                       ${column((r) => r.actor_id ?? null)}::uuid[], ${column((r) => r.actor_label)}::text[], ${column((r) => r.reason ?? null)}::text[],
-                      ${column((r) => r.request_id ?? null)}::text[], ${column((r) => r.before ?? null)}::text[], ${column((r) => r.after ?? null)}::text[])
+                      ${column((r) => r.request_id ?? null)}::text[], ${column((r) => r.before ?? null)}::text[], ${column((r) => r.after ?? null)}::text[],
+                      ${column((r) => r.digest ?? null)}::text[])
                with ordinality
-            as t(id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before, after, n)
+            as t(id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before, after, digest, n)
           order by n`,
     );
 }

@@ -19,13 +19,31 @@ export type ChainedRow = {
   before: unknown;
   after: unknown;
   prevHash: string;
+  /**
+   * Rows written since sealing moved after commit carry a digest of their content, made by the writer, so the
+   * sealer chains digests instead of reading every row back; older rows are hashed whole.
+   */
+  digested?: boolean;
 };
+export type EventContent = Omit<ChainedRow, 'seq' | 'prevHash' | 'digested'>;
 
-/** h_i = SHA-256(h_{i-1} ‖ JCS(row_i)); JCS (RFC 8785) makes the hash independent of key order. */
+const sha256 = (...parts: string[]) => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest('hex');
+
+/** SHA-256 of the event's content in JCS (RFC 8785), which makes it independent of key order. */
+export function contentDigest(c: EventContent): string {
+  const { id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before, after } = c;
+  return sha256(canonicalJson({ id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before: before ?? null, after: after ?? null }));
+}
+
+/** A digested row's link: h_i = SHA-256(h_{i-1} ‖ JCS({seq, digest, prevHash})). */
+export const sealHash = (prevHash: string, seq: number, digest: string) => sha256(prevHash, canonicalJson({ seq, digest, prevHash }));
+
+/** h_i = SHA-256(h_{i-1} ‖ JCS(row_i)) for rows hashed whole; the digest link for digested rows (recomputed from content). */
 export function hashRow(row: ChainedRow): string {
+  if (row.digested) return sealHash(row.prevHash, row.seq, contentDigest(row));
   const { seq, id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before, after, prevHash } = row;
   const canonical = canonicalJson({ seq, id, occurredAt, eventName, entityType, entityId, actorId, actorLabel, reason, requestId, before: before ?? null, after: after ?? null, prevHash });
-  return createHash('sha256').update(row.prevHash).update(canonical).digest('hex');
+  return sha256(row.prevHash, canonical);
 }
 
 export type ChainBreak = { seq: number; problem: 'gap' | 'prev_hash' | 'hash' };
@@ -48,9 +66,8 @@ export function findChainBreak(
   return null;
 }
 
-/** An event row at chain position `seq` after `prevHash`, as both the sealer and verify hash it. */
-export const chainedEvent = (event: AuditEventRow, seq: number, prevHash: string): ChainedRow => ({
-  seq,
+/** An event row's content as the writer digested it and verify re-digests it (timestamps to the millisecond). */
+export const eventContent = (event: AuditEventRow): EventContent => ({
   id: event.id,
   occurredAt: event.occurred_at.toISOString(),
   eventName: event.event_name,
@@ -62,5 +79,12 @@ export const chainedEvent = (event: AuditEventRow, seq: number, prevHash: string
   requestId: event.request_id,
   before: event.before,
   after: event.after,
+});
+
+/** An event row at chain position `seq` after `prevHash`, as both the sealer and verify hash it. */
+export const chainedEvent = (event: AuditEventRow, seq: number, prevHash: string): ChainedRow => ({
+  seq,
+  ...eventContent(event),
   prevHash,
+  digested: event.digest !== null,
 });

@@ -31,6 +31,8 @@ export interface AuditEventTable {
   after: Json | null;
   /** The writing transaction (set by the database): the sealer's way to find rows committed since it last looked. */
   xid: ColumnType<string, never, never>;
+  /** SHA-256 of the content (chain.ts contentDigest), by the writer; null on rows from before sealing after commit. */
+  digest: string | null;
 }
 
 /** A committed audit event's place in the hash chain. */

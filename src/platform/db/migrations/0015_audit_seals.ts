@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
  *
  * Each event row records the transaction that wrote it (`xid`). The chain head keeps `sealed_below`: every
  * transaction older than it had finished when the sealer last looked, so only rows at or above it can still be
- * unsealed. Existing rows keep their hashes: their chain position is their sequence number.
+ * unsealed. Existing rows keep their hashes (over the whole row): their chain position is their sequence number.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -21,7 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     INSERT INTO audit_seals (position, event_seq, prev_hash, hash) SELECT seq, seq, prev_hash, hash FROM audit_events;
     ALTER TABLE audit_events DROP COLUMN prev_hash, DROP COLUMN hash;
     ALTER TABLE audit_events ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-    CREATE INDEX audit_events_xid ON audit_events (xid);
+    -- The writer's SHA-256 of the row's content; the sealer chains it without reading the row back.
+    ALTER TABLE audit_events ADD COLUMN digest text;
+    CREATE INDEX audit_events_xid ON audit_events (xid, seq);
     CREATE SEQUENCE audit_events_seq_seq OWNED BY audit_events.seq;
     SELECT setval('audit_events_seq_seq', coalesce((SELECT max(seq) FROM audit_events), 0) + 1, false);
     ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('audit_events_seq_seq');
