@@ -72,32 +72,20 @@ export async function runOrdersBench(
     const wh = await createLocation(ctx, { code: 'BENCH-WH', name: 'Bench', kind: 'warehouse' });
     const hot = await createItem(ctx, { sku: 'HOT', name: 'Hot SKU', specs: {}, unitCostMinor: 500, currency: 'USD' });
     const raw = await createItem(ctx, { sku: 'RAW', name: 'Raw baseline SKU', specs: {}, unitCostMinor: 500, currency: 'USD' });
-    const channel = await createChannel(ctx, {
-      code: 'BENCH',
-      name: 'Bench',
-      kind: 'ecommerce',
-      locationIds: [wh.id],
-      allocationStrategy: 'priority',
-      invoicePolicy: 'on_shipment',
-      taxRateBp: 1000,
-      regionTaxRates: [],
-      currency: 'USD',
-    });
-    const otherChannels = await Promise.all(
-      ['BENCH-B', 'BENCH-C'].map((code) =>
-        createChannel(ctx, {
-          code,
-          name: code,
-          kind: 'ecommerce',
-          locationIds: [wh.id],
-          allocationStrategy: 'priority',
-          invoicePolicy: 'on_shipment',
-          taxRateBp: 1000,
-          regionTaxRates: [],
-          currency: 'USD',
-        }),
-      ),
-    );
+    const benchChannel = (code: string) =>
+      createChannel(ctx, {
+        code,
+        name: code === 'BENCH' ? 'Bench' : code,
+        kind: 'ecommerce',
+        locationIds: [wh.id],
+        allocationStrategy: 'priority',
+        invoicePolicy: 'on_shipment',
+        taxRateBp: 1000,
+        regionTaxRates: [],
+        currency: 'USD',
+      });
+    const channel = await benchChannel('BENCH');
+    const otherChannels = await Promise.all(['BENCH-B', 'BENCH-C'].map(benchChannel));
     const now = new Date();
     const account = await db
       .insertInto('accounts')

@@ -6,6 +6,7 @@ import { type FairnessState, type PoolMember, selectMember } from './core/pool-s
 import type { Target } from './core/ruleset.js';
 import {
   type Person,
+  type PoolMemberLoad,
   type PoolUpdate,
   findPerson,
   findQueue,
@@ -132,6 +133,34 @@ async function relativeUser(trx: Trx, relation: Extract<Target, { type: 'relativ
  * One decision against a pool: the pool row is locked for the rest of the transaction, so two concurrent
  * decisions never read the same pointer or the same counts.
  */
+/**
+ * Members as pool selection sees them at `now`: availability (absence, then the pool's working-hours rule),
+ * caps and their current counts. `capApplies` says which criteria caps the record falls under (batch routing
+ * decides that per record, so it passes none here).
+ */
+export function poolMembersOf(
+  pool: { respect_hours: boolean },
+  loads: PoolMemberLoad[],
+  caps: CriteriaCapDefinition[],
+  now: Date,
+  capApplies: (cap: CriteriaCapDefinition) => boolean,
+): PoolMember[] {
+  return loads.map((m) => ({
+    userId: m.userId,
+    position: m.position,
+    weight: m.weight,
+    active: m.status === 'active',
+    availability: m.away ? 'out_of_office' : pool.respect_hours && m.calendar && !isWorkingAt(m.calendar, now) ? 'outside_hours' : 'available',
+    wipCap: m.wipCap,
+    openCount: m.openCount,
+    rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
+    assignedToday: m.assignedToday,
+    assignedThisWeek: m.assignedThisWeek,
+    criteriaCaps: caps.map((cap) => ({ name: cap.name, max: cap.max, current: m.openByCap[cap.name] ?? 0, applies: capApplies(cap) })),
+    skills: { regions: m.regions, productLines: m.productLines },
+  }));
+}
+
 async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen: Set<string>, path: string[]): Promise<Resolution> {
   const pool = await lockPool(trx, poolId);
   if (!pool)
@@ -151,29 +180,7 @@ async function fromPool(trx: Trx, poolId: string, facts: Facts, now: Date, seen:
     'decision',
   );
   const nowMs = now.getTime();
-  const members: PoolMember[] = loads.map((m) => ({
-    userId: m.userId,
-    position: m.position,
-    weight: m.weight,
-    active: m.status === 'active',
-    availability: m.away
-      ? 'out_of_office'
-      : pool.respect_hours && m.calendar && !isWorkingAt(m.calendar, now)
-        ? 'outside_hours'
-        : 'available',
-    wipCap: m.wipCap,
-    openCount: m.openCount,
-    rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
-    assignedToday: m.assignedToday,
-    assignedThisWeek: m.assignedThisWeek,
-    criteriaCaps: caps.map((cap) => ({
-      name: cap.name,
-      max: cap.max,
-      current: m.openByCap[cap.name] ?? 0,
-      applies: capMatcher(cap)(facts, nowMs),
-    })),
-    skills: { regions: m.regions, productLines: m.productLines },
-  }));
+  const members = poolMembersOf(pool, loads, caps, now, (cap) => capMatcher(cap)(facts, nowMs));
   const request = {
     region: (facts.region as string | null | undefined) ?? null,
     productLine: (facts.productLine as string | null | undefined) ?? null,

@@ -126,15 +126,7 @@ async function allocateIn(
   const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
   if (refused.length > 0) {
     const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
-    const decision = await writeDecision(trx, ctx, {
-      controlPoint: 'INVENTORY_ALLOCATION',
-      subjectType: 'sales_order',
-      subjectId: order.id,
-      order,
-      outcome: 'fail',
-      rules,
-      reason: detail,
-    });
+    await refuse(trx, ctx, order, rules, detail, { refused: detail });
     await openException(trx, ctx, {
       controlPoint: 'INVENTORY_ALLOCATION',
       category: refused[0]!.type,
@@ -144,21 +136,12 @@ async function allocateIn(
       channelId: order.channel_id,
       detail,
     });
-    await refusalRecorded(trx, ctx, order, { decisionId: decision.id, refused: detail });
     return { shortages: [], refused: detail };
   }
   if (plan.shortages.length > 0) {
     const cases = await shortageCases(trx, ctx, order, plan.shortages, context.shortage_cases);
-    const decision = await writeDecision(trx, ctx, {
-      controlPoint: 'INVENTORY_ALLOCATION',
-      subjectType: 'sales_order',
-      subjectId: order.id,
-      order,
-      outcome: 'fail',
-      rules: [...rules, { shortages: plan.shortages, exceptionCases: cases }],
-      reason: 'insufficient stock',
-    });
-    await refusalRecorded(trx, ctx, order, { decisionId: decision.id, shortages: plan.shortages, exceptionCases: cases });
+    const shortage = { shortages: plan.shortages, exceptionCases: cases };
+    await refuse(trx, ctx, order, [...rules, shortage], 'insufficient stock', shortage);
     return { shortages: plan.shortages };
   }
   // Everything that does not touch a stock row first, in one statement …
@@ -211,9 +194,28 @@ async function allocateIn(
   return { shortages: [], view };
 }
 
-/** A refusal changes no stock, but it is a decision someone made the system take: audited and emitted like any write. */
-const refusalRecorded = (trx: Trx, ctx: UseCaseContext, order: OrderRow, after: Record<string, unknown>) =>
-  recordChange(trx, ctx, { event: 'order.allocation_refused', entityType: 'sales_order', entityId: order.id, reason: 'INVENTORY_ALLOCATION failed', after });
+/**
+ * A refused allocation's failed decision. It changes no stock, but it is a decision someone made the system take:
+ * audited and emitted like any write.
+ */
+async function refuse(trx: Trx, ctx: UseCaseContext, order: OrderRow, rules: unknown[], reason: string, detail: Record<string, unknown>) {
+  const decision = await writeDecision(trx, ctx, {
+    controlPoint: 'INVENTORY_ALLOCATION',
+    subjectType: 'sales_order',
+    subjectId: order.id,
+    order,
+    outcome: 'fail',
+    rules,
+    reason,
+  });
+  await recordChange(trx, ctx, {
+    event: 'order.allocation_refused',
+    entityType: 'sales_order',
+    entityId: order.id,
+    reason: `INVENTORY_ALLOCATION failed: ${reason}`,
+    after: { decisionId: decision.id, ...detail },
+  });
+}
 
 async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[], locked: boolean): Promise<void> {
   const takes = levelTakes(allocations);

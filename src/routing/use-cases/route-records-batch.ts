@@ -11,15 +11,14 @@ import {
   addBusinessHours,
   escalationFireAt,
   hasWorkingTime,
-  isWorkingAt as isWorking,
 } from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
 import { compactExplanation, fieldsReadUpTo } from '../core/explanation.js';
-import { type FairnessState, type PoolMember, bulkSelect } from '../core/pool-selection.js';
+import { type FairnessState, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
 import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
 import type { Rule, RuleVerdict } from '../core/ruleset.js';
-import { type Candidate, type CriteriaCapDefinition, capMatcher, resolveTarget } from '../resolve-target.js';
+import { type Candidate, type CriteriaCapDefinition, capMatcher, poolMembersOf, resolveTarget } from '../resolve-target.js';
 import {
   type LedgerRow,
   type TimerRow,
@@ -219,24 +218,7 @@ async function placeFromPool(
     caps.map((c) => c.name),
     'decision',
   );
-  const members: PoolMember[] = loads.map((m) => ({
-    userId: m.userId,
-    position: m.position,
-    weight: m.weight,
-    active: m.status === 'active',
-    availability: m.away
-      ? 'out_of_office'
-      : pool.respect_hours && m.calendar && hasWorkingTime(m.calendar) && !isWorking(m.calendar, now)
-        ? 'outside_hours'
-        : 'available',
-    wipCap: m.wipCap,
-    openCount: m.openCount,
-    rateCap: { perDay: m.ratePerDay, perWeek: m.ratePerWeek },
-    assignedToday: m.assignedToday,
-    assignedThisWeek: m.assignedThisWeek,
-    criteriaCaps: caps.map((cap) => ({ name: cap.name, max: cap.max, current: m.openByCap[cap.name] ?? 0, applies: false })),
-    skills: { regions: m.regions, productLines: m.productLines },
-  }));
+  const members = poolMembersOf(pool, loads, caps, now, () => false);
   const nowMs = now.getTime();
   const requests = items.map((i) => ({
     region: (i.subject.facts.region as string | null) ?? null,
