@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../platform/db/database.js';
+import { PLAN_EACH_CALL } from '../platform/db/kysely.js';
 import type { MatchCandidate, MatchThresholds } from '../routing/core/account-matching.js';
 
 /** How many candidates a match considers (and lists in its evidence). */
@@ -37,7 +38,8 @@ export function candidateQuery(identity: { name: string; domain: string | null }
   const nearest = sql`(select m.account_id as id from account_match_names m where m.normalized_name % ${normalized}
                        order by m.normalized_name <-> ${normalized} limit ${limit * 2})`;
   const hits = domain ? sql`${nearest} union all (select a.id from accounts a where a.domain = ${domain})` : nearest;
-  return sql<CandidateRow>`
+  // A generic plan cannot fold the normalised name into the index conditions (5 ms instead of 0.6 ms).
+  return sql<CandidateRow>`${sql.raw(PLAN_EACH_CALL)}
     select ${normalized} as subject_normalized, c.*
     from (select 1) as one
     left join lateral (

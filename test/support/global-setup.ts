@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedCluster } from '../../src/platform/db/embedded.js';
+import { embeddedUrl, startEmbeddedCluster } from '../../src/platform/db/embedded.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { OWNER_ROLE, ensureRolesAndDatabase, withCredentials } from '../../src/platform/db/roles.js';
 import { loadOrCreateSecrets } from '../../src/platform/secrets.js';
 
-export type TestCluster = { port: number; dataDir: string; template: string };
+export type TestCluster = { port: number; socketDir: string | null; dataDir: string; template: string };
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -23,10 +23,10 @@ export default async function setup(project: TestProject) {
   const secrets = loadOrCreateSecrets(dataDir);
   const cluster = await startEmbeddedCluster({ dataDir, password: secrets.superuserPassword, logger });
   const template = 'baton_template';
-  const base = `postgres://127.0.0.1:${cluster.port}/postgres`;
+  const base = embeddedUrl(cluster, 'postgres');
   await ensureRolesAndDatabase({ superuserUrl: withCredentials(base, 'postgres', secrets.superuserPassword), database: template, ownerPassword: secrets.ownerPassword, appPassword: secrets.appPassword });
-  await migrateToLatest(withCredentials(`postgres://127.0.0.1:${cluster.port}/${template}`, OWNER_ROLE, secrets.ownerPassword), logger);
-  project.provide('testCluster', { port: cluster.port, dataDir, template });
+  await migrateToLatest(withCredentials(embeddedUrl(cluster, template), OWNER_ROLE, secrets.ownerPassword), logger);
+  project.provide('testCluster', { port: cluster.port, socketDir: cluster.socketDir, dataDir, template });
   return async () => {
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

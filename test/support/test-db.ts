@@ -5,6 +5,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { type CheckpointStore, checkpointStore } from '../../src/platform/audit/checkpoints.js';
 import { sealingSettled } from '../../src/platform/audit/seal-audit.js';
+import { embeddedUrl } from '../../src/platform/db/embedded.js';
 import { type DbHandle, createDb } from '../../src/platform/db/kysely.js';
 import { APP_ROLE, OWNER_ROLE, withCredentials } from '../../src/platform/db/roles.js';
 import { type Secrets, loadOrCreateSecrets } from '../../src/platform/secrets.js';
@@ -28,7 +29,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const cluster = inject('testCluster');
   const secrets = loadOrCreateSecrets(cluster.dataDir);
   const name = `t_${randomBytes(6).toString('hex')}`;
-  const url = (database: string, user: string, password: string) => withCredentials(`postgres://127.0.0.1:${cluster.port}/${database}`, user, password);
+  const url = (database: string, user: string, password: string) => withCredentials(embeddedUrl(cluster, database), user, password);
   const admin = new pg.Client({ connectionString: url('postgres', 'postgres', secrets.superuserPassword) });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${cluster.template} OWNER ${OWNER_ROLE}`);

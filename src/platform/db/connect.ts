@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Secrets } from '../secrets.js';
-import { startEmbeddedCluster } from './embedded.js';
+import { embeddedUrl, startEmbeddedCluster } from './embedded.js';
 import { APP_ROLE, OWNER_ROLE, ensureAppRole, ensureRolesAndDatabase, withCredentials, withDatabase } from './roles.js';
 
 export type DatabaseEndpoints = {
@@ -27,7 +27,7 @@ export async function openDatabase(config: Config, secrets: Secrets, logger: Log
     return { ownerUrl, appUrl, embedded: false, stop: async () => {} };
   }
   const cluster = await startEmbeddedCluster({ dataDir: config.dataDir, password: secrets.superuserPassword, logger });
-  const base = `postgres://127.0.0.1:${cluster.port}/${EMBEDDED_DATABASE}`;
+  const base = embeddedUrl(cluster, EMBEDDED_DATABASE);
   try {
     await ensureRolesAndDatabase({
       superuserUrl: withCredentials(withDatabase(base, 'postgres'), cluster.superuser, cluster.password),

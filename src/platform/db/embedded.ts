@@ -12,7 +12,19 @@ for (const signal of signals) {
   for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.has(listener)) process.off(signal, listener);
 }
 
-export type EmbeddedCluster = { port: number; superuser: string; password: string; stop(): Promise<void> };
+export type EmbeddedCluster = { port: number; socketDir: string | null; superuser: string; password: string; stop(): Promise<void> };
+
+/**
+ * A database on the embedded cluster, reached through its Unix socket: a round trip costs about half of one over
+ * TCP loopback (0.10 vs 0.20 ms here), and a routing decision makes about 17 of them. The TCP port stays open for
+ * other tools, and is what a data dir too deep for a socket path (about 100 bytes) falls back to.
+ */
+export function embeddedUrl(cluster: Pick<EmbeddedCluster, 'port' | 'socketDir'>, database: string): string {
+  if (!cluster.socketDir) return `postgres://127.0.0.1:${cluster.port}/${database}`;
+  return `postgres://localhost:${cluster.port}/${database}?host=${encodeURIComponent(cluster.socketDir)}`;
+}
+
+const SOCKET_PATH_MAX = 100;
 
 async function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -45,11 +57,7 @@ async function choosePort(portFile: string): Promise<number> {
 }
 
 /** Starts (initialising on first use) a PostgreSQL cluster under `<dataDir>/pg`, listening on loopback only. */
-export async function startEmbeddedCluster(options: {
-  dataDir: string;
-  password: string;
-  logger: Logger;
-}): Promise<EmbeddedCluster> {
+export async function startEmbeddedCluster(options: { dataDir: string; password: string; logger: Logger }): Promise<EmbeddedCluster> {
   const databaseDir = path.join(options.dataDir, 'pg');
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // As root, PostgreSQL runs as a separate `postgres` OS user that must be able to traverse into the data dir.
@@ -57,6 +65,7 @@ export async function startEmbeddedCluster(options: {
   if (runsAsRoot) fs.chmodSync(options.dataDir, 0o711);
   const port = await choosePort(path.join(options.dataDir, 'pg-port'));
   const log = options.logger.child({ component: 'embedded-postgres' });
+  const socketDir = path.join(path.resolve(databaseDir), `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX ? path.resolve(databaseDir) : null;
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -66,7 +75,7 @@ export async function startEmbeddedCluster(options: {
     persistent: true,
     createPostgresUser: runsAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'max_connections=200'],
     onLog: (message) => log.debug({ message: String(message).trim() }),
     onError: (error) => log.warn({ message: String(error).trim() }),
   });
@@ -80,6 +89,7 @@ export async function startEmbeddedCluster(options: {
   let stopped = false;
   return {
     port,
+    socketDir,
     superuser: 'postgres',
     password: options.password,
     stop: async () => {
