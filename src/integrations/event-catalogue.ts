@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UserResponse } from '../identity/http-schemas.js';
 import { AUDIT_EVENT_NAMES, type AuditEventName } from '../platform/audit/events.js';
+import type { NotificationKind } from '../platform/db/database.js';
 import { AccountResponse, LeadResponse, OpportunityResponse } from '../routing/http-schemas.js';
 import { WebhookResponse } from './http-schemas.js';
 
@@ -293,6 +294,32 @@ export const EVENT_CATALOGUE = {
   }),
 } satisfies Record<AuditEventName, CatalogueEntry>;
 
+/**
+ * Inbox notifications are not audited (the change that caused them is), but each is an outbox event
+ * `notification.<kind>` with a payload of its own, so integrators can mirror a user's inbox.
+ */
+const NOTIFICATION_SUMMARIES = {
+  assigned: 'A record was assigned to the user (bulk routing sends one per owner per batch, without a record id).',
+  due_soon: 'An assignment (or a deal registration) the user owns is due soon.',
+  breached: 'An assignment breached its SLA.',
+  escalated: 'An SLA escalation step notified the user.',
+  approval_needed: 'Something waits for the user’s approval (an override, a rule set).',
+  approval_decided: 'A request the user made was approved or rejected.',
+  exception_report: 'The weekly routing-exceptions report is ready.',
+} satisfies Record<NotificationKind, string>;
+const NOTIFICATION_KINDS = Object.keys(NOTIFICATION_SUMMARIES) as NotificationKind[];
+
+export const NotificationPayload = z.strictObject({
+  userId: z.uuid().describe('whose inbox'),
+  kind: z.enum(NOTIFICATION_KINDS),
+  recordType: z.string().nullable(),
+  recordId: z.string().nullable(),
+  title: z.string(),
+});
+
+export const NOTIFICATION_EVENT_TYPES = NOTIFICATION_KINDS.map((kind) => `notification.${kind}`);
+const NOTIFICATION_EVENT_VERSION = 1;
+
 /** The outbox payload schema of one event type. */
 export function payloadSchema(type: AuditEventName): z.ZodType {
   const entry: CatalogueEntry = EVENT_CATALOGUE[type];
@@ -304,7 +331,11 @@ export function payloadSchema(type: AuditEventName): z.ZodType {
 }
 
 export const eventSchemaVersion = (type: string): number | null =>
-  type in EVENT_CATALOGUE ? EVENT_CATALOGUE[type as AuditEventName].version : null;
+  type in EVENT_CATALOGUE
+    ? EVENT_CATALOGUE[type as AuditEventName].version
+    : NOTIFICATION_EVENT_TYPES.includes(type)
+      ? NOTIFICATION_EVENT_VERSION
+      : null;
 
 type JsonSchema = Record<string, unknown>;
 const jsonSchemaOf = (schema: z.ZodType): JsonSchema => {
@@ -313,7 +344,7 @@ const jsonSchemaOf = (schema: z.ZodType): JsonSchema => {
 };
 
 export type PublishedEvent = {
-  type: AuditEventName;
+  type: string;
   version: number;
   aggregate: string;
   summary: string;
@@ -322,19 +353,29 @@ export type PublishedEvent = {
 };
 
 let published: PublishedEvent[] | undefined;
-/** The catalogue as JSON Schema (draft 2020-12), in the order of AUDIT_EVENT_NAMES. Computed once. */
+/** The catalogue as JSON Schema (draft 2020-12): the audited events in the order of AUDIT_EVENT_NAMES, then the notifications. Computed once. */
 export function publishedCatalogue(): PublishedEvent[] {
-  published ??= AUDIT_EVENT_NAMES.map((type) => {
-    const entry: CatalogueEntry = EVENT_CATALOGUE[type];
-    return {
-      type,
-      version: entry.version,
-      aggregate: entry.aggregate,
-      summary: entry.summary,
-      exact: entry.exact,
-      payloadSchema: jsonSchemaOf(payloadSchema(type)),
-    };
-  });
+  published ??= [
+    ...AUDIT_EVENT_NAMES.map((type) => {
+      const entry: CatalogueEntry = EVENT_CATALOGUE[type];
+      return {
+        type,
+        version: entry.version,
+        aggregate: entry.aggregate,
+        summary: entry.summary,
+        exact: entry.exact,
+        payloadSchema: jsonSchemaOf(payloadSchema(type)),
+      };
+    }),
+    ...NOTIFICATION_KINDS.map((kind) => ({
+      type: `notification.${kind}`,
+      version: NOTIFICATION_EVENT_VERSION,
+      aggregate: 'notification',
+      summary: NOTIFICATION_SUMMARIES[kind],
+      exact: true,
+      payloadSchema: jsonSchemaOf(NotificationPayload.extend({ kind: z.literal(kind) })),
+    })),
+  ];
   return published;
 }
 
@@ -361,7 +402,7 @@ export const webhookEnvelopeSchema = (): JsonSchema => ({
         },
       },
     },
-    data: { description: 'the outbox payload {before, after, reason}: see the event’s payloadSchema' },
+    data: { description: 'the outbox payload — {before, after, reason} for audited changes, the inbox entry for notification.* — see the event’s payloadSchema' },
   },
 });
 
@@ -375,7 +416,7 @@ export function openApiEventCatalogue(): Record<string, unknown> {
     'x-event-catalogue': {
       href: '/api/v1/events/catalogue',
       description:
-        'Every audited mutation is an integration event; webhooks POST the envelope, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).',
+        'Every audited mutation and every inbox notification is an integration event; webhooks POST the envelope, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).',
       envelope: webhookEnvelopeSchema(),
       events: publishedCatalogue(),
     },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { AssignmentSource, Priority, Trx } from '../platform/db/database.js';
+import type { AssignmentSource, NotificationKind, Priority, Trx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { emit, emitMany } from '../platform/outbox/emit.js';
 import { recordChange } from '../platform/record-change.js';
@@ -151,13 +151,16 @@ export const compactAssignment = (a: Pick<AssignmentRow, 'id' | 'owner_id' | 'du
 // A calendar without any working hours cannot measure business time; such owners run on wall-clock hours.
 const usable = (calendar: BusinessCalendar | null) => (calendar && hasWorkingTime(calendar) ? calendar : null);
 
-function dueDateFor(calendar: BusinessCalendar | null, now: Date, hours: number): Date {
+export function dueDateFor(calendar: BusinessCalendar | null, now: Date, hours: number): Date {
   const cal = usable(calendar);
   return cal ? addBusinessHours(cal, now, hours) : new Date(now.getTime() + hours * 3_600_000);
 }
 
-/** One timer per escalation step plus the breach itself; the sweeper fires each exactly once. */
-function timersFor(
+/**
+ * One timer per escalation step plus the breach itself, and a due-soon reminder when there is time for one; the
+ * sweeper fires each exactly once. Single and batch routing alike.
+ */
+export function timersFor(
   assignment: { id: string; due_at: Date; created_at: Date },
   ownerCalendar: BusinessCalendar | null,
   steps: EscalationStep[],
@@ -181,7 +184,7 @@ function timersFor(
 
 export type NotificationInput = {
   userId: string;
-  kind: 'assigned' | 'due_soon' | 'breached' | 'escalated' | 'approval_needed' | 'approval_decided' | 'exception_report';
+  kind: NotificationKind;
   recordType?: string | null;
   recordId?: string | null;
   title: string;

@@ -1,7 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_CATALOGUE, payloadSchema, publishedCatalogue } from '../../src/integrations/event-catalogue.js';
+import { EVENT_CATALOGUE, NOTIFICATION_EVENT_TYPES, eventSchemaVersion, payloadSchema, publishedCatalogue } from '../../src/integrations/event-catalogue.js';
+import { inTransaction } from '../../src/platform/use-case-context.js';
+import { notifyMany } from '../../src/routing/append-assignment.js';
 import { AUDIT_EVENT_NAMES, type AuditEventName } from '../../src/platform/audit/events.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 import { makeWorld } from '../orders/world.js';
@@ -31,10 +33,10 @@ describe('event catalogue: completeness', () => {
     }
   });
 
-  it('publishes a compilable JSON Schema for every event whose top level is exactly {before, after, reason}', () => {
+  it('publishes a compilable JSON Schema for every audited event whose top level is exactly {before, after, reason}', () => {
     const published = publishedCatalogue();
-    expect(published.map((e) => e.type)).toEqual([...AUDIT_EVENT_NAMES]);
-    for (const event of published) {
+    expect(published.map((e) => e.type)).toEqual([...AUDIT_EVENT_NAMES, ...NOTIFICATION_EVENT_TYPES]);
+    for (const event of published.filter((e) => !e.type.startsWith('notification.') || e.type in EVENT_CATALOGUE)) {
       expect(event.payloadSchema, event.type).toMatchObject({
         type: 'object',
         required: ['before', 'after', 'reason'],
@@ -58,6 +60,31 @@ describe('event catalogue: completeness', () => {
 });
 
 describe('event catalogue: real outbox payloads validate against their schemas', () => {
+  it('every kind of inbox notification is published with its own payload schema and a schema version', async () => {
+    const user = await t.userWithToken('sales_rep');
+    const kinds = NOTIFICATION_EVENT_TYPES.map((type) => type.slice('notification.'.length));
+    await inTransaction(t.system, (trx) =>
+      notifyMany(
+        trx,
+        t.system,
+        kinds.map((kind) => ({ userId: user.id, kind: kind as never, recordType: 'lead', recordId: null, title: `A ${kind}`, body: 'test' })),
+      ),
+    );
+    const { rows } = await t.database.superuser<{ event_type: string; payload: unknown }>(
+      "select event_type, payload from outbox_events where event_type like 'notification.%' and event_type <> all($1)",
+      [['notification.read', 'notification.created']],
+    );
+    expect(rows.map((r) => r.event_type).sort()).toEqual([...NOTIFICATION_EVENT_TYPES].sort());
+    for (const row of rows) {
+      const validate = validators.get(row.event_type)!;
+      expect(validate(row.payload), `${row.event_type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      // A payload of another kind, or with an extra field, is refused.
+      expect(validate({ ...(row.payload as object), kind: row.event_type === 'notification.assigned' ? 'breached' : 'assigned' })).toBe(false);
+      expect(validate({ ...(row.payload as object), extra: 1 })).toBe(false);
+      expect(eventSchemaVersion(row.event_type)).toBe(1);
+    }
+  });
+
   it('every outbox row written by a mix of native and synced mutations matches its event type’s schema', async () => {
     const admin = await t.userWithToken('admin');
     const integration = await t.userWithToken('integration');
@@ -163,7 +190,7 @@ describe('event catalogue: publication', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/events/catalogue' });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { events: Array<{ type: string; version: number; payloadSchema: object }> };
-    expect(body.events.map((e) => e.type)).toEqual([...AUDIT_EVENT_NAMES]);
+    expect(body.events.map((e) => e.type)).toEqual([...AUDIT_EVENT_NAMES, ...NOTIFICATION_EVENT_TYPES]);
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const inDoc = doc['x-event-catalogue'];
     expect(inDoc).toMatchObject({

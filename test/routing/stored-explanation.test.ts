@@ -10,7 +10,8 @@ import {
   storedExplanation,
 } from '../../src/routing/core/explanation.js';
 import { type Rule, type RuleVerdict, compileRuleSet } from '../../src/routing/core/ruleset.js';
-import { CHUNK } from '../../src/routing/use-cases/route-records-batch.js';
+import { inTransaction } from '../../src/platform/use-case-context.js';
+import { CHUNK, routeChunk } from '../../src/routing/use-cases/route-records-batch.js';
 import { routeUnownedRecords } from '../../src/routing/use-cases/route-unowned-records.js';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 
@@ -326,5 +327,33 @@ describe('routing every unowned lead in keyset pages', () => {
     );
     expect(after.rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual(before.rows.sort((a, b) => a.id.localeCompare(b.id)));
     expect((await get('/api/v1/audit/verify')).json().ok).toBe(true);
+  });
+
+  it('arms the same timers as single routing, the due-soon reminder included', async () => {
+    await t.database.superuser(`insert into leads (name, region, amount, created_at, updated_at) values ('Unowned timers', 'EMEA', 1234, now(), now())`);
+    await routeUnownedRecords(t.system, { recordType: 'lead' });
+    const single = (await post('/api/v1/leads', { name: 'Single timers', region: 'EMEA', amount: 1234 })).json();
+    const timers = (name: string) =>
+      t.database.superuser<{ action: string; step_index: number; before_due: string }>(
+        `select t.action, t.step_index, extract(epoch from a.due_at - t.fire_at)::text as before_due
+         from escalation_timers t join assignments a on a.id = t.assignment_id join leads l on l.current_assignment_id = a.id
+         where l.name = $1 order by t.step_index`,
+        [name],
+      );
+    const bulk = (await timers('Unowned timers')).rows;
+    expect(single.assignment.ownerId).toBeTruthy();
+    expect(bulk.map((r) => r.action)).toContain('due_soon');
+    expect(bulk).toEqual((await timers('Single timers')).rows);
+  });
+
+  it('leaves alone a record that has an owner by the time its page is locked', async () => {
+    const owned = (await post('/api/v1/leads', { name: 'Owned meanwhile', region: 'EMEA' })).json();
+    await t.database.superuser(`insert into leads (name, region, created_at, updated_at) values ('Still unowned', 'EMEA', now(), now())`);
+    const unowned = (await t.database.superuser<{ id: string }>(`select id from leads where name = 'Still unowned'`)).rows[0]!.id;
+    // The page was read when both were unowned; the first gained its owner before the chunk locked it.
+    const result = await inTransaction(t.system, (trx) => routeChunk(trx, t.system, 'lead', [owned.id, unowned], { unownedOnly: true }));
+    expect(result).toMatchObject({ routed: 1, assigned: 1, missing: 1 });
+    const ledger = await t.database.superuser<{ n: string }>(`select count(*) as n from assignments where record_id = $1`, [owned.id]);
+    expect(ledger.rows[0]!.n).toBe('1');
   });
 });

@@ -3,15 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { assertCan } from '../../platform/access/can.js';
 import type { AuditedChange } from '../../platform/audit/events.js';
 import type { Trx } from '../../platform/db/database.js';
-import { emitMany } from '../../platform/outbox/emit.js';
 import { recordChanges } from '../../platform/record-change.js';
 import { type UseCaseContext, actorOf, inTransaction } from '../../platform/use-case-context.js';
-import {
-  type BusinessCalendar,
-  addBusinessHours,
-  escalationFireAt,
-  hasWorkingTime,
-} from '../core/business-time.js';
 import { EscalationStepsSchema } from '../core/escalation.js';
 import { compactExplanation, fieldsReadUpTo } from '../core/explanation.js';
 import { type FairnessState, bulkSelect } from '../core/pool-selection.js';
@@ -33,7 +26,7 @@ import {
   routingPolicy,
 } from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
-import { compactAssignment } from '../append-assignment.js';
+import { compactAssignment, dueDateFor, notifyMany, timersFor } from '../append-assignment.js';
 import { compiledRuleset } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
@@ -54,7 +47,7 @@ export async function routeRecordsBatch(
   const total = emptyResult();
   for (let i = 0; i < request.recordIds.length; i += CHUNK) {
     const chunk = request.recordIds.slice(i, i + CHUNK);
-    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, request.previous)));
+    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, chunk, { previous: request.previous })));
     onProgress?.(Math.min(i + CHUNK, request.recordIds.length));
   }
   return total;
@@ -101,11 +94,21 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
   return { rest, notes };
 }
 
-/** One chunk, in the caller's transaction: lock, decide, write. */
-export async function routeChunk(trx: Trx, ctx: UseCaseContext, recordType: RoutableRecordType, ids: string[], previous?: Record<string, unknown>): Promise<BatchResult> {
+/**
+ * One chunk, in the caller's transaction: lock, decide, write. With `unownedOnly`, records that gained an owner
+ * since the caller chose them are left alone (counted as missing): the check is made on the locked rows.
+ */
+export async function routeChunk(
+  trx: Trx,
+  ctx: UseCaseContext,
+  recordType: RoutableRecordType,
+  ids: string[],
+  options: { previous?: Record<string, unknown>; unownedOnly?: boolean } = {},
+): Promise<BatchResult> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const locked = await lockSubjects(trx, recordType, ids, now, previous);
+  const lockedRows = await lockSubjects(trx, recordType, ids, now, options.previous);
+  const locked = options.unownedOnly ? lockedRows.filter((s) => s.ownerId === null) : lockedRows;
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
@@ -314,11 +317,7 @@ async function writeDecisions(
   const dueFor = (ownerId: string, slaHours: number) => {
     const key = `${ownerId}:${slaHours}`;
     let due = dueCache.get(key);
-    if (!due) {
-      const cal: BusinessCalendar | null = people.get(ownerId)?.calendar ?? null;
-      due = cal && hasWorkingTime(cal) ? addBusinessHours(cal, now, slaHours) : new Date(now.getTime() + slaHours * 3_600_000);
-      dueCache.set(key, due);
-    }
+    if (!due) dueCache.set(key, (due = dueDateFor(people.get(ownerId)?.calendar ?? null, now, slaHours)));
     return due;
   };
   const changes: AuditedChange[] = [];
@@ -382,8 +381,8 @@ async function writeDecisions(
               from unnest(${rows.map((a) => a.record_id)}::uuid[], ${rows.map((a) => a.owner_id)}::uuid[], ${rows.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
               where r.id = v.record_id`.execute(trx);
     await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
-    await insertTimers(trx, await timersFor(trx, rows, people));
-    await notifyOwners(trx, ctx, now, rows, recordType);
+    await insertTimers(trx, await timersOf(trx, now, rows, people, Number(policy.due_soon_hours)));
+    await notifyOwners(trx, ctx, rows, recordType);
     for (const row of rows) {
       changes.push({
         event: 'assignment.created',
@@ -432,59 +431,30 @@ async function writeDecisions(
 }
 
 /** One inbox entry per owner per batch ("12 leads assigned to you"), not one per record. */
-async function notifyOwners(
-  trx: Trx,
-  ctx: UseCaseContext,
-  now: Date,
-  inserted: Array<{ owner_id: string }>,
-  recordType: string,
-): Promise<void> {
+async function notifyOwners(trx: Trx, ctx: UseCaseContext, inserted: Array<{ owner_id: string }>, recordType: string): Promise<void> {
   const counts = new Map<string, number>();
   for (const a of inserted) counts.set(a.owner_id, (counts.get(a.owner_id) ?? 0) + 1);
-  const rows = [...counts].map(([userId, n]) => ({
-    user_id: userId,
-    kind: 'assigned' as const,
-    record_type: recordType,
-    record_id: null,
-    title: `${n} ${recordType}${n === 1 ? '' : 's'} assigned to you`,
-    body: 'Routed in bulk; see My work.',
-    created_at: now,
-  }));
-  if (rows.length === 0) return;
-  const ids = await trx.insertInto('notifications').values(rows).returning(['id', 'user_id', 'title']).execute();
-  await emitMany(
+  await notifyMany(
     trx,
     ctx,
-    ids.map((n) => ({
-      type: 'notification.assigned',
-      aggregateType: 'notification',
-      aggregateId: n.id,
-      payload: { userId: n.user_id, kind: 'assigned', title: n.title },
+    [...counts].map(([userId, n]) => ({
+      userId,
+      kind: 'assigned' as const,
+      recordType,
+      recordId: null,
+      title: `${n} ${recordType}${n === 1 ? '' : 's'} assigned to you`,
+      body: 'Routed in bulk; see My work.',
     })),
   );
 }
 
-/** The breach timer for every new assignment, plus the steps of its rule's escalation policy. */
-async function timersFor(trx: Trx, rows: LedgerRow[], people: Awaited<ReturnType<typeof findPeople>>): Promise<TimerRow[]> {
+/** The timers of every new assignment: its rule's escalation policy read once per policy, then as single routing arms them. */
+async function timersOf(trx: Trx, now: Date, rows: LedgerRow[], people: Awaited<ReturnType<typeof findPeople>>, dueSoonHours: number): Promise<TimerRow[]> {
   const stepsByPolicy = new Map<string, ReturnType<typeof EscalationStepsSchema.parse>>();
   for (const id of new Set(rows.flatMap((r) => (r.escalation_policy_id ? [r.escalation_policy_id] : [])))) {
     stepsByPolicy.set(id, EscalationStepsSchema.parse((await findEscalationPolicy(trx, id))?.steps ?? []));
   }
-  return rows.flatMap((a) => {
-    const steps = stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [];
-    const cal = people.get(a.owner_id)?.calendar ?? null;
-    const calendar = cal && hasWorkingTime(cal) ? cal : null;
-    return [
-      { assignment_id: a.id, step_index: 0, action: 'breach', target: null, fire_at: a.due_at },
-      ...steps.map((step, i) => ({
-        assignment_id: a.id,
-        step_index: i + 1,
-        action: step.action,
-        target: step.target ? JSON.stringify(step.target) : null,
-        fire_at: calendar
-          ? escalationFireAt(calendar, a.due_at, { hours: step.offsetHours, business: step.businessTime })
-          : new Date(a.due_at.getTime() + step.offsetHours * 3_600_000),
-      })),
-    ];
-  });
+  return rows.flatMap((a) =>
+    timersFor({ id: a.id, due_at: a.due_at, created_at: now }, people.get(a.owner_id)?.calendar ?? null, stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [], dueSoonHours),
+  );
 }

@@ -9,7 +9,8 @@ export type UnownedRecordType = 'lead' | 'account' | 'opportunity';
 /**
  * Bulk routing of every record of a type that has no owner yet (an import, a first go-live), read in keyset pages
  * of one chunk: memory stays flat whatever the count, and each page is one transaction, as in `routeRecordsBatch`.
- * A record left unassigned keeps no owner but is not visited again: pages move on by id.
+ * A record left unassigned keeps no owner but is not visited again: pages move on by id. A record that gains an
+ * owner between the page read and its lock (a concurrent create, sync or override) is left as it is.
  */
 export async function routeUnownedRecords(
   ctx: UseCaseContext,
@@ -30,7 +31,7 @@ export async function routeUnownedRecords(
     );
     if (rows.length === 0) break;
     const ids = rows.map((r) => r.id);
-    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, ids)));
+    addResult(total, await inTransaction(ctx, (trx) => routeChunk(trx, ctx, request.recordType, ids, { unownedOnly: true })));
     after = ids[ids.length - 1]!;
     done += ids.length;
     onProgress?.(done, Math.max(expected, done));
