@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../platform/db/database.js';
-import { PLAN_EACH_CALL } from '../platform/db/kysely.js';
 import type { MatchCandidate, MatchThresholds } from '../routing/core/account-matching.js';
 
 /** How many candidates a match considers (and lists in its evidence). */
@@ -29,17 +28,21 @@ type CandidateRow = {
  * row-level security, under which `%` can never use an index), read back from accounts by id with policies
  * applied. Domain matches first, then by similarity and the tie-breakers. The subject's normalised name comes
  * back even when nothing matches (the same `baton_normalize_name` the generated column uses).
+ *
+ * The statement is prepared once per connection (kysely.ts), so its plan must not depend on the values: the
+ * normalised name is computed once (an InitPlan, which index conditions and the nearest-neighbour order accept
+ * like a constant) and the hits are materialised once, then joined to accounts by primary key.
  */
 export function candidateQuery(identity: { name: string; domain: string | null }, limit = MATCH_CANDIDATE_LIMIT): RawBuilder<CandidateRow> {
   const domain = identity.domain;
-  // Written out rather than taken from a CTE so it is a constant the planner folds into an index condition.
-  const normalized = sql`baton_normalize_name(${identity.name})`;
+  const normalized = sql`(select n from subject)`;
   // Twice the limit from the index, so ties at the cut are still ordered by the tie-breakers below.
   const nearest = sql`(select m.account_id as id from account_match_names m where m.normalized_name % ${normalized}
                        order by m.normalized_name <-> ${normalized} limit ${limit * 2})`;
   const hits = domain ? sql`${nearest} union all (select a.id from accounts a where a.domain = ${domain})` : nearest;
-  // A generic plan cannot fold the normalised name into the index conditions (5 ms instead of 0.6 ms).
-  return sql<CandidateRow>`${sql.raw(PLAN_EACH_CALL)}
+  return sql<CandidateRow>`
+    with subject as materialized (select baton_normalize_name(${identity.name}) as n),
+         hit as materialized (${hits})
     select ${normalized} as subject_normalized, c.*
     from (select 1) as one
     left join lateral (
@@ -48,7 +51,7 @@ export function candidateQuery(identity: { name: string; domain: string | null }
              exists (select 1 from registrations r where r.account_id = a.id and r.status = 'approved') as has_active_registration,
              a.created_at
       from accounts a
-      where a.id in (select id from (${hits}) as hit) and a.status = 'active'
+      where a.id in (select id from hit) and a.status = 'active'
       order by ${domain ? sql`(a.domain is not distinct from ${domain}) desc,` : sql``} similarity desc, a.created_at, a.id
       limit ${limit}
     ) c on true`;
