@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DbHandle, PLAN_EACH_CALL, createDb } from '../../src/platform/db/kysely.js';
+import { type DbHandle, createDb } from '../../src/platform/db/kysely.js';
 import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
 
 let tdb: TestDatabase;
@@ -23,7 +23,6 @@ describe('statements sent to the database', () => {
   it.each([
     ['a parameterised statement is prepared once per connection', sql`select ${1}::int + 1 as n`, true],
     ['a statement without parameters is sent as text', sql`select 41 + 1 as n`, false],
-    ['a statement marked to be planned on every call is sent unnamed', sql`${sql.raw(PLAN_EACH_CALL)} select ${2}::int + 1 as n`, false],
     [
       'a statement with a long parameter list (one text per list length) is sent unnamed',
       sql`select ${sql.join(Array.from({ length: 65 }, (_, i) => sql`${i}::int`))} as n`,

@@ -10,16 +10,16 @@ export type DbHandle = { db: Kysely<Database>; pool: pg.Pool };
  * then skips parsing and, for most statements, planning on later calls. Planning was about half of the database
  * time of a routing decision (pg_stat_statements). Statements with long IN lists (one text per list length) are
  * left unnamed, and so is everything once the process has named STATEMENT_NAMES_MAX texts, so neither the
- * client's nor the server's statement caches grow without bound.
+ * client's nor the server's statement caches grow without bound. After five calls the server may keep one generic
+ * plan for a statement, so a statement whose best plan depends on its values must be written so that it does not
+ * (see `candidateQuery` in match-store.ts).
  */
 const STATEMENT_NAMES_MAX = 2_000;
-/** Starts a statement whose plan depends on its parameter values (a constant the planner folds): planned on every call. */
-export const PLAN_EACH_CALL = '/* plan each call */';
 const PARAMETERS_MAX = 64;
 const statementNames = new Map<string, string>();
 
 function statementName(text: string, parameterCount: number): string | undefined {
-  if (parameterCount === 0 || parameterCount > PARAMETERS_MAX || text.startsWith(PLAN_EACH_CALL)) return undefined;
+  if (parameterCount === 0 || parameterCount > PARAMETERS_MAX) return undefined;
   let name = statementNames.get(text);
   if (!name && statementNames.size < STATEMENT_NAMES_MAX) statementNames.set(text, (name = `baton_${statementNames.size}`));
   return name;
