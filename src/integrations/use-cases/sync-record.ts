@@ -135,6 +135,6 @@ export async function syncRecord(
     }
   });
   // The native use case ran inside this transaction, so its audit rows are sealed now that it has committed.
-  sealSoon(ctx.db);
+  if (synced.applied) sealSoon(ctx.db);
   return synced;
 }
