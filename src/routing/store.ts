@@ -155,6 +155,24 @@ export const publishedRuleset = (db: Executor, recordType: string) =>
     .where('status', '=', 'published')
     .executeTakeFirst();
 
+/**
+ * What a decision reads before any lock, in one statement: the routing policy and the published rule set of the
+ * record type. A published version never changes, so its rules (about 10 KB of JSON) come back only when the
+ * caller has not compiled that version yet (`compiled`).
+ */
+export async function decisionInputs(trx: Trx, recordType: string, compiled: (rulesetId: string) => boolean) {
+  const row = await trx
+    .selectFrom('routing_policy as p')
+    .leftJoin('rulesets as r', (join) => join.on('r.record_type', '=', recordType as never).on('r.status', '=', 'published'))
+    .selectAll('p')
+    .select(['r.id as ruleset_id', 'r.number as ruleset_number'])
+    .executeTakeFirstOrThrow();
+  const { ruleset_id: rulesetId, ruleset_number: rulesetNumber, ...policy } = row;
+  if (rulesetId === null || rulesetNumber === null) return { policy, ruleset: null };
+  const rules = compiled(rulesetId) ? null : (await trx.selectFrom('rulesets').select('rules').where('id', '=', rulesetId).executeTakeFirstOrThrow()).rules;
+  return { policy, ruleset: { id: rulesetId, number: rulesetNumber, rules } };
+}
+
 export const findRuleset = (db: Executor, id: string) => db.selectFrom('rulesets').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const routingPolicy = (db: Executor) => db.selectFrom('routing_policy').selectAll().executeTakeFirstOrThrow();

@@ -16,7 +16,7 @@ import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
 import { resolveTarget } from '../resolve-target.js';
-import { activeChannelManagers, markUnassigned, publishedRuleset, routingPolicy } from '../store.js';
+import { activeChannelManagers, decisionInputs, markUnassigned, publishedRuleset } from '../store.js';
 import { type Subject, lockSubject } from '../subjects.js';
 
 export type RoutingDecision = {
@@ -41,10 +41,14 @@ type CompiledRuleset = { rules: Rule[]; compiled: ReturnType<typeof compileRuleS
 // Published rule sets never change, so each is compiled once per process and reused by every decision.
 const compiledById = new Map<string, CompiledRuleset>();
 
-export function compiledRuleset(id: string, rules: Rule[], transitionsOnly = false): CompiledRuleset {
-  const key = transitionsOnly ? `${id}:transitions` : id;
+const compiledKey = (id: string, transitionsOnly: boolean) => (transitionsOnly ? `${id}:transitions` : id);
+
+/** The compiled form of a published version; `rules` may be null once this process has compiled it. */
+export function compiledRuleset(id: string, rules: Rule[] | null, transitionsOnly = false): CompiledRuleset {
+  const key = compiledKey(id, transitionsOnly);
   let entry = compiledById.get(key);
   if (!entry) {
+    if (!rules) throw new Error(`rule set ${id} is not compiled yet and its rules were not read`);
     const chosen = transitionsOnly ? rules.filter((r) => usesChangedTo(r.when as never)) : rules;
     compiledById.set(key, (entry = { rules: chosen, compiled: compileRuleSet(chosen) }));
   }
@@ -110,7 +114,9 @@ export async function routeRecord(
   const guard = subject.recordType === 'lead' ? await inboundGuard(trx, subject) : null;
   if (guard?.applied) return placeByGuard(trx, ctx, subject, guard, now, request.fresh);
   const noted = guard ? { guard } : {};
-  const ruleset = await publishedRuleset(trx, request.recordType);
+  const transitionsOnly = request.transitionsOnly ?? false;
+  // Read before the target's pool lock is taken: every statement after it is paid by the decisions queued behind.
+  const { policy, ruleset } = await decisionInputs(trx, request.recordType, (id) => compiledById.has(compiledKey(id, transitionsOnly)));
   if (!ruleset)
     return unassigned(
       trx,
@@ -121,7 +127,7 @@ export async function routeRecord(
       { ...emptyExplanation(subject, now), ...noted },
     );
 
-  const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[], request.transitionsOnly ?? false);
+  const { rules, compiled } = compiledRuleset(ruleset.id, ruleset.rules as unknown as Rule[] | null, transitionsOnly);
   const explained = compiled.explain(subject.facts, now.getTime());
   const base = { rules: explained.rules, facts: subject.facts, evaluatedAt: now.toISOString(), ...noted };
   if (explained.matchedIndex < 0) {
@@ -135,8 +141,6 @@ export async function routeRecord(
     );
   }
   const rule = rules[explained.matchedIndex]!;
-  // Read before the target's pool lock is taken: every statement after it is paid by the decisions queued behind.
-  const policy = await routingPolicy(trx);
   const resolution = await resolveTarget(trx, rule.then.target, subject.facts, now);
   const explanation: Explanation = { ...base, target: rule.then.target, path: resolution.path, candidates: resolution.candidates };
   if (!resolution.placement) return unassigned(trx, ctx, subject, ruleset, resolution.unassigned!, explanation, rule.id ?? null);
@@ -163,7 +167,7 @@ export async function routeRecord(
     poolId: placement.poolId,
     queueId: placement.queueId,
     fairness: placement.fairness,
-    explanation: storedExplanation(explanation, request.transitionsOnly ? 'transitions' : 'all', fieldsReadUpTo(rules, explained.matchedIndex)),
+    explanation: storedExplanation(explanation, transitionsOnly ? 'transitions' : 'all', fieldsReadUpTo(rules, explained.matchedIndex)),
     title: subject.title,
   });
   return {
