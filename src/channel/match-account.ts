@@ -4,7 +4,7 @@ import { recordChange } from '../platform/record-change.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type MatchDecision, type MatchIdentity, decideMatch, evidenceDomain } from '../routing/core/account-matching.js';
 import { insertAccount } from '../routing/use-cases/create-account.js';
-import { findMatchCandidates, matchThresholds } from './match-store.js';
+import { findMatchCandidates } from './match-store.js';
 
 export type MatchSubject = {
   type: 'lead' | 'registration';
@@ -32,9 +32,8 @@ export type AccountMatchResult = {
  * thresholds from channel policy. `matchAccount` and the preview endpoint both use exactly this.
  */
 export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promise<MatchDecision> {
-  const thresholds = await matchThresholds(trx);
   const { domain } = evidenceDomain(identity);
-  const { normalizedName, candidates } = await findMatchCandidates(trx, { name: identity.name, domain });
+  const { normalizedName, thresholds, candidates } = await findMatchCandidates(trx, { name: identity.name, domain });
   return decideMatch(identity, candidates, thresholds, normalizedName);
 }
 
