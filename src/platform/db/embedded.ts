@@ -26,6 +26,12 @@ export function embeddedUrl(cluster: Pick<EmbeddedCluster, 'port' | 'socketDir'>
 
 const SOCKET_PATH_MAX = 100;
 
+/** Where the cluster's socket goes: its own data directory, unless the socket's path would be too long. */
+export function socketDirFor(databaseDir: string, port: number): string | null {
+  const dir = path.resolve(databaseDir);
+  return path.join(dir, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX ? dir : null;
+}
+
 async function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -65,7 +71,7 @@ export async function startEmbeddedCluster(options: { dataDir: string; password:
   if (runsAsRoot) fs.chmodSync(options.dataDir, 0o711);
   const port = await choosePort(path.join(options.dataDir, 'pg-port'));
   const log = options.logger.child({ component: 'embedded-postgres' });
-  const socketDir = path.join(path.resolve(databaseDir), `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX ? path.resolve(databaseDir) : null;
+  const socketDir = socketDirFor(databaseDir, port);
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
