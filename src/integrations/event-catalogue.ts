@@ -330,12 +330,10 @@ export function payloadSchema(type: AuditEventName): z.ZodType {
   });
 }
 
-export const eventSchemaVersion = (type: string): number | null =>
-  type in EVENT_CATALOGUE
-    ? EVENT_CATALOGUE[type as AuditEventName].version
-    : NOTIFICATION_EVENT_TYPES.includes(type)
-      ? NOTIFICATION_EVENT_VERSION
-      : null;
+export function eventSchemaVersion(type: string): number | null {
+  if (type in EVENT_CATALOGUE) return EVENT_CATALOGUE[type as AuditEventName].version;
+  return NOTIFICATION_EVENT_TYPES.includes(type) ? NOTIFICATION_EVENT_VERSION : null;
+}
 
 type JsonSchema = Record<string, unknown>;
 const jsonSchemaOf = (schema: z.ZodType): JsonSchema => {
@@ -402,7 +400,10 @@ export const webhookEnvelopeSchema = (): JsonSchema => ({
         },
       },
     },
-    data: { description: 'the outbox payload — {before, after, reason} for audited changes, the inbox entry for notification.* — see the event’s payloadSchema' },
+    data: {
+      description:
+        'the outbox payload — {before, after, reason} for audited changes, the inbox entry for notification.* — see the event’s payloadSchema',
+    },
   },
 });
 

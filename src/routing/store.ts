@@ -1,7 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { AccountTable, AssignmentSource, Executor, LeadTable, OpportunityTable, Priority, Trx } from '../platform/db/database.js';
-import type { AssignmentTable, Database } from '../platform/db/database.js';
+import type { AccountTable, AssignmentTable, Database, Executor, LeadTable, OpportunityTable, Trx } from '../platform/db/database.js';
 import type { BusinessCalendar } from './core/business-time.js';
 import type { AccountFacts, ActiveRegistration } from './core/facts.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from './core/record-types.js';
@@ -169,7 +168,9 @@ export async function decisionInputs(trx: Trx, recordType: string, compiled: (ru
     .executeTakeFirstOrThrow();
   const { ruleset_id: rulesetId, ruleset_number: rulesetNumber, ...policy } = row;
   if (rulesetId === null || rulesetNumber === null) return { policy, ruleset: null };
-  const rules = compiled(rulesetId) ? null : (await trx.selectFrom('rulesets').select('rules').where('id', '=', rulesetId).executeTakeFirstOrThrow()).rules;
+  const rules = compiled(rulesetId)
+    ? null
+    : (await trx.selectFrom('rulesets').select('rules').where('id', '=', rulesetId).executeTakeFirstOrThrow()).rules;
   return { policy, ruleset: { id: rulesetId, number: rulesetNumber, rules } };
 }
 
@@ -336,26 +337,14 @@ export async function closeAssignment(trx: Trx, id: string, at: Date, reason: st
     .execute();
 }
 
-export type LedgerRow = {
-  id: string;
-  record_id: string;
-  owner_id: string;
-  previous_owner_id: string | null;
-  team_id: string | null;
-  reason_code: string;
-  reason: string;
-  due_at: Date;
-  source: AssignmentSource;
-  ruleset_id: string | null;
-  ruleset_number: number | null;
-  rule_id: string | null;
-  pool_id: string | null;
-  queue_id: string | null;
-  fairness: string | null;
-  explanation: string;
-  priority: Priority;
-  escalation_policy_id: string | null;
-};
+/**
+ * A ledger row as a batch decides it: the columns the batch shares (record type, actor, time) and those filled
+ * in later (acknowledgement, closing) left out; fairness and explanation already serialised.
+ */
+export type LedgerRow = Omit<
+  Selectable<AssignmentTable>,
+  'record_type' | 'actor_id' | 'actor_label' | 'created_at' | 'acknowledged_at' | 'closed_at' | 'closed_reason' | 'fairness' | 'explanation'
+> & { fairness: string | null; explanation: string };
 
 /**
  * Many ledger rows of one record type, decided by one actor at one time, as one INSERT … SELECT FROM unnest(column
