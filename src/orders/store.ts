@@ -74,8 +74,13 @@ export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: Decisi
 
 /** The decision's INSERT, for a use case that writes it as one part of a combined statement. */
 export function decisionInsert(db: QueryCreator<Database>, ctx: UseCaseContext, input: DecisionInput) {
+  return db.insertInto('control_decisions').values(decisionRow(ctx, input));
+}
+
+/** A decision as a row, for a use case that inserts several in one statement. */
+export function decisionRow(ctx: UseCaseContext, input: DecisionInput) {
   const actor = actorOf(ctx);
-  return db.insertInto('control_decisions').values({
+  return {
     control_point: input.controlPoint,
     subject_type: input.subjectType,
     subject_id: input.subjectId,
@@ -90,7 +95,7 @@ export function decisionInsert(db: QueryCreator<Database>, ctx: UseCaseContext, 
     actor_label: actor.label,
     reason: input.reason ?? null,
     at: ctx.clock.now(),
-  });
+  };
 }
 
 const EXCEPTION_DUE_HOURS = 24;
@@ -161,7 +166,16 @@ export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: str
 }
 
 export const orderEventInsert = (db: QueryCreator<Database>, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null) =>
-  db.insertInto('order_events').values({ order_id: order.id, channel_id: order.channel_id, type, subject_id: subjectId, actor_id: actorOf(ctx).id, at: ctx.clock.now() });
+  db.insertInto('order_events').values(orderEventRow(ctx, order, type, subjectId));
+
+export const orderEventRow = (ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null) => ({
+  order_id: order.id,
+  channel_id: order.channel_id,
+  type,
+  subject_id: subjectId,
+  actor_id: actorOf(ctx).id,
+  at: ctx.clock.now(),
+});
 
 export const bumpOrderVersion = (trx: Trx, orderId: string) => trx.updateTable('sales_orders').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', orderId).execute();
 

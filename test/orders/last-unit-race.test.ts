@@ -64,8 +64,12 @@ describe('last-unit races on a real database', () => {
   it(`exactly the demand that fits succeeds and nothing is oversold (${RUNS} randomized races)`, async () => {
     // Independent races run side by side, each on its own item and orders (no shared stock row), so the two
     // cores stay busy while each race's own clients queue on their level's row lock.
-    const pool = createDb(database.appUrl, { max: 4 * LANES });
+    // Two pools stand for two server processes: each has its own allocation lane (allocations that arrive while
+    // one is running commit together), so in every race batches from both meet on the stock row.
+    const pool = createDb(database.appUrl, { max: 2 * LANES });
+    const otherProcess = createDb(database.appUrl, { max: 2 * LANES });
     const ctx: UseCaseContext = { db: pool.db, clock: systemClock, actor: systemActor('race') };
+    const otherCtx: UseCaseContext = { ...ctx, db: otherProcess.db };
     const arenas: Arena[] = [];
     for (let i = 0; i < LANES; i++) arenas.push(await governedArena());
     let raced = 0;
@@ -73,7 +77,7 @@ describe('last-unit races on a real database', () => {
       await setOnHand(ctx, w, stock);
       const racers = orders.slice(0, clients);
       // Every client goes through the real use case at once; the pool queues what it cannot run in parallel.
-      const results = await Promise.allSettled(racers.map((id) => allocateOrder(ctx, id)));
+      const results = await Promise.allSettled(racers.map((id, i) => allocateOrder(i % 2 === 0 ? ctx : otherCtx, id)));
       const winners = racers.filter((_, i) => results[i]!.status === 'fulfilled');
       for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('rule_violation');
       const after = await level(w);
@@ -102,6 +106,7 @@ describe('last-unit races on a real database', () => {
       );
     } finally {
       await pool.db.destroy();
+      await otherProcess.db.destroy();
     }
     expect(raced).toBeGreaterThanOrEqual(RUNS);
   }, 1_800_000);

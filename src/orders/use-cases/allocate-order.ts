@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
+import { type Settled, groupCommit } from '../../platform/group-commit.js';
 import { guardAtCommit } from '../../platform/pre-commit.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import {
+  type AllocationRequest,
   type AllocationStrategy,
   type LevelAvailability,
   type PlannedAllocation,
@@ -16,39 +19,39 @@ import {
 } from '../core/allocation.js';
 import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import {
-  type OrderLineRow,
-  type OrderRow,
-  decisionInsert,
-  gatesOfOrder,
-  openException,
-  orderEventInsert,
-  quantitiesOf,
-  writeDecision,
-} from '../store.js';
+import { type OrderLineRow, type OrderRow, decisionRow, gatesOfOrder, openException, orderEventRow, quantitiesOf } from '../store.js';
 import { type OrderView, orderView } from '../views.js';
 
 /** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
 const OPTIMISTIC_ATTEMPTS = 3;
 
+/** The most allocations one transaction takes from the queue (see allocateTogether). */
+const BATCH_MAX = 64;
+
 /** A conditional counter update found less stock than the plan was made from; the transaction rolls back. */
 class StockMoved extends Error {}
 
 type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
+type AllocationCall = { ctx: UseCaseContext; orderId: string; expectedVersion: number | undefined };
 
 /**
  * INVENTORY_ALLOCATION: every unallocated quantity of the order, split across the channel's locations, all or
  * nothing.
  *
- * The order and its lines are locked and everything else allocation reads comes back in one statement; the
+ * Allocations that arrive while another is being written are written together, in one transaction
+ * (group commit, see allocateTogether): each is decided exactly as if they had run one after another in arrival
+ * order, each gets its own decision, event, audit row and answer, and a hot SKU's row is locked once per batch
+ * instead of once per order.
+ *
+ * The orders and their lines are locked and everything else allocation reads comes back in one statement; the
  * plan is made from committed stock without locking it, and everything that does not need the stock rows —
- * allocation rows, line quantities, the decision, the event, the version — is written first, in one statement.
+ * allocation rows, line quantities, the decisions, the events, the versions — is written first, in one statement.
  * The counters move last, one conditional `UPDATE … WHERE available >= q` per level in (item, location) order:
  * that re-check IS the lock, so a hot level's row is held only from that statement to commit, not across the
- * whole use case; a single level's update is part of the commit statement itself (a commit guard). If a level no longer covers its share the whole
- * transaction rolls back (nothing was written) and the allocation is planned again from what is now committed;
- * after OPTIMISTIC_ATTEMPTS it plans under `FOR UPDATE` locks, where the update cannot miss. The no-oversell
- * CHECK on stock_levels backs all of this up.
+ * whole use case; a single level's update is part of the commit statement itself (a commit guard). If a level no
+ * longer covers its share the whole transaction rolls back (nothing was written) and the allocations are planned
+ * again from what is now committed; after OPTIMISTIC_ATTEMPTS they plan under `FOR UPDATE` locks, where the update
+ * cannot miss. The no-oversell CHECK on stock_levels backs all of this up.
  *
  * A shortage seen in committed stock is a true answer at that moment and is refused without queueing on the
  * stock rows: it commits only the failed decision (and, for the first shortage of an item, the item's exception
@@ -56,15 +59,10 @@ type Outcome = { shortages: Shortage[]; refused?: string; view?: OrderView };
  */
 export async function allocateOrder(ctx: UseCaseContext, orderId: string, expectedVersion?: number): Promise<OrderView> {
   assertCan(ctx.actor, 'order.write');
-  let outcome: Outcome | undefined;
-  for (let attempt = 1; !outcome; attempt++) {
-    const locking = attempt > OPTIMISTIC_ATTEMPTS;
-    try {
-      outcome = await inTransaction(ctx, (trx) => allocateIn(trx, ctx, orderId, expectedVersion, locking));
-    } catch (error) {
-      if (!(error instanceof StockMoved) || locking) throw error;
-    }
-  }
+  const call = { ctx, orderId, expectedVersion };
+  // A partner's row-level scope and an idempotency key's commit mark belong to one caller's transaction.
+  const alone = ctx.actor.partnerId !== null || ctx.idempotency !== undefined;
+  const outcome = alone ? await settled((await allocateBatch([call]))[0]!) : await allocateTogether(ctx.db, call);
   if (outcome.refused)
     throw new AppError('rule_violation', `INVENTORY_ALLOCATION gate failed: ${outcome.refused}. An exception case was opened.`);
   if (outcome.shortages.length > 0) {
@@ -77,144 +75,231 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
   return outcome.view!;
 }
 
-async function allocateIn(
-  trx: Trx,
-  ctx: UseCaseContext,
-  orderId: string,
-  expectedVersion: number | undefined,
-  locking: boolean,
-): Promise<Outcome> {
-  const locked = await lockAndRead(trx, orderId);
-  if (!locked) throw notFound('order');
-  const { order, lines, context } = locked;
+const settled = <T>(answer: Settled<T>): T => {
+  if (!answer.ok) throw answer.error;
+  return answer.value;
+};
+
+/** One allocation transaction at a time per database in this process; whoever arrives meanwhile joins the next. */
+const allocateTogether = groupCommit((_db: object, calls: AllocationCall[]) => allocateBatch(calls), { max: BATCH_MAX });
+
+/**
+ * A batch's transaction, re-planned when a level moved under it. If it fails otherwise, each call runs alone, so
+ * one order's error is that order's answer and the others still allocate.
+ */
+async function allocateBatch(calls: AllocationCall[]): Promise<Array<Settled<Outcome>>> {
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const locking = attempt > OPTIMISTIC_ATTEMPTS;
+      try {
+        return await inTransaction(calls[0]!.ctx, (trx) => allocateIn(trx, calls, locking));
+      } catch (error) {
+        if (!(error instanceof StockMoved) || locking) throw error;
+      }
+    }
+  } catch (error) {
+    if (calls.length === 1) return [{ ok: false, error }];
+    const answers: Array<Settled<Outcome>> = [];
+    for (const call of calls) answers.push(...(await allocateBatch([call])));
+    return answers;
+  }
+}
+
+type Locked = { order: OrderRow; lines: OrderLineRow[]; context: AllocationContext };
+type Allocated = { index: number; call: AllocationCall; target: Locked; plan: PlannedAllocation[]; rules: unknown[] };
+type Refused = {
+  call: AllocationCall;
+  order: OrderRow;
+  rules: unknown[];
+  reason: string;
+  detail: Record<string, unknown>;
+  decisionId: string;
+};
+
+/** The calls in arrival order, each against the stock the ones before it left. */
+async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): Promise<Array<Settled<Outcome>>> {
+  const locked = await lockAndRead(trx, [...new Set(calls.map((c) => c.orderId))]);
+  const available = new Map<string, number>();
+  const levelKey = (itemId: string, locationId: string) => `${itemId}|${locationId}`;
+  for (const { context } of locked.values())
+    for (const l of context.levels)
+      if (!available.has(levelKey(l.itemId, l.locationId))) available.set(levelKey(l.itemId, l.locationId), l.available);
+  if (locking) {
+    const targets = [...locked.values()];
+    const lockedLevels = await trx
+      .selectFrom('stock_levels')
+      .selectAll()
+      .where('item_id', 'in', [...new Set(targets.flatMap((t) => t.lines.map((l) => l.item_id)))])
+      .where('location_id', 'in', [...new Set(targets.flatMap((t) => t.context.locations))])
+      .orderBy('item_id')
+      .orderBy('location_id')
+      .forUpdate()
+      .execute();
+    for (const l of lockedLevels) available.set(levelKey(l.item_id, l.location_id), l.on_hand - l.allocated - l.quarantined);
+  }
+  // A shortage case opened for one order of the batch is the case the next short order of its channel joins.
+  const casesByChannel = new Map<string, Array<{ itemId: string; id: string }>>();
+  const openCases = (channelId: string, read: Array<{ itemId: string; id: string }>) => {
+    if (!casesByChannel.has(channelId)) casesByChannel.set(channelId, [...read]);
+    return casesByChannel.get(channelId)!;
+  };
+  const answers: Array<Settled<Outcome>> = [];
+  const allocated: Allocated[] = [];
+  const refused: Refused[] = [];
+  for (const call of calls) {
+    const target = locked.get(call.orderId);
+    let requests: AllocationRequest[];
+    try {
+      requests = allocatable(target, call.expectedVersion);
+    } catch (error) {
+      answers.push({ ok: false, error });
+      continue;
+    }
+    const { order, context } = target!;
+    const itemIds = new Set(requests.map((r) => r.itemId));
+    const levels = [...itemIds].flatMap((itemId) =>
+      context.locations.map((locationId) => ({ itemId, locationId, available: available.get(levelKey(itemId, locationId)) ?? 0 })),
+    );
+    const plan = planAllocation(requests, context.locations, levels, context.strategy);
+    const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
+    const rules = evaluateGates(gates, {
+      creditLimitMinor: 0,
+      exposureMinor: 0,
+      orderTotalMinor: 0,
+      marginBp: 0,
+      paymentStatus: order.payment_status,
+      paymentTerms: context.payment_terms ?? 'prepaid',
+      fullyAllocated: plan.shortages.length === 0,
+    });
+    const failed = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
+    if (failed.length > 0) {
+      const detail = failed.map((r) => `${r.type}: ${r.detail}`).join('; ');
+      await openException(trx, call.ctx, {
+        controlPoint: 'INVENTORY_ALLOCATION',
+        category: failed[0]!.type,
+        subjectType: 'sales_order',
+        subjectId: order.id,
+        orderId: order.id,
+        channelId: order.channel_id,
+        detail,
+      });
+      refused.push({ call, order, rules, reason: detail, detail: { refused: detail }, decisionId: randomUUID() });
+      answers.push({ ok: true, value: { shortages: [], refused: detail } });
+      continue;
+    }
+    if (plan.shortages.length > 0) {
+      const cases = await shortageCases(trx, call.ctx, order, plan.shortages, openCases(order.channel_id, context.shortage_cases));
+      const shortage = { shortages: plan.shortages, exceptionCases: cases };
+      refused.push({ call, order, rules: [...rules, shortage], reason: 'insufficient stock', detail: shortage, decisionId: randomUUID() });
+      answers.push({ ok: true, value: { shortages: plan.shortages } });
+      continue;
+    }
+    for (const a of plan.allocations)
+      available.set(levelKey(a.itemId, a.locationId), available.get(levelKey(a.itemId, a.locationId))! - a.qty);
+    allocated.push({ index: answers.length, call, target: target!, plan: plan.allocations, rules });
+    answers.push({ ok: true, value: { shortages: [] } });
+    // The same order again later in this batch sees itself allocated, as it would one transaction later.
+    const perLine = quantityPerLine(plan.allocations);
+    target!.lines = target!.lines.map((l) => ({ ...l, qty_allocated: l.qty_allocated + (perLine.get(l.id) ?? 0) }));
+    target!.order = { ...order, version: order.version + 1 };
+  }
+  await writeDecisions(trx, allocated, refused);
+  for (const r of refused)
+    await recordChange(trx, r.call.ctx, {
+      event: 'order.allocation_refused',
+      entityType: 'sales_order',
+      entityId: r.order.id,
+      reason: `INVENTORY_ALLOCATION failed: ${r.reason}`,
+      after: { decisionId: r.decisionId, ...r.detail },
+    });
+  for (const a of allocated)
+    await recordChange(trx, a.call.ctx, {
+      event: 'order.allocated',
+      entityType: 'sales_order',
+      entityId: a.target.order.id,
+      after: { allocations: a.plan },
+    });
+  // The views from what this transaction wrote: the locked rows as they will commit.
+  for (const { index, target } of allocated)
+    answers[index] = { ok: true, value: { shortages: [], view: orderView(target.order, target.lines, Number(target.context.open_holds)) } };
+  // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
+  await moveAllocatedCounters(
+    trx,
+    allocated.flatMap((a) => a.plan),
+    locking,
+  );
+  return answers;
+}
+
+/** What of the order is still to allocate — or why this call cannot allocate it. */
+function allocatable(target: Locked | undefined, expectedVersion: number | undefined): AllocationRequest[] {
+  if (!target) throw notFound('order');
+  const { order, lines } = target;
   if (expectedVersion !== undefined) assertVersion(order.version, expectedVersion);
   if (order.lifecycle !== 'submitted' && order.lifecycle !== 'released')
     throw new AppError('conflict', `A ${order.lifecycle} order cannot be allocated.`);
   const requests = lines.map((l) => ({ lineId: l.id, itemId: l.item_id, qty: unallocatedQty(quantitiesOf(l)) })).filter((r) => r.qty > 0);
   if (requests.length === 0) throw new AppError('conflict', 'Every line is already allocated or shipped.');
-  const itemIds = [...new Set(requests.map((r) => r.itemId))];
-  const locations = context.locations;
-  const planFor = (levels: LevelAvailability[]) => planAllocation(requests, locations, levels, context.strategy);
-  // A shortage seen in committed data is already a true answer, so it is refused without queueing on the stock
-  // rows. In the locking fallback, a plan that fits is re-made under the row locks before any counter moves.
-  let plan = planFor(context.levels);
-  if (locking && plan.shortages.length === 0) {
-    const lockedLevels = await trx
-      .selectFrom('stock_levels')
-      .selectAll()
-      .where('item_id', 'in', itemIds)
-      .where('location_id', 'in', locations)
-      .orderBy('item_id')
-      .orderBy('location_id')
-      .forUpdate()
-      .execute();
-    plan = planFor(
-      lockedLevels.map((l) => ({ itemId: l.item_id, locationId: l.location_id, available: l.on_hand - l.allocated - l.quarantined })),
-    );
-  }
-  const gates = gatesOfOrder(order).INVENTORY_ALLOCATION ?? [];
-  const facts = {
-    creditLimitMinor: 0,
-    exposureMinor: 0,
-    orderTotalMinor: 0,
-    marginBp: 0,
-    paymentStatus: order.payment_status,
-    paymentTerms: context.payment_terms ?? 'prepaid',
-    fullyAllocated: plan.shortages.length === 0,
-  };
-  const rules = evaluateGates(gates, facts);
-  const refused = rules.filter((r) => !r.passed && r.type !== 'stock_cover');
-  if (refused.length > 0) {
-    const detail = refused.map((r) => `${r.type}: ${r.detail}`).join('; ');
-    await refuse(trx, ctx, order, rules, detail, { refused: detail });
-    await openException(trx, ctx, {
-      controlPoint: 'INVENTORY_ALLOCATION',
-      category: refused[0]!.type,
-      subjectType: 'sales_order',
-      subjectId: order.id,
-      orderId: order.id,
-      channelId: order.channel_id,
-      detail,
-    });
-    return { shortages: [], refused: detail };
-  }
-  if (plan.shortages.length > 0) {
-    const cases = await shortageCases(trx, ctx, order, plan.shortages, context.shortage_cases);
-    const shortage = { shortages: plan.shortages, exceptionCases: cases };
-    await refuse(trx, ctx, order, [...rules, shortage], 'insufficient stock', shortage);
-    return { shortages: plan.shortages };
-  }
-  // Everything that does not touch a stock row first, in one statement …
-  const now = ctx.clock.now();
-  const perLine = new Map<string, number>();
-  for (const a of plan.allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
-  const written = (
-    await sql<{ version: number; lines: Array<[string, number]> }>`
-      with allocated as (${trx.insertInto('allocations').values(
-        plan.allocations.map((a) => ({
-          order_line_id: a.lineId,
-          item_id: a.itemId,
-          location_id: a.locationId,
-          qty: a.qty,
-          created_at: now,
-        })),
-      )}),
-      lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
-                from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
-                where l.id = t.id returning l.id, l.qty_allocated),
-      decision as (${decisionInsert(trx, ctx, {
-        controlPoint: 'INVENTORY_ALLOCATION',
-        subjectType: 'sales_order',
-        subjectId: order.id,
-        order,
-        outcome: 'pass',
-        rules: [...rules, { allocations: plan.allocations }],
-      })}),
-      event as (${orderEventInsert(trx, ctx, order, 'allocated')}),
-      bumped as (update sales_orders set version = version + 1 where id = ${order.id} returning version)
-      select bumped.version, (select json_agg(json_build_array(lines.id, lines.qty_allocated)) from lines) as lines from bumped`.execute(
-      trx,
-    )
-  ).rows[0]!;
-  await recordChange(trx, ctx, {
-    event: 'order.allocated',
-    entityType: 'sales_order',
-    entityId: order.id,
-    after: { allocations: plan.allocations },
-  });
-  // The view from what the writes return: the same rows getOrderIn would read back (both rows are locked).
-  const allocatedQty = new Map(written.lines);
-  const view = orderView(
-    { ...order, version: written.version },
-    lines.map((l) => ({ ...l, qty_allocated: allocatedQty.get(l.id) ?? l.qty_allocated })),
-    Number(context.open_holds),
-  );
-  // … then the counters: each conditional update both re-checks and takes the level's row lock, held to commit.
-  await moveAllocatedCounters(trx, plan.allocations, locking);
-  return { shortages: [], view };
+  return requests;
 }
 
+const quantityPerLine = (allocations: PlannedAllocation[]) => {
+  const perLine = new Map<string, number>();
+  for (const a of allocations) perLine.set(a.lineId, (perLine.get(a.lineId) ?? 0) + a.qty);
+  return perLine;
+};
+
 /**
- * A refused allocation's failed decision. It changes no stock, but it is a decision someone made the system take:
- * audited and emitted like any write.
+ * Every decision of the batch (passed and failed), and for the allocated orders their allocation rows, line
+ * quantities, order events and versions — one statement, whatever the batch's size.
  */
-async function refuse(trx: Trx, ctx: UseCaseContext, order: OrderRow, rules: unknown[], reason: string, detail: Record<string, unknown>) {
-  const decision = await writeDecision(trx, ctx, {
-    controlPoint: 'INVENTORY_ALLOCATION',
-    subjectType: 'sales_order',
-    subjectId: order.id,
-    order,
-    outcome: 'fail',
-    rules,
-    reason,
-  });
-  await recordChange(trx, ctx, {
-    event: 'order.allocation_refused',
-    entityType: 'sales_order',
-    entityId: order.id,
-    reason: `INVENTORY_ALLOCATION failed: ${reason}`,
-    after: { decisionId: decision.id, ...detail },
-  });
+async function writeDecisions(trx: Trx, allocated: Allocated[], refused: Refused[]): Promise<void> {
+  const decisions = [
+    ...allocated.map((a) => ({
+      ...decisionRow(a.call.ctx, {
+        controlPoint: 'INVENTORY_ALLOCATION',
+        subjectType: 'sales_order',
+        subjectId: a.target.order.id,
+        order: a.target.order,
+        outcome: 'pass',
+        rules: [...a.rules, { allocations: a.plan }],
+      }),
+    })),
+    ...refused.map((r) => ({
+      id: r.decisionId,
+      ...decisionRow(r.call.ctx, {
+        controlPoint: 'INVENTORY_ALLOCATION',
+        subjectType: 'sales_order',
+        subjectId: r.order.id,
+        order: r.order,
+        outcome: 'fail',
+        rules: r.rules,
+        reason: r.reason,
+      }),
+    })),
+  ];
+  if (decisions.length === 0) return;
+  const parts = [sql`decisions as (${trx.insertInto('control_decisions').values(decisions)})`];
+  if (allocated.length > 0) {
+    const now = allocated[0]!.call.ctx.clock.now();
+    const perLine = quantityPerLine(allocated.flatMap((a) => a.plan));
+    parts.push(
+      sql`allocated as (${trx
+        .insertInto('allocations')
+        .values(
+          allocated.flatMap((a) =>
+            a.plan.map((p) => ({ order_line_id: p.lineId, item_id: p.itemId, location_id: p.locationId, qty: p.qty, created_at: now })),
+          ),
+        )})`,
+      // `l.id = any(…)` lets the plan find the lines by index; joined to unnest alone it may scan them all.
+      sql`lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
+                    from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
+                    where l.id = t.id and l.id = any(${[...perLine.keys()]}::uuid[]))`,
+      sql`events as (${trx.insertInto('order_events').values(allocated.map((a) => orderEventRow(a.call.ctx, a.target.order, 'allocated')))})`,
+      sql`bumped as (update sales_orders set version = version + 1 where id = any(${allocated.map((a) => a.target.order.id)}::uuid[]))`,
+    );
+  }
+  await sql`with ${sql.join(parts)} select 1`.execute(trx);
 }
 
 async function moveAllocatedCounters(trx: Trx, allocations: PlannedAllocation[], locked: boolean): Promise<void> {
@@ -275,6 +360,7 @@ async function shortageCases(
       detail: `first short on order ${order.number}: ${shortageText(shortages.filter((s) => s.itemId === itemId))}; later shortages of this item in this channel join this case`,
     });
     ids.push(opened.id);
+    open.push({ itemId, id: opened.id });
   }
   return ids;
 }
@@ -289,43 +375,42 @@ type AllocationContext = {
 };
 
 /**
- * One round trip: locks the order, then its lines (the order every writer of an order locks them in), and reads
- * what allocation needs besides them — strategy, locations, terms, open holds, the committed levels of the
- * order's items, and the open shortage cases of those items in the channel (which a shortage joins). Lines come
- * back as JSON shaped like the driver's rows (bigint as text). The locks are taken in the CTEs, which are
- * materialized, so the order row is locked before its lines.
+ * One round trip: locks the orders (in id order), then their lines (the order every writer of an order locks
+ * them in), and reads what allocation needs besides them — per order its channel's strategy and locations, terms,
+ * open holds, the committed levels of its items, and the open shortage cases of those items in its channel
+ * (which a shortage joins). Lines come back as JSON shaped like the driver's rows (bigint as text). The locks are
+ * taken in the CTEs, which are materialized, so the order rows are locked before their lines. The lines are found
+ * by the ids themselves (an index scan; through the CTE alone the planner guessed a seq scan) and kept to orders
+ * that exist.
  */
-async function lockAndRead(
-  trx: Trx,
-  orderId: string,
-): Promise<{ order: OrderRow; lines: OrderLineRow[]; context: AllocationContext } | undefined> {
-  const row = (
-    await sql<OrderRow & AllocationContext & { locked_lines: OrderLineRow[] }>`
-      with o as materialized (select * from sales_orders where id = ${orderId} for update),
-      l as materialized (select * from order_lines where order_id = (select id from o) order by id for update)
+async function lockAndRead(trx: Trx, orderIds: string[]): Promise<Map<string, Locked>> {
+  const { rows } = await sql<OrderRow & AllocationContext & { locked_lines: OrderLineRow[] | null }>`
+      with o as materialized (select * from sales_orders where id = any(${orderIds}::uuid[]) order by id for update),
+      l as materialized (select * from order_lines where order_id = any(${orderIds}::uuid[]) and order_id in (select id from o) order by order_id, id for update)
       select o.*,
              (select json_agg(to_jsonb(l) || jsonb_build_object('unit_price_minor', l.unit_price_minor::text, 'unit_cost_minor', l.unit_cost_minor::text) order by l.id)
-              from l) as locked_lines,
+              from l where l.order_id = o.id) as locked_lines,
              c.allocation_strategy as strategy,
              coalesce((select array_agg(cl.location_id::text order by cl.position) from channel_locations cl where cl.channel_id = c.id), '{}') as locations,
              (select t.payment_terms from customer_terms t where t.account_id = o.account_id) as payment_terms,
              (select count(*) from holds h where h.order_id = o.id and h.released_at is null) as open_holds,
              coalesce((select json_agg(json_build_object('itemId', s.item_id, 'locationId', s.location_id, 'available', s.on_hand - s.allocated - s.quarantined))
                        from stock_levels s
-                       where s.item_id in (select item_id from l) and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
+                       where s.item_id in (select item_id from l where l.order_id = o.id)
+                         and s.location_id in (select cl.location_id from channel_locations cl where cl.channel_id = c.id)), '[]') as levels,
              coalesce((select json_agg(json_build_object('itemId', e.subject_id, 'id', e.id))
                        from order_exceptions e
-                       where e.subject_id in (select item_id from l) and e.control_point = 'INVENTORY_ALLOCATION' and e.category = 'stock_cover'
-                         and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
-      from o join channels c on c.id = o.channel_id`.execute(trx)
-  ).rows[0];
-  if (!row) return undefined;
-  const { locked_lines, strategy, locations, payment_terms, open_holds, levels, shortage_cases, ...order } = row;
-  return {
-    order,
-    lines: (locked_lines ?? []).sort((a, b) => a.line_no - b.line_no),
-    context: { strategy, locations, payment_terms, open_holds, levels, shortage_cases },
-  };
+                       where e.subject_id in (select item_id from l where l.order_id = o.id) and e.control_point = 'INVENTORY_ALLOCATION'
+                         and e.category = 'stock_cover' and e.status = 'open' and e.subject_type = 'item' and e.channel_id = c.id), '[]') as shortage_cases
+      from o join channels c on c.id = o.channel_id`.execute(trx);
+  const locked = new Map<string, Locked>();
+  for (const { locked_lines, strategy, locations, payment_terms, open_holds, levels, shortage_cases, ...order } of rows)
+    locked.set(order.id, {
+      order,
+      lines: (locked_lines ?? []).sort((a, b) => a.line_no - b.line_no),
+      context: { strategy, locations, payment_terms, open_holds, levels, shortage_cases },
+    });
+  return locked;
 }
 
 const shortageText = (shortages: Shortage[]) =>

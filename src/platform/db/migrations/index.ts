@@ -16,6 +16,7 @@ import * as m0014 from './0014_write_path.js';
 import * as m0015 from './0015_audit_seals.js';
 import * as m0016 from './0016_open_work_counts.js';
 import * as m0017 from './0017_seal_without_row_check.js';
+import * as m0018 from './0018_room_for_order_updates.js';
 
 /** Every migration, in order. Listed statically so `tsx` and the compiled build resolve the same set. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015_audit_seals': m0015,
   '0016_open_work_counts': m0016,
   '0017_seal_without_row_check': m0017,
+  '0018_room_for_order_updates': m0018,
 };
