@@ -124,13 +124,15 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
   for (const { context } of locked.values())
     for (const l of context.levels)
       if (!available.has(levelKey(l.itemId, l.locationId))) available.set(levelKey(l.itemId, l.locationId), l.available);
-  if (locking) {
-    const targets = [...locked.values()];
+  const targets = [...locked.values()];
+  const itemIds = [...new Set(targets.flatMap((t) => t.lines.map((l) => l.item_id)))];
+  const locationIds = [...new Set(targets.flatMap((t) => t.context.locations))];
+  if (locking && itemIds.length > 0 && locationIds.length > 0) {
     const lockedLevels = await trx
       .selectFrom('stock_levels')
       .selectAll()
-      .where('item_id', 'in', [...new Set(targets.flatMap((t) => t.lines.map((l) => l.item_id)))])
-      .where('location_id', 'in', [...new Set(targets.flatMap((t) => t.context.locations))])
+      .where('item_id', 'in', itemIds)
+      .where('location_id', 'in', locationIds)
       .orderBy('item_id')
       .orderBy('location_id')
       .forUpdate()
