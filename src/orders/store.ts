@@ -1,3 +1,4 @@
+import { type ColumnTypes } from '../platform/db/unnest-insert.js';
 import { type QueryCreator, sql } from 'kysely';
 import type { ControlPointName, Database, Executor, Trx } from '../platform/db/database.js';
 import { actorOf, type UseCaseContext } from '../platform/use-case-context.js';
@@ -76,6 +77,25 @@ export async function writeDecision(trx: Trx, ctx: UseCaseContext, input: Decisi
 export function decisionInsert(db: QueryCreator<Database>, ctx: UseCaseContext, input: DecisionInput) {
   return db.insertInto('control_decisions').values(decisionRow(ctx, input));
 }
+
+/** The columns of decisionRow (plus a client-side id) with their types, for unnestInsert. */
+export const DECISION_COLUMNS: ColumnTypes<'control_decisions'> = {
+  id: 'uuid',
+  control_point: 'text',
+  subject_type: 'text',
+  subject_id: 'uuid',
+  order_id: 'uuid',
+  channel_id: 'uuid',
+  outcome: 'text',
+  rules: 'jsonb',
+  workflow_version: 'int',
+  variant_id: 'uuid',
+  variant_version: 'int',
+  actor_id: 'uuid',
+  actor_label: 'text',
+  reason: 'text',
+  at: 'timestamptz',
+};
 
 /** A decision as a row, for a use case that inserts several in one statement. */
 export function decisionRow(ctx: UseCaseContext, input: DecisionInput) {
@@ -167,6 +187,9 @@ export async function orderEvent(trx: Trx, ctx: UseCaseContext, order: { id: str
 
 export const orderEventInsert = (db: QueryCreator<Database>, ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null) =>
   db.insertInto('order_events').values(orderEventRow(ctx, order, type, subjectId));
+
+/** The columns of orderEventRow with their types, for unnestInsert. */
+export const ORDER_EVENT_COLUMNS: ColumnTypes<'order_events'> = { order_id: 'uuid', channel_id: 'uuid', type: 'text', subject_id: 'uuid', actor_id: 'uuid', at: 'timestamptz' };
 
 export const orderEventRow = (ctx: UseCaseContext, order: { id: string; channel_id: string }, type: string, subjectId: string | null = null) => ({
   order_id: order.id,

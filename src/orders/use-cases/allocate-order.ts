@@ -4,6 +4,7 @@ import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertVersion } from '../../platform/http/etag.js';
+import { unnestInsert } from '../../platform/db/unnest-insert.js';
 import { type Settled, groupCommit } from '../../platform/group-commit.js';
 import { guardAtCommit } from '../../platform/pre-commit.js';
 import { recordChange } from '../../platform/record-change.js';
@@ -19,7 +20,17 @@ import {
 } from '../core/allocation.js';
 import { type GateFacts, evaluateGates } from '../core/gates.js';
 import { unallocatedQty } from '../core/quantities.js';
-import { type OrderLineRow, type OrderRow, decisionRow, gatesOfOrder, openException, orderEventRow, quantitiesOf } from '../store.js';
+import {
+  DECISION_COLUMNS,
+  ORDER_EVENT_COLUMNS,
+  type OrderLineRow,
+  type OrderRow,
+  decisionRow,
+  gatesOfOrder,
+  openException,
+  orderEventRow,
+  quantitiesOf,
+} from '../store.js';
 import { type OrderView, orderView } from '../views.js';
 
 /** Optimistic attempts before an allocation plans under row locks instead (a level moved under each of them). */
@@ -258,6 +269,7 @@ const quantityPerLine = (allocations: PlannedAllocation[]) => {
 async function writeDecisions(trx: Trx, allocated: Allocated[], refused: Refused[]): Promise<void> {
   const decisions = [
     ...allocated.map((a) => ({
+      id: randomUUID(),
       ...decisionRow(a.call.ctx, {
         controlPoint: 'INVENTORY_ALLOCATION',
         subjectType: 'sales_order',
@@ -281,23 +293,31 @@ async function writeDecisions(trx: Trx, allocated: Allocated[], refused: Refused
     })),
   ];
   if (decisions.length === 0) return;
-  const parts = [sql`decisions as (${trx.insertInto('control_decisions').values(decisions)})`];
+  // Every insert goes through unnest: one parameter per column, so the statement is the same text (prepared,
+  // planned once) whatever the batch's size.
+  const parts = [sql`decisions as (${unnestInsert(trx, 'control_decisions', DECISION_COLUMNS, decisions)})`];
   if (allocated.length > 0) {
     const now = allocated[0]!.call.ctx.clock.now();
     const perLine = quantityPerLine(allocated.flatMap((a) => a.plan));
     parts.push(
-      sql`allocated as (${trx
-        .insertInto('allocations')
-        .values(
-          allocated.flatMap((a) =>
-            a.plan.map((p) => ({ order_line_id: p.lineId, item_id: p.itemId, location_id: p.locationId, qty: p.qty, created_at: now })),
-          ),
-        )})`,
+      sql`allocated as (${unnestInsert(
+        trx,
+        'allocations',
+        { order_line_id: 'uuid', item_id: 'uuid', location_id: 'uuid', qty: 'int', created_at: 'timestamptz' },
+        allocated.flatMap((a) =>
+          a.plan.map((p) => ({ order_line_id: p.lineId, item_id: p.itemId, location_id: p.locationId, qty: p.qty, created_at: now })),
+        ),
+      )})`,
       // `l.id = any(…)` lets the plan find the lines by index; joined to unnest alone it may scan them all.
       sql`lines as (update order_lines l set qty_allocated = l.qty_allocated + t.qty
                     from unnest(${[...perLine.keys()]}::uuid[], ${[...perLine.values()]}::int[]) as t(id, qty)
                     where l.id = t.id and l.id = any(${[...perLine.keys()]}::uuid[]))`,
-      sql`events as (${trx.insertInto('order_events').values(allocated.map((a) => orderEventRow(a.call.ctx, a.target.order, 'allocated')))})`,
+      sql`events as (${unnestInsert(
+        trx,
+        'order_events',
+        ORDER_EVENT_COLUMNS,
+        allocated.map((a) => orderEventRow(a.call.ctx, a.target.order, 'allocated')),
+      )})`,
       sql`bumped as (update sales_orders set version = version + 1 where id = any(${allocated.map((a) => a.target.order.id)}::uuid[]))`,
     );
   }
