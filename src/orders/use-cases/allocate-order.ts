@@ -7,6 +7,7 @@ import { assertVersion } from '../../platform/http/etag.js';
 import { unnestInsert } from '../../platform/db/unnest-insert.js';
 import { type Settled, groupCommit } from '../../platform/group-commit.js';
 import { guardAtCommit } from '../../platform/pre-commit.js';
+import type { AuditedChange } from '../../platform/audit/events.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import {
@@ -132,9 +133,8 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
   const locked = await lockAndRead(trx, [...new Set(calls.map((c) => c.orderId))]);
   const available = new Map<string, number>();
   const levelKey = (itemId: string, locationId: string) => `${itemId}|${locationId}`;
-  for (const { context } of locked.values())
-    for (const l of context.levels)
-      if (!available.has(levelKey(l.itemId, l.locationId))) available.set(levelKey(l.itemId, l.locationId), l.available);
+  // One statement read every order's levels, so they agree wherever two orders share one.
+  for (const { context } of locked.values()) for (const l of context.levels) available.set(levelKey(l.itemId, l.locationId), l.available);
   const targets = [...locked.values()];
   const itemIds = [...new Set(targets.flatMap((t) => t.lines.map((l) => l.item_id)))];
   const locationIds = [...new Set(targets.flatMap((t) => t.context.locations))];
@@ -159,6 +159,21 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
   const answers: Array<Settled<Outcome>> = [];
   const allocated: Allocated[] = [];
   const refused: Refused[] = [];
+  // Audited in arrival order, like the decisions they record.
+  const changes: Array<{ ctx: UseCaseContext; change: AuditedChange }> = [];
+  const refuse = (r: Refused) => {
+    refused.push(r);
+    changes.push({
+      ctx: r.call.ctx,
+      change: {
+        event: 'order.allocation_refused',
+        entityType: 'sales_order',
+        entityId: r.order.id,
+        reason: `INVENTORY_ALLOCATION failed: ${r.reason}`,
+        after: { decisionId: r.decisionId, ...r.detail },
+      },
+    });
+  };
   for (const call of calls) {
     const target = locked.get(call.orderId);
     let requests: AllocationRequest[];
@@ -169,8 +184,7 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
       continue;
     }
     const { order, context } = target!;
-    const itemIds = new Set(requests.map((r) => r.itemId));
-    const levels = [...itemIds].flatMap((itemId) =>
+    const levels = [...new Set(requests.map((r) => r.itemId))].flatMap((itemId) =>
       context.locations.map((locationId) => ({ itemId, locationId, available: available.get(levelKey(itemId, locationId)) ?? 0 })),
     );
     const plan = planAllocation(requests, context.locations, levels, context.strategy);
@@ -196,20 +210,24 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
         channelId: order.channel_id,
         detail,
       });
-      refused.push({ call, order, rules, reason: detail, detail: { refused: detail }, decisionId: randomUUID() });
+      refuse({ call, order, rules, reason: detail, detail: { refused: detail }, decisionId: randomUUID() });
       answers.push({ ok: true, value: { shortages: [], refused: detail } });
       continue;
     }
     if (plan.shortages.length > 0) {
       const cases = await shortageCases(trx, call.ctx, order, plan.shortages, openCases(order.channel_id, context.shortage_cases));
       const shortage = { shortages: plan.shortages, exceptionCases: cases };
-      refused.push({ call, order, rules: [...rules, shortage], reason: 'insufficient stock', detail: shortage, decisionId: randomUUID() });
+      refuse({ call, order, rules: [...rules, shortage], reason: 'insufficient stock', detail: shortage, decisionId: randomUUID() });
       answers.push({ ok: true, value: { shortages: plan.shortages } });
       continue;
     }
     for (const a of plan.allocations)
       available.set(levelKey(a.itemId, a.locationId), available.get(levelKey(a.itemId, a.locationId))! - a.qty);
     allocated.push({ index: answers.length, call, target: target!, plan: plan.allocations, rules });
+    changes.push({
+      ctx: call.ctx,
+      change: { event: 'order.allocated', entityType: 'sales_order', entityId: order.id, after: { allocations: plan.allocations } },
+    });
     answers.push({ ok: true, value: { shortages: [] } });
     // The same order again later in this batch sees itself allocated, as it would one transaction later.
     const perLine = quantityPerLine(plan.allocations);
@@ -217,21 +235,7 @@ async function allocateIn(trx: Trx, calls: AllocationCall[], locking: boolean): 
     target!.order = { ...order, version: order.version + 1 };
   }
   await writeDecisions(trx, allocated, refused);
-  for (const r of refused)
-    await recordChange(trx, r.call.ctx, {
-      event: 'order.allocation_refused',
-      entityType: 'sales_order',
-      entityId: r.order.id,
-      reason: `INVENTORY_ALLOCATION failed: ${r.reason}`,
-      after: { decisionId: r.decisionId, ...r.detail },
-    });
-  for (const a of allocated)
-    await recordChange(trx, a.call.ctx, {
-      event: 'order.allocated',
-      entityType: 'sales_order',
-      entityId: a.target.order.id,
-      after: { allocations: a.plan },
-    });
+  for (const { ctx, change } of changes) await recordChange(trx, ctx, change);
   // The views from what this transaction wrote: the locked rows as they will commit.
   for (const { index, target } of allocated)
     answers[index] = { ok: true, value: { shortages: [], view: orderView(target.order, target.lines, Number(target.context.open_holds)) } };

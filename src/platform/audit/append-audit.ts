@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type Insertable, type QueryCreator, sql } from 'kysely';
+import type { Insertable, QueryCreator } from 'kysely';
 import type { AuditEventTable, Database, Trx } from '../db/database.js';
 import type { PendingAudit } from '../pre-commit.js';
+import { unnestInsert } from '../db/unnest-insert.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 import { type EventContent, contentDigest } from './chain.js';
 import type { AuditedChange } from './events.js';
@@ -56,25 +57,25 @@ export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: A
   return inserted.map((r) => Number(r.seq));
 }
 
-/**
- * The rows as one INSERT … SELECT FROM unnest(column arrays): twelve parameters whatever the row count, so a
- * batch of any size is one statement, and cheaper to bind and plan than a multi-row VALUES list. `ordinality`
- * keeps the rows' sequence numbers in the order they were recorded.
- */
+/** The rows as one INSERT … SELECT FROM unnest(column arrays) (see unnestInsert), in the order they were recorded. */
 export function auditInsert(db: QueryCreator<Database>, rows: Insertable<AuditEventTable>[]) {
-  const column = <T>(pick: (row: Insertable<AuditEventTable>) => T) => rows.map(pick);
-  return db
-    .insertInto('audit_events')
-    .columns(['id', 'occurred_at', 'event_name', 'entity_type', 'entity_id', 'actor_id', 'actor_label', 'reason', 'request_id', 'before', 'after', 'digest'])
-    .expression(
-      sql`select id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before::jsonb, after::jsonb, digest
-          from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.occurred_at)}::timestamptz[],
-                      ${column((r) => r.event_name)}::text[], ${column((r) => r.entity_type)}::text[], ${column((r) => r.entity_id)}::text[],
-                      ${column((r) => r.actor_id ?? null)}::uuid[], ${column((r) => r.actor_label)}::text[], ${column((r) => r.reason ?? null)}::text[],
-                      ${column((r) => r.request_id ?? null)}::text[], ${column((r) => r.before ?? null)}::text[], ${column((r) => r.after ?? null)}::text[],
-                      ${column((r) => r.digest ?? null)}::text[])
-               with ordinality
-            as t(id, occurred_at, event_name, entity_type, entity_id, actor_id, actor_label, reason, request_id, before, after, digest, n)
-          order by n`,
-    );
+  return unnestInsert(
+    db,
+    'audit_events',
+    {
+      id: 'uuid',
+      occurred_at: 'timestamptz',
+      event_name: 'text',
+      entity_type: 'text',
+      entity_id: 'text',
+      actor_id: 'uuid',
+      actor_label: 'text',
+      reason: 'text',
+      request_id: 'text',
+      before: 'jsonb',
+      after: 'jsonb',
+      digest: 'text',
+    },
+    rows,
+  );
 }

@@ -1,5 +1,6 @@
-import { type QueryCreator, sql } from 'kysely';
+import type { QueryCreator } from 'kysely';
 import type { Database, Trx } from '../db/database.js';
+import { unnestInsert } from '../db/unnest-insert.js';
 import { type OutboxRow, preCommitWritesOf } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 
@@ -41,17 +42,20 @@ export async function insertOutboxRows(trx: Trx, rows: OutboxRow[]): Promise<voi
   if (rows.length > 0) await outboxInsert(trx, rows).execute();
 }
 
-/** The rows as one INSERT … SELECT FROM unnest(column arrays), in order (so `seq` follows emission order). */
+/** The rows as one INSERT … SELECT FROM unnest(column arrays) (see unnestInsert), in order (so `seq` follows emission order). */
 export function outboxInsert(db: QueryCreator<Database>, rows: OutboxRow[]) {
-  const column = <K extends keyof OutboxRow>(key: K) => rows.map((r) => r[key]);
-  return db
-    .insertInto('outbox_events')
-    .columns(['occurred_at', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'actor_id', 'request_id'])
-    .expression(
-      sql`select occurred_at, aggregate_type, aggregate_id, event_type, payload::jsonb, actor_id, request_id
-          from unnest(${column('occurred_at')}::timestamptz[], ${column('aggregate_type')}::text[], ${column('aggregate_id')}::text[],
-                      ${column('event_type')}::text[], ${column('payload')}::text[], ${column('actor_id')}::uuid[], ${column('request_id')}::text[])
-               with ordinality as t(occurred_at, aggregate_type, aggregate_id, event_type, payload, actor_id, request_id, n)
-          order by n`,
-    );
+  return unnestInsert(
+    db,
+    'outbox_events',
+    {
+      occurred_at: 'timestamptz',
+      aggregate_type: 'text',
+      aggregate_id: 'text',
+      event_type: 'text',
+      payload: 'jsonb',
+      actor_id: 'uuid',
+      request_id: 'text',
+    },
+    rows,
+  );
 }
