@@ -16,19 +16,22 @@ function recorder(answer: (input: number) => Settled<string> = (input) => ({ ok:
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('group commit', () => {
-  it('runs a call on an idle lane at once and alone; calls arriving meanwhile form the next batch, in order', async () => {
+  it('gathers the calls of one event-loop turn into a batch; calls arriving while it runs form the next, in order', async () => {
     const r = recorder();
     const call = groupCommit(r.run, { max: 64 });
     const key = {};
-    const first = call(key, 1);
+    const first = [1, 2].map((i) => call(key, i));
     await tick();
-    expect(r.batches).toEqual([[1]]);
-    const later = [2, 3, 4].map((i) => call(key, i));
+    expect(r.batches).toEqual([[1, 2]]);
+    const later = [3, 4, 5].map((i) => call(key, i));
     await tick();
-    expect(r.batches).toEqual([[1]]);
+    expect(r.batches).toEqual([[1, 2]]);
     r.releaseFirst();
-    expect(await Promise.all([first, ...later])).toEqual(['v1', 'v2', 'v3', 'v4']);
-    expect(r.batches).toEqual([[1], [2, 3, 4]]);
+    expect(await Promise.all([...first, ...later])).toEqual(['v1', 'v2', 'v3', 'v4', 'v5']);
+    expect(r.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('takes at most max calls per batch', async () => {
@@ -36,9 +39,10 @@ describe('group commit', () => {
     const call = groupCommit(r.run, { max: 2 });
     const key = {};
     const calls = [1, 2, 3, 4, 5].map((i) => call(key, i));
+    await tick();
     r.releaseFirst();
     await Promise.all(calls);
-    expect(r.batches).toEqual([[1], [2, 3], [4, 5]]);
+    expect(r.batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
   it('gives each call its own answer: one call’s error reaches only that caller', async () => {
@@ -46,10 +50,11 @@ describe('group commit', () => {
     const call = groupCommit(r.run, { max: 64 });
     const key = {};
     const calls = [1, 2, 3, 4].map((i) => call(key, i));
+    await tick();
     r.releaseFirst();
     const settled = await Promise.allSettled(calls);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect(r.batches).toEqual([[1], [2, 3, 4]]);
+    expect(r.batches).toEqual([[1, 2, 3, 4]]);
   });
 
   it('rejects every call of a batch that throws, and the lane goes on with the next', async () => {
@@ -63,7 +68,9 @@ describe('group commit', () => {
       { max: 64 },
     );
     const key = {};
-    const settled = await Promise.allSettled([call(key, 1), call(key, 2), call(key, 3)]);
+    const first = call(key, 1);
+    await tick();
+    const settled = await Promise.allSettled([first, call(key, 2), call(key, 3)]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect(await call(key, 4)).toBe(4);
     expect(runs).toBe(3);
