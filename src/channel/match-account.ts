@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Trx } from '../platform/db/database.js';
+import type { Executor, Trx } from '../platform/db/database.js';
 import { recordChange } from '../platform/record-change.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type MatchDecision, type MatchIdentity, decideMatch, evidenceDomain } from '../routing/core/account-matching.js';
@@ -31,7 +31,7 @@ export type AccountMatchResult = {
  * The match an identity would get, reading only: candidates from the store, the decision from the pure core,
  * thresholds from channel policy. `matchAccount` and the preview endpoint both use exactly this.
  */
-export async function findAccountMatch(trx: Trx, identity: MatchIdentity): Promise<MatchDecision> {
+export async function findAccountMatch(trx: Executor, identity: MatchIdentity): Promise<MatchDecision> {
   const { domain } = evidenceDomain(identity);
   const { normalizedName, thresholds, candidates } = await findMatchCandidates(trx, { name: identity.name, domain });
   return decideMatch(identity, candidates, thresholds, normalizedName);
@@ -48,10 +48,11 @@ export async function matchAccount(
   trx: Trx,
   ctx: UseCaseContext,
   subject: MatchSubject,
-  options: { createIfNone: boolean },
+  /** `decision`: the match already found by `findAccountMatch` (which only reads), e.g. before a batch began. */
+  options: { createIfNone: boolean; decision?: MatchDecision },
 ): Promise<AccountMatchResult> {
   const { type, id, ...identity } = subject;
-  const decision = await findAccountMatch(trx, identity);
+  const decision = options.decision ?? (await findAccountMatch(trx, identity));
   let accountId = decision.accountId;
   let createdAccount = false;
   if (!accountId && options.createIfNone) {

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Trx } from '../platform/db/database.js';
+import type { Executor } from '../platform/db/database.js';
 import type { MatchCandidate, MatchThresholds } from '../routing/core/account-matching.js';
 
 /** How many candidates a match considers (and lists in its evidence). */
@@ -69,7 +69,7 @@ export function candidateQuery(identity: { name: string; domain: string | null }
 
 /** Candidate accounts for an identity and the thresholds to judge them by, in one statement (see `candidateQuery`). */
 export async function findMatchCandidates(
-  trx: Trx,
+  trx: Executor,
   identity: { name: string; domain: string | null },
   limit = MATCH_CANDIDATE_LIMIT,
 ): Promise<{ normalizedName: string; thresholds: MatchThresholds; candidates: MatchCandidate[] }> {

@@ -198,6 +198,15 @@ export async function lockMemberAndCountOpen(trx: Trx, userId: string): Promise<
   return Number(rows[0]!.open);
 }
 
+/** The same for several members in one round trip, locked in id order (so two batches cannot deadlock on them). */
+export async function lockMembersAndCountOpen(trx: Trx, userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const { rows } = await sql<{ user_id: string; open: number }>`
+    select m.user_id, baton_lock_member_open_count(m.user_id) as open
+    from unnest(${[...new Set(userIds)].sort()}::uuid[]) with ordinality as m(user_id, n) order by m.n`.execute(trx);
+  return new Map(rows.map((r) => [r.user_id, Number(r.open)]));
+}
+
 export type PoolMemberLoad = {
   userId: string;
   /** Also a member of another pool, which can add to their open work outside this pool's lock. */

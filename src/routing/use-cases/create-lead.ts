@@ -1,56 +1,162 @@
 import { randomUUID } from 'node:crypto';
-import { matchAccount } from '../../channel/match-account.js';
+import { findAccountMatch, matchAccount } from '../../channel/match-account.js';
 import { assertCan } from '../../platform/access/can.js';
+import type { Trx } from '../../platform/db/database.js';
 import { invalidField } from '../../platform/errors.js';
+import { type Settled, groupCommit } from '../../platform/group-commit.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
+import type { MatchDecision } from '../core/account-matching.js';
 import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
 import { findAccount } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
 import { insertedLeadSubject } from '../subjects.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
+import { routeChunk } from './route-records-batch.js';
+
+export type CreatedLead = LeadView & { assignment: RoutingDecision };
+type LeadCall = { ctx: UseCaseContext; input: CreateLeadInput; match: MatchDecision | null };
+
+/** The most leads one transaction takes from the queue (see createTogether). */
+const BATCH_MAX = 64;
 
 /**
  * A new lead is routed in the same transaction: it is never visible without its first routing decision. A lead
  * without an account is first matched to one (domain, then company name with a supporting field; the match and
  * its evidence are stored) — never creating an account — so the routing that follows sees the account, and the
  * inbound guard sends a partner-owned or registered account's lead to the channel manager.
+ *
+ * Leads that arrive while others are being created are created together, in one transaction (group commit, see
+ * createTogether): one pool lock, one set of multi-row writes and one commit for all of them, while each caller
+ * still gets its own lead, decision and explanation, and its own audit rows. Such a lead's account match is
+ * looked up before it joins (matching only reads; each caller on its own connection, side by side), so the batch
+ * itself only records it.
  */
-export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): Promise<LeadView & { assignment: RoutingDecision }> {
+export async function createLead(ctx: UseCaseContext, input: CreateLeadInput): Promise<CreatedLead> {
   assertCan(ctx.actor, 'record.write');
-  return inTransaction(ctx, async (trx) => {
-    if (input.accountId && !(await findAccount(trx, input.accountId))) throw invalidField('accountId', 'no such account');
-    const domain = leadDomain(input);
+  // A partner's row-level scope and an idempotency key's commit mark belong to one caller's transaction.
+  if (ctx.actor.partnerId !== null || ctx.idempotency !== undefined) return inTransaction(ctx, (trx) => createOne(trx, ctx, input, null));
+  const match = input.accountId || !needsMatch(input) ? null : await findAccountMatch(ctx.db, matchIdentity(input));
+  return createTogether(ctx.db, { ctx, input, match });
+}
+
+const needsMatch = (input: CreateLeadInput) => Boolean(input.company || leadDomain(input));
+const matchIdentity = (input: CreateLeadInput) => ({
+  name: input.company ?? '',
+  domain: input.domain,
+  email: input.email,
+  country: input.country,
+  region: input.region,
+});
+
+/** One lead creation at a time per database in this process; whoever arrives meanwhile joins the next batch. */
+const createTogether = groupCommit((_db: object, calls: LeadCall[]) => createBatch(calls), { max: BATCH_MAX });
+
+const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
+  work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+const alone = (call: LeadCall) => settle(inTransaction(call.ctx, (trx) => createOne(trx, call.ctx, call.input, call.match)));
+
+/**
+ * A batch of one is an ordinary single creation. A larger batch that fails as a whole (a constraint one lead
+ * breaks, a lost deadlock) is run again call by call, so one lead's error is that caller's answer only.
+ */
+async function createBatch(calls: LeadCall[]): Promise<Array<Settled<CreatedLead>>> {
+  if (calls.length === 1) return [await alone(calls[0]!)];
+  try {
+    return await inTransaction(calls[0]!.ctx, (trx) => createMany(trx, calls));
+  } catch {
+    const answers: Array<Settled<CreatedLead>> = [];
+    for (const call of calls) answers.push(await alone(call));
+    return answers;
+  }
+}
+
+/** The account a lead names (it must exist), or the one matching finds for it; null when neither. */
+async function accountFor(
+  trx: Trx,
+  ctx: UseCaseContext,
+  input: CreateLeadInput,
+  id: string,
+  found: { named: Set<string> | null; match: MatchDecision | null },
+): Promise<string | null> {
+  if (input.accountId) {
+    const exists = found.named ? found.named.has(input.accountId) : (await findAccount(trx, input.accountId)) !== undefined;
+    if (!exists) throw invalidField('accountId', 'no such account');
+    return input.accountId;
+  }
+  if (!needsMatch(input)) return null;
+  const match = await matchAccount(
+    trx,
+    ctx,
+    { type: 'lead', id, ...matchIdentity(input) },
+    { createIfNone: false, decision: found.match ?? undefined },
+  );
+  return match.accountId;
+}
+
+async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, match: MatchDecision | null): Promise<CreatedLead> {
+  const id = randomUUID();
+  const accountId = await accountFor(trx, ctx, input, id, { named: null, match });
+  const now = ctx.clock.now();
+  const row = await trx
+    .insertInto('leads')
+    .values({ id, ...leadRow(input, accountId, now) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
+  const subject = await insertedLeadSubject(trx, row, now);
+  const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject });
+  const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
+  return { ...leadView({ ...row, ...owned }), assignment };
+}
+
+/**
+ * Many callers' leads in one transaction: each is validated and matched as its own, the valid ones are inserted
+ * with one statement and routed together (routeChunk, one lock per pool), and each caller is answered with its
+ * own lead and decision. A caller whose lead is invalid gets its own error; the others go on.
+ */
+async function createMany(trx: Trx, calls: LeadCall[]): Promise<Array<Settled<CreatedLead>>> {
+  const wanted = [...new Set(calls.flatMap((c) => (c.input.accountId ? [c.input.accountId] : [])))];
+  const named = new Set(
+    wanted.length ? (await trx.selectFrom('accounts').select('id').where('id', 'in', wanted).execute()).map((a) => a.id) : [],
+  );
+  const answers: Array<Settled<CreatedLead> | null> = calls.map(() => null);
+  const rows: Array<{ index: number; values: { id: string } & ReturnType<typeof leadRow> }> = [];
+  for (const [index, call] of calls.entries()) {
     const id = randomUUID();
-    let accountId = input.accountId ?? null;
-    if (!accountId && (input.company || domain)) {
-      const match = await matchAccount(
-        trx,
-        ctx,
-        {
-          type: 'lead',
-          id,
-          name: input.company ?? '',
-          domain: input.domain,
-          email: input.email,
-          country: input.country,
-          region: input.region,
-        },
-        { createIfNone: false },
-      );
-      accountId = match.accountId;
+    try {
+      const accountId = await accountFor(trx, call.ctx, call.input, id, { named, match: call.match });
+      rows.push({ index, values: { id, ...leadRow(call.input, accountId, call.ctx.clock.now()) } });
+    } catch (error) {
+      answers[index] = { ok: false, error };
     }
-    const now = ctx.clock.now();
-    const row = await trx
-      .insertInto('leads')
-      .values({ id, ...leadRow(input, accountId, now) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
-    const subject = await insertedLeadSubject(trx, row, now);
-    const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject });
-    const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
-    return { ...leadView({ ...row, ...owned }), assignment };
+  }
+  if (rows.length === 0) return answers as Array<Settled<CreatedLead>>;
+  const inserted = new Map(
+    (
+      await trx
+        .insertInto('leads')
+        .values(rows.map((r) => r.values))
+        .returningAll()
+        .execute()
+    ).map((row) => [row.id, row]),
+  );
+  const callOf = new Map(rows.map((r) => [r.values.id, calls[r.index]!]));
+  for (const row of inserted.values())
+    await recordChange(trx, callOf.get(row.id)!.ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
+  const { decisions } = await routeChunk(trx, calls[0]!.ctx, 'lead', [...inserted.keys()], {
+    oneByOne: { contextOf: (recordId) => callOf.get(recordId)!.ctx },
   });
+  for (const { index, values } of rows) {
+    const row = inserted.get(values.id)!;
+    const assignment = decisions.get(row.id)!;
+    const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
+    answers[index] = { ok: true, value: { ...leadView({ ...row, ...owned }), assignment } };
+  }
+  return answers as Array<Settled<CreatedLead>>;
 }

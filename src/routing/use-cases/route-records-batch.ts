@@ -9,7 +9,13 @@ import { EscalationStepsSchema } from '../core/escalation.js';
 import { compactExplanation, fieldsReadUpTo } from '../core/explanation.js';
 import { type FairnessState, bulkSelect } from '../core/pool-selection.js';
 import { ROUTABLE_TABLES, type RoutableRecordType } from '../core/record-types.js';
-import { type GuardNote, REGISTERED_ACCOUNT_REASON, REGISTERED_ACCOUNT_REASON_CODE, guardNote, registeredAccountOf } from '../core/inbound-guard.js';
+import {
+  type GuardNote,
+  REGISTERED_ACCOUNT_REASON,
+  REGISTERED_ACCOUNT_REASON_CODE,
+  guardNote,
+  registeredAccountOf,
+} from '../core/inbound-guard.js';
 import type { Rule, RuleVerdict } from '../core/ruleset.js';
 import { type Candidate, type CriteriaCapDefinition, capMatcher, poolMembersOf, resolveTarget } from '../resolve-target.js';
 import {
@@ -20,16 +26,26 @@ import {
   findPeople,
   insertAssignments,
   insertTimers,
+  lockMembersAndCountOpen,
   lockPool,
   poolMembersWithLoad,
   publishedRuleset,
   routingPolicy,
 } from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
-import { compactAssignment, dueDateFor, notifyMany, timersFor } from '../append-assignment.js';
-import { compiledRuleset } from './route-record.js';
+import { type NotificationInput, compactAssignment, dueDateFor, notifyMany, timersFor } from '../append-assignment.js';
+import { type Explanation, type RoutingDecision, compiledRuleset, routeRecord } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
+
+/**
+ * A chunk made of separate requests for records created in this transaction (leads created together, see
+ * createLead) rather than one bulk run: each record is answered with its own decision and explanation, its audit
+ * rows carry its own caller, and its owner gets one inbox entry per record, exactly as single routing does.
+ * A record its pool cannot take is routed by `routeRecord` itself (the fallback chain, with its own pool locks and
+ * counts), in the same transaction after the set-wise writes, so it sees them.
+ */
+export type OneByOne = { contextOf: (recordId: string) => UseCaseContext };
 
 export const CHUNK = 2_000;
 
@@ -63,9 +79,30 @@ export function addResult(total: BatchResult, result: BatchResult): void {
   for (const [owner, n] of Object.entries(result.byOwner)) total.byOwner[owner] = (total.byOwner[owner] ?? 0) + n;
 }
 
-type Placed = { subject: Subject; rule: Rule; ownerId: string; poolId: string | null; queueId: string | null; source: 'rule' | 'pool'; reasonCode: string; candidates: Candidate[]; path: string[]; fairness: Record<string, unknown> | null; matchedIndex: number; guard?: GuardNote };
+type Placed = {
+  subject: Subject;
+  rule: Rule;
+  ownerId: string;
+  poolId: string | null;
+  queueId: string | null;
+  source: 'rule' | 'pool';
+  reasonCode: string;
+  candidates: Candidate[];
+  path: string[];
+  fairness: Record<string, unknown> | null;
+  matchedIndex: number;
+  fellBack: boolean;
+  guard?: GuardNote;
+};
 type PoolItem = { subject: Subject; rule: Rule; matchedIndex: number };
-type Missed = { subject: Subject; code: string; reason: string; explanation: unknown; rulesetId: string | null };
+type Missed = {
+  subject: Subject;
+  code: string;
+  reason: string;
+  explanation: { rules?: RuleVerdict[]; path?: string[]; candidates?: unknown[]; guard?: GuardNote };
+  rulesetId: string | null;
+  rule?: Rule;
+};
 
 /**
  * The inbound guard for a chunk of leads, with one channel-manager lookup for the whole chunk: leads on a
@@ -74,7 +111,10 @@ type Missed = { subject: Subject; code: string; reason: string; explanation: unk
  */
 async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Promise<{ rest: Subject[]; notes: Map<string, GuardNote> }> {
   const registered = subjects.map((subject) => ({ subject, registered: registeredAccountOf(subject.facts) }));
-  const managers = await activeChannelManagers(trx, registered.flatMap((r) => (r.registered ? [r.registered.partnerId] : [])));
+  const managers = await activeChannelManagers(
+    trx,
+    registered.flatMap((r) => (r.registered ? [r.registered.partnerId] : [])),
+  );
   const rest: Subject[] = [];
   const notes = new Map<string, GuardNote>();
   for (const { subject, registered: reg } of registered) {
@@ -89,7 +129,21 @@ async function guardLeads(trx: Trx, subjects: Subject[], placed: Placed[]): Prom
       continue;
     }
     const rule: Rule = { name: REGISTERED_ACCOUNT_REASON, then: { target: { type: 'user', id: guard.channelManagerId! } } };
-    placed.push({ subject, rule, ownerId: guard.channelManagerId!, poolId: null, queueId: null, source: 'rule', reasonCode: REGISTERED_ACCOUNT_REASON_CODE, candidates: [], path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`], fairness: null, matchedIndex: -1, guard });
+    placed.push({
+      subject,
+      rule,
+      ownerId: guard.channelManagerId!,
+      poolId: null,
+      queueId: null,
+      source: 'rule',
+      reasonCode: REGISTERED_ACCOUNT_REASON_CODE,
+      candidates: [],
+      path: [`guard:${REGISTERED_ACCOUNT_REASON_CODE}`, `partner:${guard.partnerId}`],
+      fairness: null,
+      matchedIndex: -1,
+      fellBack: false,
+      guard,
+    });
   }
   return { rest, notes };
 }
@@ -103,8 +157,8 @@ export async function routeChunk(
   ctx: UseCaseContext,
   recordType: RoutableRecordType,
   ids: string[],
-  options: { previous?: Record<string, unknown>; unownedOnly?: boolean } = {},
-): Promise<BatchResult> {
+  options: { previous?: Record<string, unknown>; unownedOnly?: boolean; oneByOne?: OneByOne } = {},
+): Promise<BatchResult & { decisions: Map<string, RoutingDecision> }> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   const lockedRows = await lockSubjects(trx, recordType, ids, now, options.previous);
@@ -112,7 +166,10 @@ export async function routeChunk(
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
-  const { rest: subjects, notes } = recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
+  const deferred: Subject[] | null = options.oneByOne ? [] : null;
+  const pendingOpen = new Map<string, number>();
+  const { rest: subjects, notes } =
+    recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
   if (!ruleset) {
     for (const subject of subjects)
       missed.push({
@@ -166,28 +223,112 @@ export async function routeChunk(
           path: resolution.path,
           fairness: null,
           matchedIndex,
+          fellBack: resolution.fellBack,
         });
       } else {
         missed.push({
           subject,
           code: resolution.unassigned!.code,
           reason: resolution.unassigned!.reason,
-          explanation: { rules: explainRules(subject), path: resolution.path },
+          explanation: { rules: explainRules(subject), path: resolution.path, candidates: resolution.candidates },
           rulesetId: ruleset.id,
+          rule,
         });
       }
     }
     for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules);
+      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules, { deferred, pendingOpen });
     }
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
-  for (const m of missed) if (notes.has(m.subject.recordId)) m.explanation = { ...(m.explanation as object), guard: notes.get(m.subject.recordId) };
-  await writeDecisions(trx, ctx, now, ruleset, placed, missed);
+  for (const m of missed)
+    if (notes.has(m.subject.recordId)) m.explanation = { ...(m.explanation as object), guard: notes.get(m.subject.recordId) };
+  const rows = await writeDecisions(trx, ctx, now, ruleset, placed, missed, options.oneByOne);
   const byOwner: Record<string, number> = {};
   for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
-  return { routed: locked.length, assigned: placed.length, unassigned: missed.length, missing: ids.length - locked.length, byOwner };
+  const decisions = options.oneByOne ? decisionsOf(now, ruleset ?? null, placed, rows, missed) : new Map<string, RoutingDecision>();
+  let [assigned, unassigned] = [placed.length, missed.length];
+  for (const subject of deferred ?? []) {
+    const decision = await routeRecord(trx, options.oneByOne!.contextOf(subject.recordId), {
+      recordType,
+      recordId: subject.recordId,
+      fresh: true,
+      subject,
+    });
+    decisions.set(subject.recordId, decision);
+    if (decision.assignmentId) {
+      assigned++;
+      byOwner[decision.ownerId!] = (byOwner[decision.ownerId!] ?? 0) + 1;
+    } else unassigned++;
+  }
+  return { routed: locked.length, assigned, unassigned, missing: ids.length - locked.length, byOwner, decisions };
 }
+
+/** Each record's answer, as single routing gives it: the full explanation with every rule's verdict. */
+function decisionsOf(
+  now: Date,
+  ruleset: { id: string; number: number; rules: unknown } | null,
+  placed: Placed[],
+  rows: LedgerRow[],
+  missed: Missed[],
+): Map<string, RoutingDecision> {
+  const compiled = ruleset ? compiledRuleset(ruleset.id, ruleset.rules as Rule[]).compiled : null;
+  const evaluatedAt = now.toISOString();
+  const decisions = new Map<string, RoutingDecision>();
+  placed.forEach((p, i) => {
+    const row = rows[i]!;
+    const explanation: Explanation = {
+      rules: p.guard?.applied || !compiled ? [] : compiled.explain(p.subject.facts, now.getTime()).rules,
+      target: p.rule.then.target,
+      path: p.path,
+      candidates: p.candidates,
+      facts: p.subject.facts,
+      evaluatedAt,
+      ...(p.guard && { guard: p.guard }),
+    };
+    decisions.set(p.subject.recordId, {
+      recordType: p.subject.recordType,
+      recordId: p.subject.recordId,
+      outcome: p.fellBack ? 'fallback' : 'assigned',
+      ownerId: p.ownerId,
+      dueAt: row.due_at.toISOString(),
+      reasonCode: p.reasonCode,
+      reason: row.reason,
+      rulesetId: row.ruleset_id,
+      rulesetVersion: row.ruleset_number,
+      ruleId: row.rule_id,
+      poolId: p.poolId,
+      explanation,
+      assignmentId: row.id,
+    });
+  });
+  for (const m of missed) decisions.set(m.subject.recordId, unassignedDecision(now, ruleset, m));
+  return decisions;
+}
+
+const unassignedDecision = (now: Date, ruleset: { id: string; number: number } | null, m: Missed): RoutingDecision => ({
+  recordType: m.subject.recordType,
+  recordId: m.subject.recordId,
+  outcome: 'unassigned',
+  ownerId: m.subject.ownerId,
+  dueAt: null,
+  reasonCode: m.code,
+  reason: m.reason,
+  rulesetId: ruleset?.id ?? null,
+  rulesetVersion: ruleset?.number ?? null,
+  ruleId: m.rule?.id ?? null,
+  poolId: null,
+  explanation: {
+    rules: m.explanation.rules ?? [],
+    target: m.rule?.then.target ?? null,
+    path: m.explanation.path ?? [],
+    candidates: (m.explanation.candidates ?? []) as Candidate[],
+    facts: m.subject.facts,
+    evaluatedAt: now.toISOString(),
+    ...(m.explanation.guard && { guard: m.explanation.guard }),
+  },
+  assignmentId: null,
+});
 
 /** One lock and one load per pool per chunk; records the pool cannot take go to its fallback one by one. */
 async function placeFromPool(
@@ -199,7 +340,9 @@ async function placeFromPool(
   missed: Missed[],
   rulesetId: string,
   explainRules: (subject: Subject) => RuleVerdict[],
+  chunk: { deferred: Subject[] | null; pendingOpen: Map<string, number> },
 ): Promise<void> {
+  const { deferred, pendingOpen } = chunk;
   const pool = await lockPool(trx, poolId);
   if (!pool) {
     for (const item of items)
@@ -209,6 +352,7 @@ async function placeFromPool(
         reason: 'the pool no longer exists',
         explanation: { rules: explainRules(item.subject) },
         rulesetId,
+        rule: item.rule,
       });
     return;
   }
@@ -221,6 +365,13 @@ async function placeFromPool(
     caps.map((c) => c.name),
     'decision',
   );
+  // As in single routing, a capped member who is also in another pool is counted under their own lock (the pool
+  // lock does not cover work they get elsewhere); and this chunk's picks, not written yet, count too.
+  const shared = await lockMembersAndCountOpen(
+    trx,
+    loads.filter((m) => m.wipCap !== null && m.inOtherPools).map((m) => m.userId),
+  );
+  for (const member of loads) member.openCount = (shared.get(member.userId) ?? member.openCount) + (pendingOpen.get(member.userId) ?? 0);
   const members = poolMembersOf(pool, loads, caps, now, () => false);
   const nowMs = now.getTime();
   const requests = items.map((i) => ({
@@ -237,12 +388,20 @@ async function placeFromPool(
   );
   await trx
     .updateTable('pools')
-    .set({ fairness: JSON.stringify(result.state), decisions: String(Number(pool.decisions) + items.length) })
+    .set({
+      fairness: JSON.stringify(result.state),
+      decisions: String(Number(pool.decisions) + (deferred ? result.selections.filter((pick) => pick.chosen).length : items.length)),
+    })
     .where('id', '=', pool.id)
     .execute();
   for (const [i, pick] of result.selections.entries()) {
     const item = items[i]!;
+    if (!pick.chosen && deferred) {
+      deferred.push(item.subject);
+      continue;
+    }
     if (pick.chosen) {
+      pendingOpen.set(pick.chosen, (pendingOpen.get(pick.chosen) ?? 0) + 1);
       placed.push({
         subject: item.subject,
         rule: item.rule,
@@ -255,6 +414,7 @@ async function placeFromPool(
         path: [`pool:${pool.id}`],
         fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
         matchedIndex: item.matchedIndex,
+        fellBack: false,
       });
       continue;
     }
@@ -282,14 +442,16 @@ async function placeFromPool(
         path: fallback.path,
         fairness: p.fairness,
         matchedIndex: item.matchedIndex,
+        fellBack: true,
       });
     } else {
       missed.push({
         subject: item.subject,
         code: fallback?.unassigned?.code ?? 'pool_exhausted',
         reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`,
-        explanation: { rules: explainRules(item.subject), candidates: pick.candidates },
+        explanation: { rules: explainRules(item.subject), path: fallback?.path ?? [`pool:${pool.id}`], candidates: pick.candidates },
         rulesetId,
+        rule: item.rule,
       });
     }
   }
@@ -302,8 +464,10 @@ async function writeDecisions(
   ruleset: { id: string; number: number; rules: unknown } | undefined,
   placed: Placed[],
   missed: Missed[],
-): Promise<void> {
+  oneByOne: OneByOne | undefined,
+): Promise<LedgerRow[]> {
   const actor = actorOf(ctx);
+  let rows: LedgerRow[] = [];
   const rules = ruleset ? compiledRuleset(ruleset.id, ruleset.rules as Rule[]).rules : [];
   const readCache = new Map<number, string[]>();
   const readByRulesUpTo = (matchedIndex: number) => {
@@ -324,14 +488,18 @@ async function writeDecisions(
   if (placed.length) {
     const recordType = placed[0]!.subject.recordType;
     const ids = placed.map((p) => p.subject.recordId);
-    const closed = await trx
-      .updateTable('assignments')
-      .set({ closed_at: now, closed_reason: 'reassigned' })
-      .where('record_type', '=', recordType)
-      .where('record_id', 'in', ids)
-      .where('closed_at', 'is', null)
-      .returning(['id', 'record_id', 'owner_id'])
-      .execute();
+    // Records created in this transaction have no open assignment and are in no queue yet.
+    const fresh = oneByOne !== undefined;
+    const closed = fresh
+      ? []
+      : await trx
+          .updateTable('assignments')
+          .set({ closed_at: now, closed_reason: 'reassigned' })
+          .where('record_type', '=', recordType)
+          .where('record_id', 'in', ids)
+          .where('closed_at', 'is', null)
+          .returning(['id', 'record_id', 'owner_id'])
+          .execute();
     if (closed.length)
       await trx
         .updateTable('escalation_timers')
@@ -345,7 +513,7 @@ async function writeDecisions(
         .execute();
     const previousOwner = new Map(closed.map((c) => [c.record_id, c.owner_id]));
     const evaluatedAt = now.toISOString();
-    const rows: LedgerRow[] = placed.map((p) => ({
+    rows = placed.map((p) => ({
       id: randomUUID(),
       record_id: p.subject.recordId,
       owner_id: p.ownerId,
@@ -364,9 +532,24 @@ async function writeDecisions(
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
       explanation: JSON.stringify(
         p.guard?.applied
-          ? { rules: [], target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, guard: p.guard }
+          ? {
+              rules: [],
+              target: p.rule.then.target,
+              path: p.path,
+              candidates: p.candidates,
+              facts: p.subject.facts,
+              evaluatedAt,
+              guard: p.guard,
+            }
           : compactExplanation(
-              { target: p.rule.then.target, path: p.path, candidates: p.candidates, facts: p.subject.facts, evaluatedAt, ...(p.guard && { guard: p.guard }) },
+              {
+                target: p.rule.then.target,
+                path: p.path,
+                candidates: p.candidates,
+                facts: p.subject.facts,
+                evaluatedAt,
+                ...(p.guard && { guard: p.guard }),
+              },
               'all',
               readByRulesUpTo(p.matchedIndex),
             ),
@@ -375,14 +558,16 @@ async function writeDecisions(
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
     }));
     await insertAssignments(trx, { recordType, actorId: actor.id, actorLabel: actor.label, createdAt: now }, rows);
-    await sql`select set_config('baton.ownership_writer', 'routing', true)`.execute(trx);
+    // The owner guard trigger lets only routing write owner_id: the setting is made in the same statement.
     await sql`update ${sql.table(ROUTABLE_TABLES[recordType])} r
               set owner_id = v.owner_id, current_assignment_id = v.assignment_id
-              from unnest(${rows.map((a) => a.record_id)}::uuid[], ${rows.map((a) => a.owner_id)}::uuid[], ${rows.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id)
+              from unnest(${rows.map((a) => a.record_id)}::uuid[], ${rows.map((a) => a.owner_id)}::uuid[], ${rows.map((a) => a.id)}::uuid[]) as v(record_id, owner_id, assignment_id),
+                   (select set_config('baton.ownership_writer', 'routing', true)) as w
               where r.id = v.record_id`.execute(trx);
-    await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
+    if (!fresh) await trx.deleteFrom('unassigned_records').where('record_type', '=', recordType).where('record_id', 'in', ids).execute();
     await insertTimers(trx, await timersOf(trx, now, rows, people, Number(policy.due_soon_hours)));
-    await notifyOwners(trx, ctx, rows, recordType);
+    if (oneByOne) await notifyEach(trx, oneByOne, rows, placed, recordType);
+    else await notifyOwners(trx, ctx, rows, recordType);
     for (const row of rows) {
       changes.push({
         event: 'assignment.created',
@@ -427,7 +612,28 @@ async function writeDecisions(
         after: { reasonCode: m.code, ownerKept: m.subject.ownerId },
       });
   }
-  await recordChanges(trx, ctx, changes);
+  if (!oneByOne) await recordChanges(trx, ctx, changes);
+  else for (const change of changes) await recordChanges(trx, oneByOne.contextOf(change.entityId), [change]);
+  return rows;
+}
+
+/** Single routing's inbox entry for every record ("… is yours"), each emitted as its own caller. */
+async function notifyEach(trx: Trx, oneByOne: OneByOne, rows: LedgerRow[], placed: Placed[], recordType: string): Promise<void> {
+  const byContext = new Map<UseCaseContext, NotificationInput[]>();
+  rows.forEach((row, i) => {
+    const callCtx = oneByOne.contextOf(row.record_id);
+    const list = byContext.get(callCtx) ?? [];
+    list.push({
+      userId: row.owner_id,
+      kind: 'assigned',
+      recordType,
+      recordId: row.record_id,
+      title: `${placed[i]!.subject.title} is yours`,
+      body: `${row.reason} — due ${row.due_at.toISOString()}`,
+    });
+    byContext.set(callCtx, list);
+  });
+  for (const [callCtx, list] of byContext) await notifyMany(trx, callCtx, list);
 }
 
 /** One inbox entry per owner per batch ("12 leads assigned to you"), not one per record. */
@@ -449,12 +655,23 @@ async function notifyOwners(trx: Trx, ctx: UseCaseContext, inserted: Array<{ own
 }
 
 /** The timers of every new assignment: its rule's escalation policy read once per policy, then as single routing arms them. */
-async function timersOf(trx: Trx, now: Date, rows: LedgerRow[], people: Awaited<ReturnType<typeof findPeople>>, dueSoonHours: number): Promise<TimerRow[]> {
+async function timersOf(
+  trx: Trx,
+  now: Date,
+  rows: LedgerRow[],
+  people: Awaited<ReturnType<typeof findPeople>>,
+  dueSoonHours: number,
+): Promise<TimerRow[]> {
   const stepsByPolicy = new Map<string, ReturnType<typeof EscalationStepsSchema.parse>>();
   for (const id of new Set(rows.flatMap((r) => (r.escalation_policy_id ? [r.escalation_policy_id] : [])))) {
     stepsByPolicy.set(id, EscalationStepsSchema.parse((await findEscalationPolicy(trx, id))?.steps ?? []));
   }
   return rows.flatMap((a) =>
-    timersFor({ id: a.id, due_at: a.due_at, created_at: now }, people.get(a.owner_id)?.calendar ?? null, stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [], dueSoonHours),
+    timersFor(
+      { id: a.id, due_at: a.due_at, created_at: now },
+      people.get(a.owner_id)?.calendar ?? null,
+      stepsByPolicy.get(a.escalation_policy_id ?? '') ?? [],
+      dueSoonHours,
+    ),
   );
 }
