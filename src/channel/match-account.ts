@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, Trx } from '../platform/db/database.js';
+import { unnestInsert } from '../platform/db/unnest-insert.js';
 import { recordChange } from '../platform/record-change.js';
 import type { UseCaseContext } from '../platform/use-case-context.js';
 import { type MatchDecision, type MatchIdentity, decideMatch, evidenceDomain } from '../routing/core/account-matching.js';
@@ -99,14 +100,62 @@ export async function matchAccount(
           createdAccount: previous.created_account,
         }
       : null,
-    after: {
-      accountId,
-      method: decision.method,
-      score: decision.score,
-      nearMatchId: decision.nearMatchId,
-      createdAccount,
-      candidates: decision.evidence.candidates.length,
-    },
+    after: matchAfter(decision, accountId, createdAccount),
   });
   return { accountId, method: decision.method, score: decision.score, evidence, createdAccount, nearMatchId: decision.nearMatchId };
+}
+
+const matchAfter = (decision: MatchDecision, accountId: string | null, createdAccount: boolean) => ({
+  accountId,
+  method: decision.method,
+  score: decision.score,
+  nearMatchId: decision.nearMatchId,
+  createdAccount,
+  candidates: decision.evidence.candidates.length,
+});
+
+/**
+ * The matches of subjects created in this transaction (so none has an earlier match to replace), already found
+ * by `findAccountMatch`: one insert for all of them, each audited as its own caller. Never creates an account.
+ */
+export async function recordNewMatches(
+  trx: Trx,
+  matches: Array<{ ctx: UseCaseContext; type: MatchSubject['type']; id: string; decision: MatchDecision }>,
+): Promise<void> {
+  if (matches.length === 0) return;
+  await unnestInsert(
+    trx,
+    'account_matches',
+    {
+      subject_type: 'text',
+      subject_id: 'uuid',
+      account_id: 'uuid',
+      method: 'text',
+      score: 'numeric',
+      evidence: 'jsonb',
+      near_match_id: 'uuid',
+      created_account: 'bool',
+      created_at: 'timestamptz',
+    },
+    matches.map(({ ctx, type, id, decision }) => ({
+      subject_type: type,
+      subject_id: id,
+      account_id: decision.accountId,
+      method: decision.method,
+      score: decision.score,
+      evidence: JSON.stringify(decision.evidence),
+      near_match_id: decision.nearMatchId,
+      created_account: false,
+      created_at: ctx.clock.now(),
+    })),
+  ).execute();
+  for (const { ctx, type, id, decision } of matches)
+    await recordChange(trx, ctx, {
+      event: 'account.match_recorded',
+      entityType: type,
+      entityId: id,
+      reason: decision.evidence.summary,
+      before: null,
+      after: matchAfter(decision, decision.accountId, false),
+    });
 }

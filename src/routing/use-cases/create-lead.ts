@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findAccountMatch, matchAccount } from '../../channel/match-account.js';
+import { findAccountMatch, matchAccount, recordNewMatches } from '../../channel/match-account.js';
 import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
 import { invalidField } from '../../platform/errors.js';
@@ -82,26 +82,21 @@ async function accountFor(
   ctx: UseCaseContext,
   input: CreateLeadInput,
   id: string,
-  found: { named: Set<string> | null; match: MatchDecision | null },
+  match: MatchDecision | null,
 ): Promise<string | null> {
   if (input.accountId) {
-    const exists = found.named ? found.named.has(input.accountId) : (await findAccount(trx, input.accountId)) !== undefined;
-    if (!exists) throw invalidField('accountId', 'no such account');
+    if (!(await findAccount(trx, input.accountId))) throw invalidField('accountId', 'no such account');
     return input.accountId;
   }
   if (!needsMatch(input)) return null;
-  const match = await matchAccount(
-    trx,
-    ctx,
-    { type: 'lead', id, ...matchIdentity(input) },
-    { createIfNone: false, decision: found.match ?? undefined },
-  );
-  return match.accountId;
+  return (
+    await matchAccount(trx, ctx, { type: 'lead', id, ...matchIdentity(input) }, { createIfNone: false, decision: match ?? undefined })
+  ).accountId;
 }
 
 async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, match: MatchDecision | null): Promise<CreatedLead> {
   const id = randomUUID();
-  const accountId = await accountFor(trx, ctx, input, id, { named: null, match });
+  const accountId = await accountFor(trx, ctx, input, id, match);
   const now = ctx.clock.now();
   const row = await trx
     .insertInto('leads')
@@ -127,16 +122,18 @@ async function createMany(trx: Trx, calls: LeadCall[]): Promise<Array<Settled<Cr
   );
   const answers: Array<Settled<CreatedLead> | null> = calls.map(() => null);
   const rows: Array<{ index: number; values: { id: string } & ReturnType<typeof leadRow> }> = [];
-  for (const [index, call] of calls.entries()) {
+  const matches: Parameters<typeof recordNewMatches>[1] = [];
+  for (const [index, { ctx, input, match }] of calls.entries()) {
     const id = randomUUID();
-    try {
-      const accountId = await accountFor(trx, call.ctx, call.input, id, { named, match: call.match });
-      rows.push({ index, values: { id, ...leadRow(call.input, accountId, call.ctx.clock.now()) } });
-    } catch (error) {
-      answers[index] = { ok: false, error };
+    if (input.accountId && !named.has(input.accountId)) {
+      answers[index] = { ok: false, error: invalidField('accountId', 'no such account') };
+      continue;
     }
+    if (!input.accountId && match) matches.push({ ctx, type: 'lead', id, decision: match });
+    rows.push({ index, values: { id, ...leadRow(input, input.accountId ?? match?.accountId ?? null, ctx.clock.now()) } });
   }
   if (rows.length === 0) return answers as Array<Settled<CreatedLead>>;
+  await recordNewMatches(trx, matches);
   const inserted = new Map(
     (
       await trx
