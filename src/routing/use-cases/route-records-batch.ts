@@ -279,12 +279,7 @@ function decisionsOf(
     const row = rows[i]!;
     const explanation: Explanation = {
       rules: p.guard?.applied || !compiled ? [] : compiled.explain(p.subject.facts, now.getTime()).rules,
-      target: p.rule.then.target,
-      path: p.path,
-      candidates: p.candidates,
-      facts: p.subject.facts,
-      evaluatedAt,
-      ...(p.guard && { guard: p.guard }),
+      ...explanationParts(p, evaluatedAt),
     };
     decisions.set(p.subject.recordId, {
       recordType: p.subject.recordType,
@@ -305,6 +300,16 @@ function decisionsOf(
   for (const m of missed) decisions.set(m.subject.recordId, unassignedDecision(now, ruleset, m));
   return decisions;
 }
+
+/** What a placement's explanation says besides the rules' verdicts (stored compact, answered whole). */
+const explanationParts = (p: Placed, evaluatedAt: string): Omit<Explanation, 'rules'> => ({
+  target: p.rule.then.target,
+  path: p.path,
+  candidates: p.candidates,
+  facts: p.subject.facts,
+  evaluatedAt,
+  ...(p.guard && { guard: p.guard }),
+});
 
 const unassignedDecision = (now: Date, ruleset: { id: string; number: number } | null, m: Missed): RoutingDecision => ({
   recordType: m.subject.recordType,
@@ -532,27 +537,8 @@ async function writeDecisions(
       fairness: p.fairness ? JSON.stringify(p.fairness) : null,
       explanation: JSON.stringify(
         p.guard?.applied
-          ? {
-              rules: [],
-              target: p.rule.then.target,
-              path: p.path,
-              candidates: p.candidates,
-              facts: p.subject.facts,
-              evaluatedAt,
-              guard: p.guard,
-            }
-          : compactExplanation(
-              {
-                target: p.rule.then.target,
-                path: p.path,
-                candidates: p.candidates,
-                facts: p.subject.facts,
-                evaluatedAt,
-                ...(p.guard && { guard: p.guard }),
-              },
-              'all',
-              readByRulesUpTo(p.matchedIndex),
-            ),
+          ? { rules: [], ...explanationParts(p, evaluatedAt) }
+          : compactExplanation(explanationParts(p, evaluatedAt), 'all', readByRulesUpTo(p.matchedIndex)),
       ),
       priority: p.rule.then.priority ?? 'normal',
       escalation_policy_id: p.rule.then.escalationPolicyId ?? null,
