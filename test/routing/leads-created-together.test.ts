@@ -174,8 +174,10 @@ describe('bulk routing', () => {
   it('counts a capped member shared by two pools across both pools of one chunk', async () => {
     const cap = 2;
     const [shared, onlyA, onlyB] = await reps(3);
-    const poolA = await pool([shared!, onlyA!], { wipCap: cap });
-    const poolB = await pool([shared!, onlyB!], { wipCap: cap });
+    const fallbackOwner = await t.userWithToken('sales_manager');
+    const fallback = { type: 'user', id: fallbackOwner.id };
+    const poolA = await pool([shared!, onlyA!], { wipCap: cap, fallback });
+    const poolB = await pool([shared!, onlyB!], { wipCap: cap, fallback });
     // No rule set yet: the leads wait unowned, then one bulk run routes them all in one chunk.
     await t.database.superuser(
       `update rulesets set status = 'retired', retired_at = now() where record_type = 'lead' and status = 'published'`,
@@ -187,9 +189,20 @@ describe('bulk routing', () => {
       { name: 'Everything else', then: { target: { type: 'pool', id: poolB } } },
     ]);
     const result = await routeRecordsBatch(t.system, { recordType: 'lead', recordIds: ids });
-    expect(result.routed).toBe(8);
+    expect(result).toMatchObject({ routed: 8, assigned: 8 });
     for (const m of [shared!, onlyA!, onlyB!]) expect(await openCount(m.id)).toBeLessThanOrEqual(cap);
     expect(await openCount(shared!.id)).toBe(cap);
-    expect(result.assigned).toBe(6);
+    // The overflow went to the fallback, worded as single routing words it.
+    const overflow = await rows<{ reason: string; reason_code: string }>(
+      `select reason, reason_code from assignments where owner_id = $1 and record_id = any($2) and closed_at is null`,
+      [fallbackOwner.id, ids],
+    );
+    const withMembers = (await Promise.all([shared!, onlyA!, onlyB!].map((m) => openCount(m.id)))).reduce((a, b) => a + b, 0);
+    expect(overflow.length).toBe(8 - withMembers);
+    expect(overflow.length).toBeGreaterThan(0);
+    for (const a of overflow) {
+      expect(a.reason_code).toBe('fallback');
+      expect(a.reason).toMatch(/^(Region A|Everything else) \(fallback: pool:[0-9a-f-]+ → user:[0-9a-f-]+\)$/);
+    }
   });
 });

@@ -525,7 +525,8 @@ async function writeDecisions(
       previous_owner_id: previousOwner.get(p.subject.recordId) ?? null,
       team_id: people.get(p.ownerId)?.teamId ?? null,
       reason_code: p.reasonCode,
-      reason: p.rule.name,
+      // Worded as single routing words it, so a fallback reads the same whichever path placed it.
+      reason: p.fellBack ? `${p.rule.name} (fallback: ${p.path.join(' → ')})` : p.rule.name,
       due_at: dueFor(p.ownerId, p.rule.then.slaHours ?? Number(policy.default_sla_hours)),
       source: p.source,
       // The guard places without consulting the rule set.
