@@ -205,4 +205,20 @@ describe('bulk routing', () => {
       expect(a.reason).toMatch(/^(Region A|Everything else) \(fallback: pool:[0-9a-f-]+ → user:[0-9a-f-]+\)$/);
     }
   });
+
+  it('routes a pool’s overflow through the fallback pool one by one, seeing the chunk’s own picks', async () => {
+    const [first, second, only] = await reps(3);
+    const fallbackPool = await pool([first!, second!], { strategy: 'round_robin', wipCap: 2 });
+    const small = await pool([only!], { wipCap: 1, fallback: { type: 'pool', id: fallbackPool } });
+    await t.database.superuser(
+      `update rulesets set status = 'retired', retired_at = now() where record_type = 'lead' and status = 'published'`,
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await createLead(t.system, { name: `Overflow ${randomUUID()}` })).id);
+    await publishLeadRules([{ name: 'All', then: { target: { type: 'pool', id: small } } }]);
+    const result = await routeRecordsBatch(t.system, { recordType: 'lead', recordIds: ids });
+    expect(result).toMatchObject({ routed: 5, assigned: 5 });
+    // One for the small pool's member; the four it cannot take are shared out by the fallback's round robin, within caps.
+    expect(await Promise.all([only!, first!, second!].map((m) => openCount(m.id)))).toEqual([1, 2, 2]);
+  });
 });

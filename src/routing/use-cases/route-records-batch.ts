@@ -42,8 +42,6 @@ export type BatchResult = { routed: number; assigned: number; unassigned: number
  * A chunk made of separate requests for records created in this transaction (leads created together, see
  * createLead) rather than one bulk run: each record is answered with its own decision and explanation, its audit
  * rows carry its own caller, and its owner gets one inbox entry per record, exactly as single routing does.
- * A record its pool cannot take is routed by `routeRecord` itself (the fallback chain, with its own pool locks and
- * counts), in the same transaction after the set-wise writes, so it sees them.
  */
 export type OneByOne = { contextOf: (recordId: string) => UseCaseContext };
 
@@ -166,7 +164,7 @@ export async function routeChunk(
   const ruleset = await publishedRuleset(trx, recordType);
   const placed: Placed[] = [];
   const missed: Missed[] = [];
-  const deferred: Subject[] | null = options.oneByOne ? [] : null;
+  const overflow: Subject[] = [];
   const pendingOpen = new Map<string, number>();
   const { rest: subjects, notes } =
     recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
@@ -237,7 +235,7 @@ export async function routeChunk(
       }
     }
     for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules, { deferred, pendingOpen });
+      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules, { overflow, pendingOpen });
     }
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
@@ -248,14 +246,15 @@ export async function routeChunk(
   for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
   const decisions = options.oneByOne ? decisionsOf(now, ruleset ?? null, placed, rows, missed) : new Map<string, RoutingDecision>();
   let [assigned, unassigned] = [placed.length, missed.length];
-  for (const subject of deferred ?? []) {
-    const decision = await routeRecord(trx, options.oneByOne!.contextOf(subject.recordId), {
+  for (const subject of overflow) {
+    const decision = await routeRecord(trx, options.oneByOne?.contextOf(subject.recordId) ?? ctx, {
       recordType,
       recordId: subject.recordId,
-      fresh: true,
+      previous: options.previous,
+      fresh: options.oneByOne !== undefined,
       subject,
     });
-    decisions.set(subject.recordId, decision);
+    if (options.oneByOne) decisions.set(subject.recordId, decision);
     if (decision.assignmentId) {
       assigned++;
       byOwner[decision.ownerId!] = (byOwner[decision.ownerId!] ?? 0) + 1;
@@ -335,7 +334,11 @@ const unassignedDecision = (now: Date, ruleset: { id: string; number: number } |
   assignmentId: null,
 });
 
-/** One lock and one load per pool per chunk; records the pool cannot take go to its fallback one by one. */
+/**
+ * One lock and one load per pool per chunk. Records the pool cannot take are left in `overflow`: routeChunk routes
+ * them one by one (routeRecord) after its own writes, so their fallback chain — other pools' locks, counts and
+ * fairness pointers — sees everything this chunk placed.
+ */
 async function placeFromPool(
   trx: Trx,
   now: Date,
@@ -345,9 +348,9 @@ async function placeFromPool(
   missed: Missed[],
   rulesetId: string,
   explainRules: (subject: Subject) => RuleVerdict[],
-  chunk: { deferred: Subject[] | null; pendingOpen: Map<string, number> },
+  chunk: { overflow: Subject[]; pendingOpen: Map<string, number> },
 ): Promise<void> {
-  const { deferred, pendingOpen } = chunk;
+  const { overflow, pendingOpen } = chunk;
   const pool = await lockPool(trx, poolId);
   if (!pool) {
     for (const item of items)
@@ -395,70 +398,31 @@ async function placeFromPool(
     .updateTable('pools')
     .set({
       fairness: JSON.stringify(result.state),
-      decisions: String(Number(pool.decisions) + (deferred ? result.selections.filter((pick) => pick.chosen).length : items.length)),
+      decisions: String(Number(pool.decisions) + result.selections.filter((pick) => pick.chosen).length),
     })
     .where('id', '=', pool.id)
     .execute();
   for (const [i, pick] of result.selections.entries()) {
     const item = items[i]!;
-    if (!pick.chosen && deferred) {
-      deferred.push(item.subject);
+    if (!pick.chosen) {
+      overflow.push(item.subject);
       continue;
     }
-    if (pick.chosen) {
-      pendingOpen.set(pick.chosen, (pendingOpen.get(pick.chosen) ?? 0) + 1);
-      placed.push({
-        subject: item.subject,
-        rule: item.rule,
-        ownerId: pick.chosen,
-        poolId: pool.id,
-        queueId: null,
-        source: 'pool',
-        reasonCode: 'pool',
-        candidates: pick.candidates as Candidate[],
-        path: [`pool:${pool.id}`],
-        fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
-        matchedIndex: item.matchedIndex,
-        fellBack: false,
-      });
-      continue;
-    }
-    const fallback =
-      pool.fallback_type && pool.fallback_id
-        ? await resolveTarget(
-            trx,
-            { type: pool.fallback_type, id: pool.fallback_id },
-            item.subject.facts,
-            now,
-            new Set([`pool:${pool.id}`]),
-          )
-        : null;
-    if (fallback?.placement) {
-      const p = fallback.placement;
-      placed.push({
-        subject: item.subject,
-        rule: item.rule,
-        ownerId: p.ownerId,
-        poolId: p.poolId,
-        queueId: p.queueId,
-        source: p.source,
-        reasonCode: 'fallback',
-        candidates: [...(pick.candidates as Candidate[]), ...fallback.candidates],
-        path: fallback.path,
-        fairness: p.fairness,
-        matchedIndex: item.matchedIndex,
-        fellBack: true,
-      });
-    } else {
-      missed.push({
-        subject: item.subject,
-        code: fallback?.unassigned?.code ?? 'pool_exhausted',
-        reason: fallback?.unassigned?.reason ?? `no member of ${pool.name} is eligible`,
-        explanation: { rules: explainRules(item.subject), path: fallback?.path ?? [`pool:${pool.id}`], candidates: pick.candidates },
-        rulesetId,
-        rule: item.rule,
-      });
-    }
+    pendingOpen.set(pick.chosen, (pendingOpen.get(pick.chosen) ?? 0) + 1);
+    placed.push({
+      subject: item.subject,
+      rule: item.rule,
+      ownerId: pick.chosen,
+      poolId: pool.id,
+      queueId: null,
+      source: 'pool',
+      reasonCode: 'pool',
+      candidates: pick.candidates as Candidate[],
+      path: [`pool:${pool.id}`],
+      fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
+      matchedIndex: item.matchedIndex,
+      fellBack: false,
+    });
   }
 }
 
