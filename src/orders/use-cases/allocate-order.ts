@@ -74,7 +74,7 @@ export async function allocateOrder(ctx: UseCaseContext, orderId: string, expect
   const call = { ctx, orderId, expectedVersion };
   // A partner's row-level scope and an idempotency key's commit mark belong to one caller's transaction.
   const alone = ctx.actor.partnerId !== null || ctx.idempotency !== undefined;
-  const outcome = alone ? await settled((await allocateBatch([call]))[0]!) : await allocateTogether(ctx.db, call);
+  const outcome = alone ? settled((await allocateBatch([call]))[0]!) : await allocateTogether(ctx.db, call);
   if (outcome.refused)
     throw new AppError('rule_violation', `INVENTORY_ALLOCATION gate failed: ${outcome.refused}. An exception case was opened.`);
   if (outcome.shortages.length > 0) {
@@ -96,24 +96,17 @@ const settled = <T>(answer: Settled<T>): T => {
 const allocateTogether = groupCommit((_db: object, calls: AllocationCall[]) => allocateBatch(calls), { max: BATCH_MAX });
 
 /**
- * A batch's transaction, re-planned when a level moved under it. If it fails otherwise, each call runs alone, so
- * one order's error is that order's answer and the others still allocate.
+ * A batch's transaction, re-planned when a level moved under it. If it fails otherwise it throws, and group commit
+ * runs each call again on its own, so one order's error is that order's answer and the others still allocate.
  */
 async function allocateBatch(calls: AllocationCall[]): Promise<Array<Settled<Outcome>>> {
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const locking = attempt > OPTIMISTIC_ATTEMPTS;
-      try {
-        return await inTransaction(calls[0]!.ctx, (trx) => allocateIn(trx, calls, locking));
-      } catch (error) {
-        if (!(error instanceof StockMoved) || locking) throw error;
-      }
+  for (let attempt = 1; ; attempt++) {
+    const locking = attempt > OPTIMISTIC_ATTEMPTS;
+    try {
+      return await inTransaction(calls[0]!.ctx, (trx) => allocateIn(trx, calls, locking));
+    } catch (error) {
+      if (!(error instanceof StockMoved) || locking) throw error;
     }
-  } catch (error) {
-    if (calls.length === 1) return [{ ok: false, error }];
-    const answers: Array<Settled<Outcome>> = [];
-    for (const call of calls) answers.push(...(await allocateBatch([call])));
-    return answers;
   }
 }
 

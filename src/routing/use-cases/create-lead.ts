@@ -3,13 +3,13 @@ import { findAccountMatch, matchAccount, recordNewMatches } from '../../channel/
 import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
 import { invalidField } from '../../platform/errors.js';
-import { type Settled, groupCommit } from '../../platform/group-commit.js';
+import { type Settled, groupCommit, settle } from '../../platform/group-commit.js';
 import { recordChange } from '../../platform/record-change.js';
 import { type UseCaseContext, inTransaction } from '../../platform/use-case-context.js';
 import type { MatchDecision } from '../core/account-matching.js';
 import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
-import { findAccount } from '../store.js';
+import { type LeadRow, findAccount } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
 import { insertedLeadSubject } from '../subjects.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
@@ -53,27 +53,15 @@ const matchIdentity = (input: CreateLeadInput) => ({
 /** One lead creation at a time per database in this process; whoever arrives meanwhile joins the next batch. */
 const createTogether = groupCommit((_db: object, calls: LeadCall[]) => createBatch(calls), { max: BATCH_MAX });
 
-const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
-  work.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-
 const alone = (call: LeadCall) => settle(inTransaction(call.ctx, (trx) => createOne(trx, call.ctx, call.input, call.match)));
 
 /**
- * A batch of one is an ordinary single creation. A larger batch that fails as a whole (a constraint one lead
- * breaks, a lost deadlock) is run again call by call, so one lead's error is that caller's answer only.
+ * A batch of one is an ordinary single creation. A larger batch that fails as a whole throws, and group commit
+ * runs each call again on its own, so one lead's error is that caller's answer only.
  */
 async function createBatch(calls: LeadCall[]): Promise<Array<Settled<CreatedLead>>> {
   if (calls.length === 1) return [await alone(calls[0]!)];
-  try {
-    return await inTransaction(calls[0]!.ctx, (trx) => createMany(trx, calls));
-  } catch {
-    const answers: Array<Settled<CreatedLead>> = [];
-    for (const call of calls) answers.push(await alone(call));
-    return answers;
-  }
+  return inTransaction(calls[0]!.ctx, (trx) => createMany(trx, calls));
 }
 
 /** The account a lead names (it must exist), or the one matching finds for it; null when neither. */
@@ -105,7 +93,11 @@ async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, 
     .executeTakeFirstOrThrow();
   await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
   const subject = await insertedLeadSubject(trx, row, now);
-  const assignment = await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject });
+  return answerOf(row, await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject }));
+}
+
+/** The new lead as its caller sees it: owned by its first decision, if that placed it. */
+function answerOf(row: LeadRow, assignment: RoutingDecision): CreatedLead {
   const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
   return { ...leadView({ ...row, ...owned }), assignment };
 }
@@ -149,11 +141,6 @@ async function createMany(trx: Trx, calls: LeadCall[]): Promise<Array<Settled<Cr
   const { decisions } = await routeChunk(trx, calls[0]!.ctx, 'lead', [...inserted.keys()], {
     oneByOne: { contextOf: (recordId) => callOf.get(recordId)!.ctx },
   });
-  for (const { index, values } of rows) {
-    const row = inserted.get(values.id)!;
-    const assignment = decisions.get(row.id)!;
-    const owned = assignment.assignmentId ? { owner_id: assignment.ownerId, current_assignment_id: assignment.assignmentId } : {};
-    answers[index] = { ok: true, value: { ...leadView({ ...row, ...owned }), assignment } };
-  }
+  for (const { index, values } of rows) answers[index] = { ok: true, value: answerOf(inserted.get(values.id)!, decisions.get(values.id)!) };
   return answers as Array<Settled<CreatedLead>>;
 }

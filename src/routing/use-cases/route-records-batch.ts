@@ -239,8 +239,7 @@ export async function routeChunk(
     }
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
-  for (const m of missed)
-    if (notes.has(m.subject.recordId)) m.explanation = { ...(m.explanation as object), guard: notes.get(m.subject.recordId) };
+  for (const m of missed) if (notes.has(m.subject.recordId)) m.explanation = { ...m.explanation, guard: notes.get(m.subject.recordId) };
   const rows = await writeDecisions(trx, ctx, now, ruleset, placed, missed, options.oneByOne);
   const byOwner: Record<string, number> = {};
   for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
