@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AssignmentSource, NotificationKind, Priority, Trx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
-import { emit, emitMany } from '../platform/outbox/emit.js';
+import { type OutboxEvent, emit, emitMany } from '../platform/outbox/emit.js';
 import { recordChange } from '../platform/record-change.js';
 import { type UseCaseContext, actorOf } from '../platform/use-case-context.js';
 import { type BusinessCalendar, addBusinessHours, escalationFireAt, hasWorkingTime } from './core/business-time.js';
@@ -202,23 +202,30 @@ const notificationEvent = (id: string, n: Pick<NotificationInput, 'userId' | 'ki
 });
 
 /** The same for many at once (sweeps, reports): one insert from column arrays, whatever the count, and the events. */
-export async function notifyMany(trx: Trx, ctx: UseCaseContext, list: NotificationInput[]): Promise<void> {
-  if (list.length === 0) return;
-  const ids = list.map(() => randomUUID());
-  const column = <T>(pick: (n: NotificationInput) => T) => list.map(pick);
+export const notifyMany = (trx: Trx, ctx: UseCaseContext, list: NotificationInput[]): Promise<void> =>
+  notifyAs(
+    trx,
+    list.map((notification) => ({ ctx, notification })),
+  );
+
+/** Many callers' inbox entries in one insert, each entry's event emitted as its own caller (leads created together). */
+export async function notifyAs(trx: Trx, entries: Array<{ ctx: UseCaseContext; notification: NotificationInput }>): Promise<void> {
+  if (entries.length === 0) return;
+  const ids = entries.map(() => randomUUID());
+  const column = <T>(pick: (n: NotificationInput) => T) => entries.map((e) => pick(e.notification));
   await trx
     .insertInto('notifications')
     .columns(['id', 'user_id', 'kind', 'record_type', 'record_id', 'title', 'body', 'created_at'])
     .expression(
-      sql`select id, user_id, kind, record_type, record_id, title, body, ${ctx.clock.now()}::timestamptz
+      sql`select id, user_id, kind, record_type, record_id, title, body, ${entries[0]!.ctx.clock.now()}::timestamptz
           from unnest(${ids}::uuid[], ${column((n) => n.userId)}::uuid[], ${column((n) => n.kind)}::text[], ${column((n) => n.recordType ?? null)}::text[],
                       ${column((n) => n.recordId ?? null)}::uuid[], ${column((n) => n.title)}::text[], ${column((n) => n.body)}::text[])
             as n(id, user_id, kind, record_type, record_id, title, body)`,
     )
     .execute();
-  await emitMany(
-    trx,
-    ctx,
-    list.map((n, i) => notificationEvent(ids[i]!, n)),
+  const byContext = new Map<UseCaseContext, OutboxEvent[]>();
+  entries.forEach(({ ctx, notification }, i) =>
+    byContext.set(ctx, [...(byContext.get(ctx) ?? []), notificationEvent(ids[i]!, notification)]),
   );
+  for (const [ctx, events] of byContext) await emitMany(trx, ctx, events);
 }

@@ -188,6 +188,25 @@ export const findPool = (db: Executor, id: string) => db.selectFrom('pools').sel
 
 export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
+/** Several pools locked in one statement, in id order (as every batch locks them, so two batches cannot deadlock). */
+export const lockPools = (trx: Trx, ids: string[]) =>
+  trx
+    .selectFrom('pools')
+    .selectAll()
+    .where('id', 'in', [...ids].sort())
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+
+/** Each pool's new fairness state and decision count, in one statement. */
+export async function savePoolsFairness(trx: Trx, pools: Array<{ id: string; fairness: unknown; decisions: number }>): Promise<void> {
+  if (pools.length === 0) return;
+  await sql`update pools p set fairness = v.fairness, decisions = v.decisions
+            from unnest(${pools.map((p) => p.id)}::uuid[], ${pools.map((p) => JSON.stringify(p.fairness))}::jsonb[], ${pools.map((p) => p.decisions)}::bigint[])
+              as v(id, fairness, decisions)
+            where p.id = v.id`.execute(trx);
+}
+
 /**
  * A member's open work counted under their own row lock, in one round trip (see baton_lock_member_open_count in
  * migration 0014: the count runs after the lock, in a new snapshot). `FOR NO KEY UPDATE` leaves the key-share
@@ -242,8 +261,21 @@ export async function poolMembersWithLoad(
   /** `decision`: intake is counted only for members with a rate cap (the only use a decision has for it). */
   purpose: 'decision' | 'report' = 'report',
 ): Promise<PoolMemberLoad[]> {
+  return (await poolsMembersWithLoad(db, [poolId], now, capNames, purpose)).get(poolId) ?? [];
+}
+
+/** The same for several pools in one statement (bulk routing): each pool's members, in pool order. */
+export async function poolsMembersWithLoad(
+  db: Executor,
+  poolIds: string[],
+  now: Date,
+  /** The criteria caps of every pool asked for: each pool counts only what was assigned through itself. */
+  capNames: string[],
+  purpose: 'decision' | 'report' = 'report',
+): Promise<Map<string, PoolMemberLoad[]>> {
   const always = purpose === 'report';
   const rows = await sql<{
+    pool_id: string;
     user_id: string;
     in_other_pools: boolean;
     name: string;
@@ -266,17 +298,17 @@ export async function poolMembersWithLoad(
     assigned_week: number;
     open_by_cap: Record<string, number> | null;
   }>`
-    select m.user_id, m.position, m.weight, m.wip_cap, m.rate_per_day, m.rate_per_week, m.regions, m.product_lines,
+    select m.pool_id, m.user_id, m.position, m.weight, m.wip_cap, m.rate_per_day, m.rate_per_week, m.regions, m.product_lines,
            exists (select 1 from pool_members o where o.user_id = m.user_id and o.pool_id <> m.pool_id) as in_other_pools,
            u.name, u.team_id, u.partner_id, u.status,
            exists (select 1 from absences ab where ab.user_id = m.user_id and ab.starts_at <= ${now} and ab.ends_at > ${now}) as away,
            c.time_zone, c.weekly_hours, c.holidays,
            coalesce((select oc.open from owner_open_counts oc where oc.user_id = m.user_id), 0) as open_count,
            case when ${always} or m.rate_per_day is not null then
-             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = m.pool_id
                 and a.created_at >= date_trunc('day', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') else 0 end as assigned_today,
            case when ${always} or m.rate_per_week is not null then
-             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = ${poolId}
+             (select count(*)::int from assignments a where a.owner_id = m.user_id and a.pool_id = m.pool_id
                 and a.created_at >= date_trunc('week', ${now}::timestamptz at time zone 'UTC') at time zone 'UTC') else 0 end as assigned_week,
            ${
              capNames.length === 0
@@ -284,36 +316,39 @@ export async function poolMembersWithLoad(
                : sql`(select jsonb_object_agg(cap, n) from (
               select cap, count(*)::int as n
               from assignments a, jsonb_array_elements_text(coalesce(a.fairness -> 'caps', '[]')) as cap
-              where a.owner_id = m.user_id and a.closed_at is null and a.pool_id = ${poolId} and cap = any(${capNames}::text[])
+              where a.owner_id = m.user_id and a.closed_at is null and a.pool_id = m.pool_id and cap = any(${capNames}::text[])
               group by cap) caps)`
            } as open_by_cap
     from pool_members m
     join users u on u.id = m.user_id
     left join teams t on t.id = u.team_id
     left join calendars c on c.id = coalesce(u.calendar_id, t.calendar_id)
-    where m.pool_id = ${poolId}
-    order by m.position`.execute(db);
-  return rows.rows.map((r) => ({
-    userId: r.user_id,
-    inOtherPools: r.in_other_pools,
-    name: r.name,
-    teamId: r.team_id,
-    partnerId: r.partner_id,
-    position: r.position,
-    weight: r.weight,
-    wipCap: r.wip_cap,
-    ratePerDay: r.rate_per_day,
-    ratePerWeek: r.rate_per_week,
-    regions: r.regions,
-    productLines: r.product_lines,
-    status: r.status,
-    away: r.away,
-    calendar: r.time_zone ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours!, holidays: r.holidays ?? [] } : null,
-    openCount: r.open_count,
-    assignedToday: r.assigned_today,
-    assignedThisWeek: r.assigned_week,
-    openByCap: r.open_by_cap ?? {},
-  }));
+    where m.pool_id = any(${poolIds}::uuid[])
+    order by m.pool_id, m.position`.execute(db);
+  const byPool = new Map<string, PoolMemberLoad[]>(poolIds.map((id) => [id, []]));
+  for (const r of rows.rows)
+    byPool.get(r.pool_id)!.push({
+      userId: r.user_id,
+      inOtherPools: r.in_other_pools,
+      name: r.name,
+      teamId: r.team_id,
+      partnerId: r.partner_id,
+      position: r.position,
+      weight: r.weight,
+      wipCap: r.wip_cap,
+      ratePerDay: r.rate_per_day,
+      ratePerWeek: r.rate_per_week,
+      regions: r.regions,
+      productLines: r.product_lines,
+      status: r.status,
+      away: r.away,
+      calendar: r.time_zone ? { timeZone: r.time_zone, weeklyHours: r.weekly_hours!, holidays: r.holidays ?? [] } : null,
+      openCount: r.open_count,
+      assignedToday: r.assigned_today,
+      assignedThisWeek: r.assigned_week,
+      openByCap: r.open_by_cap ?? {},
+    });
+  return byPool;
 }
 
 // ---- the ledger ---------------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ const compiledById = new Map<string, CompiledRuleset>();
 const compiledKey = (id: string, transitionsOnly: boolean) => (transitionsOnly ? `${id}:transitions` : id);
 
 /** The compiled form of a published version; `rules` may be null once this process has compiled it. */
+/** Whether this process has compiled a rule set version already (then its rules need not be read again). */
+export const isCompiled = (id: string, transitionsOnly = false) => compiledById.has(compiledKey(id, transitionsOnly));
+
 export function compiledRuleset(id: string, rules: Rule[] | null, transitionsOnly = false): CompiledRuleset {
   const key = compiledKey(id, transitionsOnly);
   let entry = compiledById.get(key);
@@ -116,7 +119,7 @@ export async function routeRecord(
   const noted = guard ? { guard } : {};
   const transitionsOnly = request.transitionsOnly ?? false;
   // Read before the target's pool lock is taken: every statement after it is paid by the decisions queued behind.
-  const { policy, ruleset } = await decisionInputs(trx, request.recordType, (id) => compiledById.has(compiledKey(id, transitionsOnly)));
+  const { policy, ruleset } = await decisionInputs(trx, request.recordType, (id) => isCompiled(id, transitionsOnly));
   if (!ruleset)
     return unassigned(
       trx,

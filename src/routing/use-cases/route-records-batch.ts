@@ -22,19 +22,19 @@ import {
   type LedgerRow,
   type TimerRow,
   activeChannelManagers,
+  decisionInputs,
   findEscalationPolicy,
   findPeople,
   insertAssignments,
   insertTimers,
   lockMembersAndCountOpen,
-  lockPool,
-  poolMembersWithLoad,
-  publishedRuleset,
-  routingPolicy,
+  lockPools,
+  poolsMembersWithLoad,
+  savePoolsFairness,
 } from '../store.js';
 import { type Subject, lockSubjects } from '../subjects.js';
-import { type NotificationInput, compactAssignment, dueDateFor, notifyMany, timersFor } from '../append-assignment.js';
-import { type Explanation, type RoutingDecision, compiledRuleset, routeRecord } from './route-record.js';
+import { compactAssignment, dueDateFor, notifyAs, notifyMany, timersFor } from '../append-assignment.js';
+import { type Explanation, type RoutingDecision, compiledRuleset, isCompiled, routeRecord } from './route-record.js';
 
 export type BatchResult = { routed: number; assigned: number; unassigned: number; missing: number; byOwner: Record<string, number> };
 
@@ -161,11 +161,10 @@ export async function routeChunk(
   const nowMs = now.getTime();
   const lockedRows = await lockSubjects(trx, recordType, ids, now, options.previous);
   const locked = options.unownedOnly ? lockedRows.filter((s) => s.ownerId === null) : lockedRows;
-  const ruleset = await publishedRuleset(trx, recordType);
+  const { policy, ruleset } = await decisionInputs(trx, recordType, (id) => isCompiled(id));
   const placed: Placed[] = [];
   const missed: Missed[] = [];
   const overflow: Subject[] = [];
-  const pendingOpen = new Map<string, number>();
   const { rest: subjects, notes } =
     recordType === 'lead' ? await guardLeads(trx, locked, placed) : { rest: locked, notes: new Map<string, GuardNote>() };
   if (!ruleset) {
@@ -234,16 +233,14 @@ export async function routeChunk(
         });
       }
     }
-    for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      await placeFromPool(trx, now, poolId, items, placed, missed, ruleset.id, explainRules, { overflow, pendingOpen });
-    }
+    await placeFromPools(trx, now, byPool, placed, missed, ruleset.id, explainRules, overflow);
   }
   for (const p of placed) if (!p.guard && notes.has(p.subject.recordId)) p.guard = notes.get(p.subject.recordId);
   for (const m of missed) if (notes.has(m.subject.recordId)) m.explanation = { ...m.explanation, guard: notes.get(m.subject.recordId) };
-  const rows = await writeDecisions(trx, ctx, now, ruleset, placed, missed, options.oneByOne);
+  const rows = await writeDecisions(trx, ctx, now, policy, ruleset, placed, missed, options.oneByOne);
   const byOwner: Record<string, number> = {};
   for (const p of placed) byOwner[p.ownerId] = (byOwner[p.ownerId] ?? 0) + 1;
-  const decisions = options.oneByOne ? decisionsOf(now, ruleset ?? null, placed, rows, missed) : new Map<string, RoutingDecision>();
+  const decisions = options.oneByOne ? decisionsOf(now, ruleset, placed, rows, missed) : new Map<string, RoutingDecision>();
   let [assigned, unassigned] = [placed.length, missed.length];
   for (const subject of overflow) {
     const decision = await routeRecord(trx, options.oneByOne?.contextOf(subject.recordId) ?? ctx, {
@@ -334,102 +331,103 @@ const unassignedDecision = (now: Date, ruleset: { id: string; number: number } |
 });
 
 /**
- * One lock and one load per pool per chunk. Records the pool cannot take are left in `overflow`: routeChunk routes
- * them one by one (routeRecord) after its own writes, so their fallback chain — other pools' locks, counts and
- * fairness pointers — sees everything this chunk placed.
+ * Every pool the chunk uses, in four statements whatever their number: the pools locked (id order), their members
+ * with load, the capped members shared with other pools locked and counted, and the new fairness states saved.
+ * Pools pick in id order, each seeing the picks made before it. Records a pool cannot take are left in `overflow`:
+ * routeChunk routes them one by one (routeRecord) after its own writes, so their fallback chain — other pools'
+ * locks, counts and fairness pointers — sees everything this chunk placed.
  */
-async function placeFromPool(
+async function placeFromPools(
   trx: Trx,
   now: Date,
-  poolId: string,
-  items: PoolItem[],
+  byPool: Map<string, PoolItem[]>,
   placed: Placed[],
   missed: Missed[],
   rulesetId: string,
   explainRules: (subject: Subject) => RuleVerdict[],
-  chunk: { overflow: Subject[]; pendingOpen: Map<string, number> },
+  overflow: Subject[],
 ): Promise<void> {
-  const { overflow, pendingOpen } = chunk;
-  const pool = await lockPool(trx, poolId);
-  if (!pool) {
-    for (const item of items)
-      missed.push({
-        subject: item.subject,
-        code: 'target_missing',
-        reason: 'the pool no longer exists',
-        explanation: { rules: explainRules(item.subject) },
-        rulesetId,
-        rule: item.rule,
-      });
-    return;
-  }
-  const caps = pool.criteria_caps as CriteriaCapDefinition[];
+  if (byPool.size === 0) return;
+  const pools = new Map((await lockPools(trx, [...byPool.keys()])).map((pool) => [pool.id, pool]));
+  const capsOf = (pool: { criteria_caps: unknown }) => pool.criteria_caps as CriteriaCapDefinition[];
+  const capNames = [...new Set([...pools.values()].flatMap((pool) => capsOf(pool).map((cap) => cap.name)))];
   // A decision counts intake only for members with a rate cap, as single routing does.
-  const loads = await poolMembersWithLoad(
-    trx,
-    pool.id,
-    now,
-    caps.map((c) => c.name),
-    'decision',
-  );
+  const loadsByPool = await poolsMembersWithLoad(trx, [...pools.keys()], now, capNames, 'decision');
   // As in single routing, a capped member who is also in another pool is counted under their own lock (the pool
   // lock does not cover work they get elsewhere); and this chunk's picks, not written yet, count too.
   const shared = await lockMembersAndCountOpen(
     trx,
-    loads.filter((m) => m.wipCap !== null && m.inOtherPools).map((m) => m.userId),
+    [...loadsByPool.values()].flat().flatMap((m) => (m.wipCap !== null && m.inOtherPools ? [m.userId] : [])),
   );
-  for (const member of loads) member.openCount = (shared.get(member.userId) ?? member.openCount) + (pendingOpen.get(member.userId) ?? 0);
-  const members = poolMembersOf(pool, loads, caps, now, () => false);
+  const pendingOpen = new Map<string, number>();
+  const saved: Array<{ id: string; fairness: unknown; decisions: number }> = [];
   const nowMs = now.getTime();
-  const requests = items.map((i) => ({
-    region: (i.subject.facts.region as string | null) ?? null,
-    productLine: (i.subject.facts.productLine as string | null) ?? null,
-    criteria: caps.filter((cap) => capMatcher(cap)(i.subject.facts, nowMs)).map((cap) => cap.name),
-  }));
-  const state = pool.fairness as unknown as FairnessState;
-  const result = bulkSelect(
-    { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills },
-    members,
-    state,
-    requests,
-  );
-  await trx
-    .updateTable('pools')
-    .set({
-      fairness: JSON.stringify(result.state),
-      decisions: String(Number(pool.decisions) + result.selections.filter((pick) => pick.chosen).length),
-    })
-    .where('id', '=', pool.id)
-    .execute();
-  for (const [i, pick] of result.selections.entries()) {
-    const item = items[i]!;
-    if (!pick.chosen) {
-      overflow.push(item.subject);
+  for (const [poolId, items] of [...byPool.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const pool = pools.get(poolId);
+    if (!pool) {
+      for (const item of items)
+        missed.push({
+          subject: item.subject,
+          code: 'target_missing',
+          reason: 'the pool no longer exists',
+          explanation: { rules: explainRules(item.subject) },
+          rulesetId,
+          rule: item.rule,
+        });
       continue;
     }
-    pendingOpen.set(pick.chosen, (pendingOpen.get(pick.chosen) ?? 0) + 1);
-    placed.push({
-      subject: item.subject,
-      rule: item.rule,
-      ownerId: pick.chosen,
-      poolId: pool.id,
-      queueId: null,
-      source: 'pool',
-      reasonCode: 'pool',
-      candidates: pick.candidates as Candidate[],
-      path: [`pool:${pool.id}`],
-      fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
-      matchedIndex: item.matchedIndex,
-      fellBack: false,
+    const caps = capsOf(pool);
+    const loads = loadsByPool.get(poolId)!;
+    for (const member of loads) member.openCount = (shared.get(member.userId) ?? member.openCount) + (pendingOpen.get(member.userId) ?? 0);
+    const members = poolMembersOf(pool, loads, caps, now, () => false);
+    const requests = items.map((i) => ({
+      region: (i.subject.facts.region as string | null) ?? null,
+      productLine: (i.subject.facts.productLine as string | null) ?? null,
+      criteria: caps.filter((cap) => capMatcher(cap)(i.subject.facts, nowMs)).map((cap) => cap.name),
+    }));
+    const result = bulkSelect(
+      { strategy: pool.strategy, returnPolicy: pool.return_policy, useSkills: pool.use_skills },
+      members,
+      pool.fairness as unknown as FairnessState,
+      requests,
+    );
+    saved.push({
+      id: pool.id,
+      fairness: result.state,
+      decisions: Number(pool.decisions) + result.selections.filter((pick) => pick.chosen).length,
     });
+    for (const [i, pick] of result.selections.entries()) {
+      const item = items[i]!;
+      if (!pick.chosen) {
+        overflow.push(item.subject);
+        continue;
+      }
+      pendingOpen.set(pick.chosen, (pendingOpen.get(pick.chosen) ?? 0) + 1);
+      placed.push({
+        subject: item.subject,
+        rule: item.rule,
+        ownerId: pick.chosen,
+        poolId: pool.id,
+        queueId: null,
+        source: 'pool',
+        reasonCode: 'pool',
+        candidates: pick.candidates as Candidate[],
+        path: [`pool:${pool.id}`],
+        fairness: { strategy: pool.strategy, batch: true, caps: requests[i]!.criteria },
+        matchedIndex: item.matchedIndex,
+        fellBack: false,
+      });
+    }
   }
+  await savePoolsFairness(trx, saved);
 }
 
 async function writeDecisions(
   trx: Trx,
   ctx: UseCaseContext,
   now: Date,
-  ruleset: { id: string; number: number; rules: unknown } | undefined,
+  policy: Awaited<ReturnType<typeof decisionInputs>>['policy'],
+  ruleset: { id: string; number: number; rules: unknown } | null,
   placed: Placed[],
   missed: Missed[],
   oneByOne: OneByOne | undefined,
@@ -443,7 +441,6 @@ async function writeDecisions(
     if (!fields) readCache.set(matchedIndex, (fields = fieldsReadUpTo(rules, matchedIndex)));
     return fields;
   };
-  const policy = await routingPolicy(trx);
   const people = await findPeople(trx, [...new Set(placed.map((p) => p.ownerId))]);
   const dueCache = new Map<string, Date>();
   const dueFor = (ownerId: string, slaHours: number) => {
@@ -567,24 +564,22 @@ async function writeDecisions(
   return rows;
 }
 
-/** Single routing's inbox entry for every record ("… is yours"), each emitted as its own caller. */
-async function notifyEach(trx: Trx, oneByOne: OneByOne, rows: LedgerRow[], placed: Placed[], recordType: string): Promise<void> {
-  const byContext = new Map<UseCaseContext, NotificationInput[]>();
-  rows.forEach((row, i) => {
-    const callCtx = oneByOne.contextOf(row.record_id);
-    const list = byContext.get(callCtx) ?? [];
-    list.push({
-      userId: row.owner_id,
-      kind: 'assigned',
-      recordType,
-      recordId: row.record_id,
-      title: `${placed[i]!.subject.title} is yours`,
-      body: `${row.reason} — due ${row.due_at.toISOString()}`,
-    });
-    byContext.set(callCtx, list);
-  });
-  for (const [callCtx, list] of byContext) await notifyMany(trx, callCtx, list);
-}
+/** Single routing's inbox entry for every record ("… is yours"), in one insert, each emitted as its own caller. */
+const notifyEach = (trx: Trx, oneByOne: OneByOne, rows: LedgerRow[], placed: Placed[], recordType: string): Promise<void> =>
+  notifyAs(
+    trx,
+    rows.map((row, i) => ({
+      ctx: oneByOne.contextOf(row.record_id),
+      notification: {
+        userId: row.owner_id,
+        kind: 'assigned',
+        recordType,
+        recordId: row.record_id,
+        title: `${placed[i]!.subject.title} is yours`,
+        body: `${row.reason} — due ${row.due_at.toISOString()}`,
+      },
+    })),
+  );
 
 /** One inbox entry per owner per batch ("12 leads assigned to you"), not one per record. */
 async function notifyOwners(trx: Trx, ctx: UseCaseContext, inserted: Array<{ owner_id: string }>, recordType: string): Promise<void> {
