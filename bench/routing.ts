@@ -24,8 +24,26 @@ import type { Database } from '../src/platform/db/database.js';
 import { recordChange } from '../src/platform/record-change.js';
 import { inTransaction } from '../src/platform/use-case-context.js';
 import { createLead } from '../src/routing/use-cases/create-lead.js';
+import { CHUNK } from '../src/routing/use-cases/route-records-batch.js';
 import { routeUnownedRecords } from '../src/routing/use-cases/route-unowned-records.js';
-import { type BenchOptions, type BenchRuntime, closedLoop, crmFacts, isMain, leadInput, loadCrm, numberArg, percentiles, round, sampleWaits, setupRoutingOrg, withBenchDatabase } from './support.js';
+import {
+  type BenchOptions,
+  type BenchRuntime,
+  type CpuSplit,
+  closedLoop,
+  cpuMeter,
+  crmFacts,
+  isMain,
+  leadInput,
+  loadCrm,
+  numberArg,
+  percentiles,
+  round,
+  pacedLoop,
+  sampleWaits,
+  setupRoutingOrg,
+  withBenchDatabase,
+} from './support.js';
 
 const CLIENTS = 16;
 
@@ -34,13 +52,18 @@ export type RoutingBenchOptions = BenchOptions & { bulk?: number; whatIfIndex?: 
 /** The index suggested for the pool-load query's per-member "assigned today/this week" counts (not in the schema). */
 const WHAT_IF_INDEX = 'create index bench_assignments_owner_pool_created on assignments (owner_id, pool_id, created_at)';
 
-type HttpLoad = { mode: 'closed'; firstIndex: number; count: number; concurrency: number } | { mode: 'paced'; firstIndex: number; count: number; ratePerSec: number };
+type HttpLoad =
+  | { mode: 'closed'; firstIndex: number; count: number; concurrency: number }
+  | { mode: 'paced'; firstIndex: number; count: number; ratePerSec: number };
 
 // The clients run in a worker thread: their own event loop, so the server's load shedding (under-pressure
 // watches event-loop utilisation) sees the server's work, not the benchmark's.
 const CLIENT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, token, load, bodies } = workerData;
+const { url, token, load, bodies, method } = workerData;
+const fs = require('node:fs');
+// This thread's own CPU (Linux): the load generator shares the machine with the server and the database.
+const threadCpuMs = () => { try { const s = fs.readFileSync('/proc/thread-self/stat', 'utf8'); const f = s.slice(s.lastIndexOf(')') + 2).split(' '); return (Number(f[11]) + Number(f[12])) * 10; } catch { return null; } };
 const samples = new Float64Array(load.count);
 const ok = new Uint8Array(load.count);
 const statuses = {};
@@ -48,15 +71,16 @@ const post = async (i) => {
   const t0 = performance.now();
   let status = 'network_error';
   try {
-    const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: bodies[i] });
+    const res = await fetch(url, method === 'GET' ? { headers: { authorization: 'Bearer ' + token } } : { method, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: bodies[i] });
     await res.arrayBuffer();
     status = String(res.status);
   } catch {}
   samples[i] = performance.now() - t0;
-  ok[i] = status === '201' ? 1 : 0;
+  ok[i] = status === (method === 'GET' ? '200' : '201') ? 1 : 0;
   statuses[status] = (statuses[status] || 0) + 1;
 };
 (async () => {
+  const cpuAtStart = threadCpuMs();
   const started = performance.now();
   if (load.mode === 'closed') {
     let next = 0;
@@ -67,15 +91,25 @@ const post = async (i) => {
       await post(i);
     }));
   }
-  parentPort.postMessage({ totalMs: performance.now() - started, samples, ok, statuses });
+  const cpuAtEnd = threadCpuMs();
+  parentPort.postMessage({ totalMs: performance.now() - started, samples, ok, statuses, cpuMs: cpuAtStart === null ? null : cpuAtEnd - cpuAtStart });
 })();
 `;
 
-/** Runs one HTTP load in a worker; counts only 201s as decisions and gives their latencies (and the rest's statuses). */
-async function httpLoad(url: string, token: string, load: HttpLoad) {
-  const bodies = Array.from({ length: load.count }, (_, i) => JSON.stringify(leadInput(load.firstIndex + i)));
-  const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, token, load, bodies } });
-  const result = await new Promise<{ totalMs: number; samples: Float64Array; ok: Uint8Array; statuses: Record<string, number> }>((resolve, reject) => {
+/**
+ * Runs one HTTP load in a worker; counts only 201s (200s for a GET) as decisions and gives their latencies (and the
+ * rest's statuses), and the client thread's own CPU.
+ */
+async function httpLoad(url: string, token: string, load: HttpLoad, method: 'POST' | 'GET' = 'POST') {
+  const bodies = method === 'GET' ? [] : Array.from({ length: load.count }, (_, i) => JSON.stringify(leadInput(load.firstIndex + i)));
+  const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, token, load, bodies, method } });
+  const result = await new Promise<{
+    totalMs: number;
+    samples: Float64Array;
+    ok: Uint8Array;
+    statuses: Record<string, number>;
+    cpuMs: number | null;
+  }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -90,6 +124,24 @@ async function httpLoad(url: string, token: string, load: HttpLoad) {
     latencyMs: percentiles(decided),
     statuses: result.statuses,
     refusedLatencyMs: refused.length ? percentiles(refused) : null,
+    clientCpuMs: result.cpuMs,
+  };
+}
+
+const perUnit = (ms: number, units: number) => round(ms / units, 2);
+
+/** CPU per request of a load, split server / client / database, and how busy the machine's cores were. */
+function cpuPerRequest(split: CpuSplit | null, load: { decisions: number; totalMs: number; clientCpuMs: number | null }) {
+  if (!split || load.clientCpuMs === null || load.decisions === 0) return null;
+  const serverOther = Math.max(0, split.nodeOtherThreads - load.clientCpuMs);
+  const total = split.nodeMainThread + split.nodeOtherThreads + split.postgres;
+  return {
+    serverMainThreadMs: perUnit(split.nodeMainThread, load.decisions),
+    serverOtherThreadsMs: perUnit(serverOther, load.decisions),
+    clientMs: perUnit(load.clientCpuMs, load.decisions),
+    postgresMs: perUnit(split.postgres, load.decisions),
+    totalMs: perUnit(total, load.decisions),
+    coresBusy: round(total / load.totalMs, 2),
   };
 }
 
@@ -97,7 +149,14 @@ async function httpLoad(url: string, token: string, load: HttpLoad) {
 async function invariants(bench: BenchRuntime, leadFilter: string) {
   const db = bench.superuser.db;
   const row = (
-    await sql<{ leads: string; not_one_open: string; owner_mismatch: string; unassigned: string; over_cap: string; max_open_vs_cap: string | null }>`
+    await sql<{
+      leads: string;
+      not_one_open: string;
+      owner_mismatch: string;
+      unassigned: string;
+      over_cap: string;
+      max_open_vs_cap: string | null;
+    }>`
       with l as (select * from leads where name like ${leadFilter} and name not like 'Baseline %'),
       open_counts as (select l.id, l.owner_id, l.current_assignment_id, count(a.id) as open, max(a.owner_id::text) as open_owner, max(a.id::text) as open_id
                       from l left join assignments a on a.record_type = 'lead' and a.record_id = l.id and a.closed_at is null group by l.id, l.owner_id, l.current_assignment_id),
@@ -119,7 +178,12 @@ async function invariants(bench: BenchRuntime, leadFilter: string) {
     unassigned: Number(row.unassigned),
     membersOverWipCap: Number(row.over_cap),
     busiestMemberOpenVsCap: row.max_open_vs_cap,
-    auditChain: { ok: chain.ok, rows: chain.rows, pendingSeal: chain.ok ? chain.pending : null, verifyMs: round(performance.now() - started) },
+    auditChain: {
+      ok: chain.ok,
+      rows: chain.rows,
+      pendingSeal: chain.ok ? chain.pending : null,
+      verifyMs: round(performance.now() - started),
+    },
   };
 }
 
@@ -128,7 +192,11 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
   if (whatIfIndex) await sql.raw(WHAT_IF_INDEX).execute(bench.superuser.db);
   // Caps sized so the busiest pools fill up during the run: the fallback path and the cap checks are exercised.
   const org = await setupRoutingOrg(ctx, { wipCap: Math.max(20, Math.round((n * 1.5) / 35)) });
-  const baselineOwners = await Promise.all(Array.from({ length: 5 }, (_, i) => createUser(ctx, { email: `baseline${i}@bench.baton.dev`, name: `Baseline ${i}`, role: 'sales_rep' })));
+  const baselineOwners = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      createUser(ctx, { email: `baseline${i}@bench.baton.dev`, name: `Baseline ${i}`, role: 'sales_rep' }),
+    ),
+  );
   const admin = await createUser(ctx, { email: 'bench.admin@bench.baton.dev', name: 'Bench Admin', role: 'admin' });
   const token = await createApiToken(ctx, { name: 'bench', userId: admin.id });
   const app = await buildApp({
@@ -144,15 +212,17 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   progress(1);
   const statuses: Record<string, number> = {};
-  const run = async (load: HttpLoad) => {
-    const result = await httpLoad(`${address}/api/v1/leads`, token.token, load);
+  const run = async (load: HttpLoad, path = '/api/v1/leads', method: 'POST' | 'GET' = 'POST') => {
+    const result = await httpLoad(`${address}${path}`, token.token, load, method);
     for (const [status, count] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
     return result;
   };
   try {
     await run({ mode: 'closed', firstIndex: 1_000_000, count: Math.min(200, n), concurrency: CLIENTS });
     const waits = sampleWaits(bench);
+    const peakCpu = cpuMeter(bench.dataDir);
     const peak = await run({ mode: 'closed', firstIndex: 0, count: n, concurrency: CLIENTS });
+    const peakCpuSplit = peakCpu.stop();
     const waitProfile = await waits.stop();
     progress(2);
 
@@ -163,7 +233,8 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
 
     // Raw baseline: the minimal durable decision, same database, same number of concurrent connections.
     const owners = baselineOwners.map((u) => u.id);
-    const baseline = await closedLoop(n, CLIENTS, async (i) => {
+    const baselineCpu = cpuMeter(bench.dataDir);
+    const rawDecision = async (i: number) => {
       const client = await handle.pool.connect();
       try {
         const lead = { ...leadInput(3_000_000 + i), name: `Baseline lead ${i}` };
@@ -179,9 +250,15 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
            values ('lead', $1, $2, 'rule', 'baseline', now() + interval '8 hours', 'rule', '{}', 'baseline', now()) returning id`,
           [leadId, owner],
         );
-        await client.query(`insert into outbox_events (aggregate_type, aggregate_id, event_type, payload) values ('lead', $1, 'assignment.created', $2)`, [leadId, JSON.stringify({ ownerId: owner })]);
+        await client.query(
+          `insert into outbox_events (aggregate_type, aggregate_id, event_type, payload) values ('lead', $1, 'assignment.created', $2)`,
+          [leadId, JSON.stringify({ ownerId: owner })],
+        );
         // The owner guard trigger only lets routing write owner_id; the baseline says it is routing, in the same statement.
-        await client.query(`update leads set owner_id = $2, current_assignment_id = $3 from (select set_config('baton.ownership_writer', 'routing', true)) w where id = $1`, [leadId, owner, assignment.rows[0]!.id]);
+        await client.query(
+          `update leads set owner_id = $2, current_assignment_id = $3 from (select set_config('baton.ownership_writer', 'routing', true)) w where id = $1`,
+          [leadId, owner, assignment.rows[0]!.id],
+        );
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');
@@ -189,14 +266,35 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
       } finally {
         client.release();
       }
-    });
+    };
+    const baseline = await closedLoop(n, CLIENTS, rawDecision);
+    const baselineCpuSplit = baselineCpu.stop();
     progress(4);
+
+    // The cheapest authenticated request (GET /api/v1/me: token lookup, access hooks, one small JSON answer), same
+    // clients: what HTTP alone costs the server, the client and the database, before any domain work.
+    const floorCpu = cpuMeter(bench.dataDir);
+    const floor = await run({ mode: 'closed', firstIndex: 0, count: n, concurrency: CLIENTS }, '/api/v1/me', 'GET');
+    const floorCpuSplit = floorCpu.stop();
+
+    // The same raw transaction at Baton's half-peak pace, and one at a time: the tail latency this machine gives
+    // the minimal durable decision (4 statements and a commit) under the same load, and with no load at all.
+    const rawPaced = await pacedLoop(Math.round(n / 2), halfRate, (i) => rawDecision(5_000_000 + i));
+    const rawAlone = await closedLoop(Math.min(300, n), 1, (i) => rawDecision(6_000_000 + i));
 
     // What every write shares: transactions that only append one audit row and one outbox event. The hash chain
     // is sealed after commit (seal-audit.ts), so these no longer serialise on a chain lock; the sealer keeps up
     // in the background and the chain verifies afterwards.
     const auditOnly = await closedLoop(n, CLIENTS, (i) =>
-      inTransaction(ctx, (trx) => recordChange(trx, ctx, { event: 'lead.updated', entityType: 'lead', entityId: randomUUID(), reason: `chain ceiling ${i}`, after: { i } })),
+      inTransaction(ctx, (trx) =>
+        recordChange(trx, ctx, {
+          event: 'lead.updated',
+          entityType: 'lead',
+          entityId: randomUUID(),
+          reason: `chain ceiling ${i}`,
+          after: { i },
+        }),
+      ),
     );
 
     // One decision at a time through the use case, every statement timed: the uncontended cost of a decision.
@@ -210,18 +308,75 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
       wipCap: org.wipCap,
       statuses,
       baton: peak,
-      rawSqlBaseline: { decisionsPerSec: baseline.perSec, totalMs: baseline.totalMs, latencyMs: baseline.latencyMs, what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections' },
+      rawSqlBaseline: {
+        decisionsPerSec: baseline.perSec,
+        totalMs: baseline.totalMs,
+        latencyMs: baseline.latencyMs,
+        what: '3 inserts (lead, assignment, outbox) + 1 update (lead owner) per transaction, 16 pg connections',
+      },
       ratioToBaseline: round(peak.decisionsPerSec / baseline.perSec, 3),
-      auditedWriteCeiling: { writesPerSec: auditOnly.perSec, latencyMs: auditOnly.latencyMs, what: 'one audit row + one outbox event per transaction, 16 concurrent; no other lock' },
+      cpu: cpuBudget(
+        cpuPerRequest(peakCpuSplit, peak),
+        baselineCpuSplit,
+        baseline,
+        cpuPerRequest(floorCpuSplit, floor),
+        floor.decisionsPerSec,
+      ),
+      auditedWriteCeiling: {
+        writesPerSec: auditOnly.perSec,
+        latencyMs: auditOnly.latencyMs,
+        what: 'one audit row + one outbox event per transaction, 16 concurrent; no other lock',
+      },
       databaseWaitsDuringPeak: waitProfile,
-      singleDecisionUncontended: { decisions: single.ops, perSec: single.perSec, latencyMs: single.latencyMs, ...profiled.split(single.ops, single.totalMs), costliestSelectPlan: singlePlan },
+      singleDecisionUncontended: {
+        decisions: single.ops,
+        perSec: single.perSec,
+        latencyMs: single.latencyMs,
+        ...profiled.split(single.ops, single.totalMs),
+        costliestSelectPlan: singlePlan,
+      },
       halfPeakPaced: { targetPerSec: round(halfRate), ...paced },
+      rawSqlBaselineLatencyMs: { atBatonsHalfPeakPace: rawPaced.latencyMs, oneAtATime: rawAlone.latencyMs },
       invariants: checks,
       targets: 'HTTP ≥ 50 % of the raw baseline; p99 < 15 ms at half of peak',
     };
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Where the CPU of a decision goes against the baseline's transaction. When the cores are saturated, throughput is
+ * cores ÷ CPU per request, so the ratio to the baseline can be no better than the baseline's CPU per transaction ÷
+ * ours: the ceilings below are that ratio with the server's own work removed, or cut to a bare authenticated request.
+ */
+function cpuBudget(
+  baton: ReturnType<typeof cpuPerRequest>,
+  baselineSplit: CpuSplit | null,
+  baseline: { ops: number; totalMs: number },
+  floor: ReturnType<typeof cpuPerRequest>,
+  floorPerSec: number,
+) {
+  if (!baton || !baselineSplit || !floor) return null;
+  const baselineTotal = (baselineSplit.nodeMainThread + baselineSplit.nodeOtherThreads + baselineSplit.postgres) / baseline.ops;
+  const withoutServer = baton.clientMs + baton.postgresMs;
+  return {
+    perDecision: baton,
+    perBaselineTransaction: {
+      nodeMs: perUnit(baselineSplit.nodeMainThread + baselineSplit.nodeOtherThreads, baseline.ops),
+      postgresMs: perUnit(baselineSplit.postgres, baseline.ops),
+      totalMs: round(baselineTotal, 2),
+      coresBusy: round((baselineTotal * baseline.ops) / baseline.totalMs, 2),
+    },
+    authenticatedGetFloor: { requestsPerSec: floorPerSec, ...floor },
+    ratioCeiling: {
+      ifTheServerCostNothing: round(baselineTotal / withoutServer, 3),
+      ifTheServerCostOnlyAnAuthenticatedGet: round(
+        baselineTotal / (withoutServer + floor.serverMainThreadMs + floor.serverOtherThreadsMs),
+        3,
+      ),
+    },
+  };
 }
 
 /** Statement text with literals and placeholder lists collapsed, so equal statements group together. */
@@ -234,7 +389,10 @@ const statementKey = (text: string) =>
 
 /** The same pool seen through a Kysely that times every statement (Kysely's query log), grouped by statement. */
 function timedKysely(bench: BenchRuntime) {
-  const byStatement = new Map<string, { count: number; ms: number; slowest: { ms: number; sql: string; parameters: readonly unknown[] } }>();
+  const byStatement = new Map<
+    string,
+    { count: number; ms: number; slowest: { ms: number; sql: string; parameters: readonly unknown[] } }
+  >();
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: bench.handle.pool }),
     log: (event: LogEvent) => {
@@ -242,7 +400,8 @@ function timedKysely(bench: BenchRuntime) {
       const entry = byStatement.get(key) ?? { count: 0, ms: 0, slowest: { ms: -1, sql: '', parameters: [] } };
       entry.count++;
       entry.ms += event.queryDurationMillis;
-      if (event.queryDurationMillis > entry.slowest.ms) entry.slowest = { ms: event.queryDurationMillis, sql: event.query.sql, parameters: event.query.parameters };
+      if (event.queryDurationMillis > entry.slowest.ms)
+        entry.slowest = { ms: event.queryDurationMillis, sql: event.query.sql, parameters: event.query.parameters };
       byStatement.set(key, entry);
     },
   });
@@ -253,7 +412,10 @@ function timedKysely(bench: BenchRuntime) {
       const found = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms).find(([key]) => key.trimStart().startsWith('select'));
       if (!found) return null;
       const { sql: text, parameters } = found[1].slowest;
-      const result = await bench.superuser.pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, parameters as unknown[]);
+      const result = await bench.superuser.pool.query<{ 'QUERY PLAN': string }>(
+        `explain (analyze, buffers) ${text}`,
+        parameters as unknown[],
+      );
       return { statement: found[0], plan: result.rows.map((r) => r['QUERY PLAN']) };
     },
     /**
@@ -270,7 +432,10 @@ function timedKysely(bench: BenchRuntime) {
         await client.query('begin');
         // Ledger ids come from the application: the replay draws new ones so the primary key does not refuse it.
         const replay = text.replace(/\bselect (t\.)?id, /, 'select gen_random_uuid(), ');
-        const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, wal) ${replay}`, parameters.map((p) => (p === 'lead' ? 'explain-replay' : p)));
+        const result = await client.query<{ 'QUERY PLAN': string }>(
+          `explain (analyze, buffers, wal) ${replay}`,
+          parameters.map((p) => (p === 'lead' ? 'explain-replay' : p)),
+        );
         const rows = parameters.find((p): p is unknown[] => Array.isArray(p))?.length ?? parameters.filter((p) => p === 'lead').length;
         return { rows, plan: result.rows.map((r) => r['QUERY PLAN']) };
       } finally {
@@ -288,9 +453,129 @@ function timedKysely(bench: BenchRuntime) {
         sqlMsPerUnit: round(sqlMs / units, 4),
         otherMsPerUnit: round((totalMs - sqlMs) / units, 4),
         other: 'JavaScript in the use case (facts, explain, pool selection, audit hashing, JSON) and the event loop',
-        topStatements: statements.slice(0, 12).map(([statement, s]) => ({ statement, calls: s.count, msPerUnit: round(s.ms / units, 4), share: round(s.ms / totalMs, 3) })),
+        topStatements: statements
+          .slice(0, 12)
+          .map(([statement, s]) => ({ statement, calls: s.count, msPerUnit: round(s.ms / units, 4), share: round(s.ms / totalMs, 3) })),
       };
     },
+  };
+}
+
+/** CPU per record of a bulk run, Node and PostgreSQL, and how many of the machine's cores that kept busy. */
+function bulkCpu(split: CpuSplit | null, records: number, totalMs: number) {
+  if (!split) return null;
+  const node = split.nodeMainThread + split.nodeOtherThreads;
+  return {
+    nodeMsPerRecord: round(node / records, 3),
+    postgresMsPerRecord: round(split.postgres / records, 3),
+    nodeCoresBusy: round(node / totalMs, 2),
+    postgresCoresBusy: round(split.postgres / totalMs, 2),
+  };
+}
+
+const LEDGER_COLUMNS = [
+  'record_id',
+  'owner_id',
+  'previous_owner_id',
+  'team_id',
+  'reason_code',
+  'reason',
+  'due_at',
+  'source',
+  'ruleset_id',
+  'ruleset_number',
+  'rule_id',
+  'pool_id',
+  'queue_id',
+  'fairness',
+  'explanation',
+  'priority',
+  'escalation_policy_id',
+  'actor_id',
+  'actor_label',
+  'created_at',
+];
+const AUDIT_COLUMNS = [
+  'occurred_at',
+  'event_name',
+  'entity_type',
+  'entity_id',
+  'actor_id',
+  'actor_label',
+  'reason',
+  'request_id',
+  'before',
+  'after',
+  'digest',
+];
+const OUTBOX_COLUMNS = ['occurred_at', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'actor_id', 'request_id'];
+
+/**
+ * The database's own floor for what bulk routing wrote: the same rows written again by SQL alone, in chunks of
+ * the same size — each chunk, one transaction, locks its leads, re-inserts their ledger rows (as record type
+ * 'floor', so the one-open-assignment index takes them) with their timers and sets the owners again (one
+ * statement), and re-inserts
+ * their audit rows and outbox events. The rows are read from indexed copies made beforehand (not timed). No
+ * decision, no client work, no data sent over the wire: no implementation writes these rows faster on this machine.
+ * Run after the invariants: it leaves the leads pointing at the copies.
+ */
+async function bulkWriteFloor(bench: BenchRuntime) {
+  const db = bench.superuser.db;
+  const cols = (names: string[]) => sql.raw(names.join(', '));
+  const from = (alias: string, names: string[]) => sql.raw(names.map((c) => `${alias}.${c}`).join(', '));
+  await sql`create unlogged table floor_ledger as select * from assignments where record_type = 'lead' and closed_at is null`.execute(db);
+  await sql`create index on floor_ledger (record_id)`.execute(db);
+  await sql`create unlogged table floor_timers as select t.* from escalation_timers t join floor_ledger a on a.id = t.assignment_id`.execute(
+    db,
+  );
+  await sql`create index on floor_timers (assignment_id)`.execute(db);
+  await sql`create unlogged table floor_audit as select * from audit_events where event_name = 'assignment.created' and entity_type = 'lead'`.execute(
+    db,
+  );
+  await sql`create index on floor_audit (entity_id)`.execute(db);
+  await sql`create unlogged table floor_outbox as select * from outbox_events where event_type = 'assignment.created' and aggregate_type = 'lead'`.execute(
+    db,
+  );
+  await sql`create index on floor_outbox (aggregate_id)`.execute(db);
+  await sql`analyze floor_ledger, floor_timers, floor_audit, floor_outbox`.execute(db);
+  const meter = cpuMeter(bench.dataDir);
+  const started = performance.now();
+  let records = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const ids = (
+      await sql<{
+        record_id: string;
+      }>`select record_id from floor_ledger where record_id > ${after} order by record_id limit ${CHUNK}`.execute(db)
+    ).rows.map((r) => r.record_id);
+    if (ids.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      await sql`select id from leads where id = any(${ids}::uuid[]) order by id for update`.execute(trx);
+      await sql`
+        with src as materialized (select gen_random_uuid() as new_id, a.* from floor_ledger a where a.record_id = any(${ids}::uuid[])),
+             ledger as (insert into assignments (id, record_type, ${cols(LEDGER_COLUMNS)}) select s.new_id, 'floor', ${from('s', LEDGER_COLUMNS)} from src s),
+             timers as (insert into escalation_timers (assignment_id, step_index, action, target, fire_at)
+                        select s.new_id, t.step_index, t.action, t.target, t.fire_at from src s join floor_timers t on t.assignment_id = s.id)
+        update leads l set owner_id = s.owner_id, current_assignment_id = s.new_id
+        from src s, (select set_config('baton.ownership_writer', 'routing', true)) w
+        where l.id = s.record_id`.execute(trx);
+      await sql`insert into audit_events (id, ${cols(AUDIT_COLUMNS)}) select gen_random_uuid(), ${from('f', AUDIT_COLUMNS)} from floor_audit f where f.entity_id = any(${ids}::text[]) order by f.seq`.execute(
+        trx,
+      );
+      await sql`insert into outbox_events (${cols(OUTBOX_COLUMNS)}) select ${from('f', OUTBOX_COLUMNS)} from floor_outbox f where f.aggregate_id = any(${ids}::text[]) order by f.seq`.execute(
+        trx,
+      );
+    });
+    records += ids.length;
+    after = ids[ids.length - 1]!;
+  }
+  const totalMs = performance.now() - started;
+  return {
+    cpu: bulkCpu(meter.stop(), records, totalMs),
+    records,
+    totalMs: round(totalMs),
+    recordsPerSec: round((records / totalMs) * 1000),
+    what: 'the same rows, copied by SQL alone in chunks of the same size (see bulkWriteFloor)',
   };
 }
 
@@ -305,7 +590,17 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
   let started = performance.now();
   const SETUP_PAGE = 50_000;
   for (let from = 0; from < count; from += SETUP_PAGE) {
-    const columns = { name: [] as string[], company: [] as (string | null)[], email: [] as (string | null)[], region: [] as (string | null)[], product: [] as (string | null)[], line: [] as (string | null)[], amount: [] as (number | null)[], source: [] as (string | null)[], created: [] as number[] };
+    const columns = {
+      name: [] as string[],
+      company: [] as (string | null)[],
+      email: [] as (string | null)[],
+      region: [] as (string | null)[],
+      product: [] as (string | null)[],
+      line: [] as (string | null)[],
+      amount: [] as (number | null)[],
+      source: [] as (string | null)[],
+      created: [] as number[],
+    };
     for (let i = from; i < Math.min(count, from + SETUP_PAGE); i++) {
       const lead = leadInput(5_000_000 + i);
       columns.name.push(`Bulk ${lead.name}`);
@@ -334,6 +629,7 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const routeCpu = cpuMeter(bench.dataDir);
   started = performance.now();
   // Every unowned lead, streamed in keyset pages; progress on stderr about every 5 %.
   let shown = 0;
@@ -341,32 +637,49 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
     if (bulkProgress && (done - shown >= total / 20 || done === total)) {
       shown = done;
       const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`bulk ${done}/${total} ${Math.round(done / seconds)}/s rss ${Math.round(process.memoryUsage().rss / 1_048_576)} MB\n`);
+      process.stderr.write(
+        `bulk ${done}/${total} ${Math.round(done / seconds)}/s rss ${Math.round(process.memoryUsage().rss / 1_048_576)} MB\n`,
+      );
     }
   });
   const routeMs = performance.now() - started;
+  const routeCpuSplit = routeCpu.stop();
   clearInterval(sampler);
   progress(7);
 
   const explanation = (
-    await sql<{ avg_bytes: string; avg_text: string }>`select avg(pg_column_size(explanation))::int as avg_bytes, avg(length(explanation::text))::int as avg_text from assignments`.execute(bench.superuser.db)
+    await sql<{
+      avg_bytes: string;
+      avg_text: string;
+    }>`select avg(pg_column_size(explanation))::int as avg_bytes, avg(length(explanation::text))::int as avg_text from assignments`.execute(
+      bench.superuser.db,
+    )
   ).rows[0]!;
   const bulkPlan = await timed.explainCostliestSelect();
   const insertPlan = await timed.explainAssignmentInsert();
   const checks = await invariants(bench, 'Bulk %');
+  const floor = await bulkWriteFloor(bench);
   return {
     records: count,
     setupMs: round(setupMs),
     wipCap: org.wipCap,
     totalMs: round(routeMs),
     recordsPerSec: round((count / routeMs) * 1000),
-    result: { routed: result.routed, assigned: result.assigned, unassigned: result.unassigned, missing: result.missing, owners: Object.keys(result.byOwner).length },
+    result: {
+      routed: result.routed,
+      assigned: result.assigned,
+      unassigned: result.unassigned,
+      missing: result.missing,
+      owners: Object.keys(result.byOwner).length,
+    },
     rssMb: { before: round(rssBefore / 1_048_576), peak: round(rssPeak / 1_048_576) },
+    cpu: bulkCpu(routeCpuSplit, count, routeMs),
     timeSplit: timed.split(count, routeMs),
     costliestSelectPlan: bulkPlan,
     assignmentInsertPlan: insertPlan,
     explanationPerAssignment: { storedBytes: Number(explanation.avg_bytes), jsonChars: Number(explanation.avg_text) },
     invariants: checks,
+    databaseWriteFloor: { ...floor, ratio: round(count / routeMs / (floor.records / floor.totalMs), 3) },
     target: '≥ 20,000 records/s',
   };
 }
@@ -376,13 +689,31 @@ export async function runRoutingBench(options: RoutingBenchOptions = {}) {
   const bulk = options.bulk ?? 50_000;
   const progress = (step: number) => options.onProgress?.(step, 7);
   const whatIfIndex = options.whatIfIndex ?? false;
-  const http = options.only === 'bulk' ? null : await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
-  const bulkResult = options.only === 'http' ? null : await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex, options.bulkProgress ?? false), { connections: 4 });
+  const http =
+    options.only === 'bulk'
+      ? null
+      : await withBenchDatabase((bench) => httpPart(bench, n, progress, whatIfIndex), { connections: CLIENTS + 4 });
+  const bulkResult =
+    options.only === 'http'
+      ? null
+      : await withBenchDatabase((bench) => bulkPart(bench, bulk, progress, whatIfIndex, options.bulkProgress ?? false), { connections: 4 });
   return { benchmark: 'routing-decisions', whatIf: whatIfIndex ? WHAT_IF_INDEX : null, http, bulk: bulkResult };
 }
 
 if (isMain(import.meta.url)) {
   const only = process.argv[process.argv.indexOf('--only') + 1];
   const part = process.argv.includes('--only') && (only === 'http' || only === 'bulk') ? only : undefined;
-  console.log(JSON.stringify(await runRoutingBench({ n: numberArg('n'), bulk: numberArg('bulk'), whatIfIndex: process.argv.includes('--what-if-index'), only: part, bulkProgress: true }), null, 2));
+  console.log(
+    JSON.stringify(
+      await runRoutingBench({
+        n: numberArg('n'),
+        bulk: numberArg('bulk'),
+        whatIfIndex: process.argv.includes('--what-if-index'),
+        only: part,
+        bulkProgress: true,
+      }),
+      null,
+      2,
+    ),
+  );
 }

@@ -70,7 +70,22 @@ export async function closedLoop(count: number, concurrency: number, op: (i: num
   return { ops: count, concurrency, totalMs: round(totalMs), perSec: round((count / totalMs) * 1000), latencyMs: percentiles(samples) };
 }
 
-export type BenchRuntime = { runtime: Runtime; handle: DbHandle; ctx: UseCaseContext; superuser: DbHandle };
+/** Open loop: operation i starts at i ÷ rate seconds whether or not earlier ones have finished; their latencies. */
+export async function pacedLoop(count: number, ratePerSec: number, op: (i: number) => Promise<unknown>) {
+  const samples = new Float64Array(count);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i * 1000) / ratePerSec - performance.now())));
+      const t0 = performance.now();
+      await op(i);
+      samples[i] = performance.now() - t0;
+    }),
+  );
+  return { ops: count, ratePerSec, totalMs: round(performance.now() - started), latencyMs: percentiles(samples) };
+}
+
+export type BenchRuntime = { runtime: Runtime; handle: DbHandle; ctx: UseCaseContext; superuser: DbHandle; dataDir: string };
 
 /**
  * A fresh embedded PostgreSQL in a temporary directory, migrated, removed afterwards. `handle` is a pool of
@@ -84,7 +99,7 @@ export async function withBenchDatabase<T>(work: (bench: BenchRuntime) => Promis
   // The cluster's superuser: set-based setup, VACUUM, and pg_stat_activity with every session's wait events.
   const superuser = createDb(withCredentials(runtime.endpoints.ownerUrl, 'postgres', runtime.secrets.superuserPassword), { max: 4 });
   try {
-    return await work({ runtime, handle, superuser, ctx: { db: handle.db, clock: runtime.clock, actor: systemActor('bench') } });
+    return await work({ runtime, handle, superuser, dataDir, ctx: { db: handle.db, clock: runtime.clock, actor: systemActor('bench') } });
   } finally {
     await handle.db.destroy();
     await superuser.db.destroy();
@@ -93,10 +108,66 @@ export async function withBenchDatabase<T>(work: (bench: BenchRuntime) => Promis
   }
 }
 
+// ---- where the CPU goes -----------------------------------------------------------------------------
+
+/**
+ * User + system CPU of a thread or process so far, in ms, from its `/proc/…/stat` (clock ticks of 10 ms); with
+ * `reaped`, also that of its children that have exited.
+ */
+export function statCpuMs(statFile: string, reaped = false): number {
+  const stat = fs.readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (own + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
+}
+
+/**
+ * The bench cluster's PostgreSQL processes: the postmaster (first line of postmaster.pid) with its exited children
+ * (a backend whose connection closed takes its CPU there), and its living children.
+ */
+function postgresCpuMs(dataDir: string): number {
+  const postmaster = fs
+    .readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')
+    .split('\n')[0]!
+    .trim();
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (pid === postmaster || parent === postmaster) total += statCpuMs(`/proc/${pid}/stat`, pid === postmaster);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+export type CpuSplit = { nodeMainThread: number; nodeOtherThreads: number; postgres: number };
+
+/**
+ * CPU spent from now until `stop`, split between this process's main thread, its other threads (V8's GC and
+ * compiler helpers, libuv, workers) and the bench cluster's PostgreSQL processes. Linux (/proc) only: null elsewhere.
+ */
+export function cpuMeter(dataDir: string): { stop: () => CpuSplit | null } {
+  if (!fs.existsSync('/proc/self/task')) return { stop: () => null };
+  const mainThread = `/proc/self/task/${process.pid}/stat`;
+  const start = { main: statCpuMs(mainThread), process: process.cpuUsage(), postgres: postgresCpuMs(dataDir) };
+  return {
+    stop: () => {
+      const processMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(start.process));
+      const main = statCpuMs(mainThread) - start.main;
+      return { nodeMainThread: main, nodeOtherThreads: Math.max(0, processMs - main), postgres: postgresCpuMs(dataDir) - start.postgres };
+    },
+  };
+}
+
 // ---- the CRM sample dataset ---------------------------------------------------------------------------
 
 const crmDir = path.join(projectRoot, 'test', 'fixtures', 'crm');
-const readCsv = (file: string) => parse(fs.readFileSync(path.join(crmDir, file)), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
+const readCsv = (file: string) =>
+  parse(fs.readFileSync(path.join(crmDir, file)), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
 
 export const REGIONS = ['Central', 'East', 'West'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -117,12 +188,17 @@ let crmCache: Crm | null = null;
 
 export function loadCrm(): Crm {
   if (crmCache) return crmCache;
-  const agents = readCsv('sales_teams.csv').map((r) => ({ name: r.sales_agent!, manager: r.manager!, region: r.regional_office as Region }));
+  const agents = readCsv('sales_teams.csv').map((r) => ({
+    name: r.sales_agent!,
+    manager: r.manager!,
+    region: r.regional_office as Region,
+  }));
   const regionOf = new Map(agents.map((a) => [a.name, a.region]));
   const products = new Map(readCsv('products.csv').map((p) => [p.product!, { series: p.series!, price: Number(p.sales_price) }]));
   const pipeline = readCsv('sales_pipeline.csv');
   const accountRegion = new Map<string, Region>();
-  for (const deal of pipeline) if (deal.account && !accountRegion.has(deal.account)) accountRegion.set(deal.account, regionOf.get(deal.sales_agent!) ?? 'Central');
+  for (const deal of pipeline)
+    if (deal.account && !accountRegion.has(deal.account)) accountRegion.set(deal.account, regionOf.get(deal.sales_agent!) ?? 'Central');
   const accounts = new Map<string, AccountFacts>();
   for (const [i, row] of readCsv('accounts.csv').entries()) {
     const employees = Number(row.employees) || null;
@@ -205,7 +281,11 @@ export function crmFacts(now: number): Facts[] {
 
 export type RuleTargets = { pools: Record<Region, string>; strategicPool: string; triageQueue: string; nurtureQueue: string };
 
-const pool = (id: string, slaHours: number, priority: 'low' | 'normal' | 'high' | 'urgent' = 'normal') => ({ target: { type: 'pool' as const, id }, slaHours, priority });
+const pool = (id: string, slaHours: number, priority: 'low' | 'normal' | 'high' | 'urgent' = 'normal') => ({
+  target: { type: 'pool' as const, id },
+  slaHours,
+  priority,
+});
 const queue = (id: string, slaHours = 24) => ({ target: { type: 'queue' as const, id }, slaHours });
 
 /**
@@ -217,7 +297,12 @@ export function crmLeadRules(t: RuleTargets): Rule[] {
   const rules: Rule[] = [
     {
       name: 'Strategic GTK deals',
-      when: { all: [{ field: 'productLine', op: 'eq', value: 'GTK' }, { field: 'amount', op: 'gte', value: 2_500_000 }] },
+      when: {
+        all: [
+          { field: 'productLine', op: 'eq', value: 'GTK' },
+          { field: 'amount', op: 'gte', value: 2_500_000 },
+        ],
+      },
       then: pool(t.strategicPool, 2, 'urgent'),
     },
     {
@@ -225,7 +310,17 @@ export function crmLeadRules(t: RuleTargets): Rule[] {
       when: {
         all: [
           { field: 'account.segment', op: 'eq', value: 'enterprise' },
-          { any: [{ field: 'amount', op: 'gte', value: 500_000 }, { all: [{ field: 'productLine', op: 'eq', value: 'GTX' }, { field: 'product', op: 'in', value: ['GTX Pro', 'GTX Plus Pro'] }] }] },
+          {
+            any: [
+              { field: 'amount', op: 'gte', value: 500_000 },
+              {
+                all: [
+                  { field: 'productLine', op: 'eq', value: 'GTX' },
+                  { field: 'product', op: 'in', value: ['GTX Pro', 'GTX Plus Pro'] },
+                ],
+              },
+            ],
+          },
         ],
       },
       then: pool(t.strategicPool, 4, 'high'),
@@ -242,19 +337,36 @@ export function crmLeadRules(t: RuleTargets): Rule[] {
     },
     {
       name: 'Tiny MG deals to nurture',
-      when: { all: [{ field: 'productLine', op: 'eq', value: 'MG' }, { field: 'amount', op: 'lt', value: 6_000 }, { field: 'source', op: 'neq', value: 'referral' }] },
+      when: {
+        all: [
+          { field: 'productLine', op: 'eq', value: 'MG' },
+          { field: 'amount', op: 'lt', value: 6_000 },
+          { field: 'source', op: 'neq', value: 'referral' },
+        ],
+      },
       then: queue(t.nurtureQueue, 72),
     },
     {
       name: 'Medical and finance accounts, regulated desk',
-      when: { all: [{ field: 'account.industry', op: 'in', value: ['medical', 'finance'] }, { field: 'amount', op: 'between', value: [300_000, 2_500_000] }, { not: { field: 'region', op: 'eq', value: 'International' } }] },
+      when: {
+        all: [
+          { field: 'account.industry', op: 'in', value: ['medical', 'finance'] },
+          { field: 'amount', op: 'between', value: [300_000, 2_500_000] },
+          { not: { field: 'region', op: 'eq', value: 'International' } },
+        ],
+      },
       then: pool(t.strategicPool, 8, 'high'),
     },
   ];
   const bands: Array<{ name: string; when: Condition; sla: number; priority: 'low' | 'normal' | 'high' }> = [
     { name: 'large', when: { field: 'amount', op: 'gte', value: 400_000 }, sla: 4, priority: 'high' },
     { name: 'mid', when: { field: 'amount', op: 'between', value: [100_000, 399_999] }, sla: 8, priority: 'normal' },
-    { name: 'small', when: { any: [{ field: 'amount', op: 'lt', value: 100_000 }, { not: { field: 'amount', op: 'exists' } }] }, sla: 24, priority: 'low' },
+    {
+      name: 'small',
+      when: { any: [{ field: 'amount', op: 'lt', value: 100_000 }, { not: { field: 'amount', op: 'exists' } }] },
+      sla: 24,
+      priority: 'low',
+    },
   ];
   for (const region of REGIONS) {
     for (const line of ['GTX', 'MG'] as const) {
@@ -268,18 +380,38 @@ export function crmLeadRules(t: RuleTargets): Rule[] {
     }
     rules.push({
       name: `${region} GTK and other lines`,
-      when: { all: [{ field: 'region', op: 'eq', value: region }, { any: [{ field: 'productLine', op: 'eq', value: 'GTK' }, { not: { field: 'productLine', op: 'exists' } }] }] },
+      when: {
+        all: [
+          { field: 'region', op: 'eq', value: region },
+          { any: [{ field: 'productLine', op: 'eq', value: 'GTK' }, { not: { field: 'productLine', op: 'exists' } }] },
+        ],
+      },
       then: pool(t.pools[region], 8),
     });
   }
   rules.push(
     {
       name: 'International, known account region',
-      when: { all: [{ field: 'region', op: 'eq', value: 'International' }, { field: 'account.region', op: 'in', value: [...REGIONS] }, { field: 'account.employees', op: 'gte', value: 1_000 }] },
+      when: {
+        all: [
+          { field: 'region', op: 'eq', value: 'International' },
+          { field: 'account.region', op: 'in', value: [...REGIONS] },
+          { field: 'account.employees', op: 'gte', value: 1_000 },
+        ],
+      },
       then: pool(t.strategicPool, 12),
     },
     { name: 'International, everything else', when: { field: 'region', op: 'eq', value: 'International' }, then: queue(t.triageQueue, 24) },
-    { name: 'Region missing, referral', when: { all: [{ field: 'region', op: 'nin', value: [...REGIONS, 'International'] }, { field: 'source', op: 'eq', value: 'referral' }] }, then: pool(t.pools.Central, 8) },
+    {
+      name: 'Region missing, referral',
+      when: {
+        all: [
+          { field: 'region', op: 'nin', value: [...REGIONS, 'International'] },
+          { field: 'source', op: 'eq', value: 'referral' },
+        ],
+      },
+      then: pool(t.pools.Central, 8),
+    },
     { name: 'Catch-all: triage', when: { all: [] }, then: queue(t.triageQueue, 24) },
   );
   return rules.map((rule, i) => ({ id: `r${String(i + 1).padStart(2, '0')}`, ...rule }));
@@ -287,9 +419,21 @@ export function crmLeadRules(t: RuleTargets): Rule[] {
 
 // ---- a routing organisation from the dataset -------------------------------------------------------------
 
-export type RoutingOrg = { reps: Map<string, string>; managers: Map<string, string>; pools: Record<Region, string>; strategicPool: string; queues: { triage: string; nurture: string }; rulesetId: string; wipCap: number };
+export type RoutingOrg = {
+  reps: Map<string, string>;
+  managers: Map<string, string>;
+  pools: Record<Region, string>;
+  strategicPool: string;
+  queues: { triage: string; nurture: string };
+  rulesetId: string;
+  wipCap: number;
+};
 
-const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '')}@bench.baton.dev`;
+const emailOf = (name: string) =>
+  `${name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '.')
+    .replace(/^\.|\.$/g, '')}@bench.baton.dev`;
 
 /**
  * The dataset's 35 reps and their managers as users and teams, one pool per regional office (the three
@@ -306,8 +450,16 @@ export async function setupRoutingOrg(ctx: UseCaseContext, options: { wipCap: nu
     teams.set(name, (await createTeam(ctx, { name: `${name}'s team`, managerId: user.id })).id);
   }
   const reps = new Map<string, string>();
-  for (const agent of crm.agents) reps.set(agent.name, (await createUser(ctx, { email: emailOf(agent.name), name: agent.name, role: 'sales_rep', teamId: teams.get(agent.manager) })).id);
-  await ctx.db.updateTable('users').set({ team_id: null }).where('id', 'in', [...managers.values()]).execute();
+  for (const agent of crm.agents)
+    reps.set(
+      agent.name,
+      (await createUser(ctx, { email: emailOf(agent.name), name: agent.name, role: 'sales_rep', teamId: teams.get(agent.manager) })).id,
+    );
+  await ctx.db
+    .updateTable('users')
+    .set({ team_id: null })
+    .where('id', 'in', [...managers.values()])
+    .execute();
   const revops = await createUser(ctx, { email: 'revops@bench.baton.dev', name: 'Bench RevOps', role: 'revops' });
   const triage = await createQueue(ctx, { name: 'Triage', ownerId: revops.id });
   const nurture = await createQueue(ctx, { name: 'Nurture', ownerId: revops.id });
@@ -326,7 +478,10 @@ export async function setupRoutingOrg(ctx: UseCaseContext, options: { wipCap: nu
   const strategic = await createPool(ctx, {
     name: 'Strategic desk',
     strategy: 'least_loaded',
-    members: REGIONS.flatMap((region) => crm.agents.filter((a) => a.region === region).slice(-2)).map((a) => ({ userId: reps.get(a.name)!, wipCap: options.wipCap })),
+    members: REGIONS.flatMap((region) => crm.agents.filter((a) => a.region === region).slice(-2)).map((a) => ({
+      userId: reps.get(a.name)!,
+      wipCap: options.wipCap,
+    })),
     fallback: { type: 'queue', id: triage.id },
   });
   // The dataset's accounts, so leads whose e-mail domain matches get account facts (segment, industry, …).
@@ -342,9 +497,21 @@ export async function setupRoutingOrg(ctx: UseCaseContext, options: { wipCap: nu
       segment: account.segment,
     });
   }
-  const draft = await createRuleset(ctx, { recordType: 'lead', name: 'Bench inbound leads', rules: crmLeadRules({ pools, strategicPool: strategic.id, triageQueue: triage.id, nurtureQueue: nurture.id }) });
+  const draft = await createRuleset(ctx, {
+    recordType: 'lead',
+    name: 'Bench inbound leads',
+    rules: crmLeadRules({ pools, strategicPool: strategic.id, triageQueue: triage.id, nurtureQueue: nurture.id }),
+  });
   await publishRuleset(ctx, { rulesetId: draft.id, expectedVersion: draft.version });
-  return { reps, managers, pools, strategicPool: strategic.id, queues: { triage: triage.id, nurture: nurture.id }, rulesetId: draft.id, wipCap: options.wipCap };
+  return {
+    reps,
+    managers,
+    pools,
+    strategicPool: strategic.id,
+    queues: { triage: triage.id, nurture: nurture.id },
+    rulesetId: draft.id,
+    wipCap: options.wipCap,
+  };
 }
 
 /** Leads for HTTP/use-case traffic: the CRM leads cycled, made unique per index, without account links. */
@@ -378,7 +545,11 @@ export function sampleWaits(bench: BenchRuntime, intervalMs = 20) {
       await loop;
       const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
       const perSample = (c: number) => round(c / Math.max(1, samples), 2);
-      return { samples, meanBusySessions: perSample([...counts.values()].reduce((a, b) => a + b, 0)), top: top.map(([what, c]) => ({ what, sessions: perSample(c) })) };
+      return {
+        samples,
+        meanBusySessions: perSample([...counts.values()].reduce((a, b) => a + b, 0)),
+        top: top.map(([what, c]) => ({ what, sessions: perSample(c) })),
+      };
     },
   };
 }
