@@ -11,7 +11,7 @@ import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
 import { type LeadRow, findAccount } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
-import { insertedLeadSubject } from '../subjects.js';
+import { insertedLeadSubjects } from '../subjects.js';
 import { type RoutingDecision, routeRecord } from './route-record.js';
 import { routeChunk } from './route-records-batch.js';
 
@@ -92,7 +92,7 @@ async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, 
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
-  const subject = await insertedLeadSubject(trx, row, now);
+  const [subject] = await insertedLeadSubjects(trx, [row], now);
   return answerOf(row, await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject }));
 }
 
@@ -138,8 +138,14 @@ async function createMany(trx: Trx, calls: LeadCall[]): Promise<Array<Settled<Cr
   const callOf = new Map(rows.map((r) => [r.values.id, calls[r.index]!]));
   for (const row of inserted.values())
     await recordChange(trx, callOf.get(row.id)!.ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
+  // In arrival order: within a pool, the leads are served as they came.
+  const subjects = await insertedLeadSubjects(
+    trx,
+    rows.map((r) => inserted.get(r.values.id)!),
+    calls[0]!.ctx.clock.now(),
+  );
   const { decisions } = await routeChunk(trx, calls[0]!.ctx, 'lead', [...inserted.keys()], {
-    oneByOne: { contextOf: (recordId) => callOf.get(recordId)!.ctx },
+    oneByOne: { contextOf: (recordId) => callOf.get(recordId)!.ctx, subjects },
   });
   for (const { index, values } of rows) answers[index] = { ok: true, value: answerOf(inserted.get(values.id)!, decisions.get(values.id)!) };
   return answers as Array<Settled<CreatedLead>>;

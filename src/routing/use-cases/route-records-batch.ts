@@ -41,9 +41,10 @@ export type BatchResult = { routed: number; assigned: number; unassigned: number
 /**
  * A chunk made of separate requests for records created in this transaction (leads created together, see
  * createLead) rather than one bulk run: each record is answered with its own decision and explanation, its audit
- * rows carry its own caller, and its owner gets one inbox entry per record, exactly as single routing does.
+ * rows carry its own caller, and its owner gets one inbox entry per record, exactly as single routing does. The
+ * records come as subjects: this transaction holds them already, and knows their facts.
  */
-export type OneByOne = { contextOf: (recordId: string) => UseCaseContext };
+export type OneByOne = { contextOf: (recordId: string) => UseCaseContext; subjects: Subject[] };
 
 export const CHUNK = 2_000;
 
@@ -159,7 +160,7 @@ export async function routeChunk(
 ): Promise<BatchResult & { decisions: Map<string, RoutingDecision> }> {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
-  const lockedRows = await lockSubjects(trx, recordType, ids, now, options.previous);
+  const lockedRows = options.oneByOne?.subjects ?? (await lockSubjects(trx, recordType, ids, now, options.previous));
   const locked = options.unownedOnly ? lockedRows.filter((s) => s.ownerId === null) : lockedRows;
   const { policy, ruleset } = await decisionInputs(trx, recordType, (id) => isCompiled(id));
   const placed: Placed[] = [];
