@@ -14,7 +14,18 @@ import { type LogEvent, Kysely, PostgresDialect, sql } from 'kysely';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
 import type { Database } from '../src/platform/db/database.js';
 import { sweepEscalations } from '../src/routing/use-cases/sweep-escalations.js';
-import { type BenchOptions, type BenchRuntime, isMain, numberArg, round, sampleWaits, setupRoutingOrg, withBenchDatabase } from './support.js';
+import {
+  type BenchOptions,
+  type BenchRuntime,
+  cpuMeter,
+  cpuPerItem,
+  isMain,
+  numberArg,
+  round,
+  sampleWaits,
+  setupRoutingOrg,
+  withBenchDatabase,
+} from './support.js';
 
 const BATCH = 500;
 
@@ -154,9 +165,11 @@ export async function runEscalationBench(options: BenchOptions & { profile?: boo
     const traces: Traced[][] = Array.from({ length: sweepers }, () => []);
     const contexts = traces.map((trace) => (options.profile ? { ...bench.ctx, db: tracedKysely(bench, trace) } : bench.ctx));
     const waits = options.profile ? sampleWaits(bench) : null;
+    const meter = cpuMeter(bench.dataDir);
     started = performance.now();
     const results = await Promise.all(contexts.map((ctx) => sweepEscalations(ctx, { batchSize: BATCH })));
     const sweepMs = performance.now() - started;
+    const cpu = cpuPerItem(meter.stop(), n, sweepMs);
     clearInterval(sampler);
     const profile = waits ? profileOf(traces, sweepMs, await waits.stop()) : undefined;
     progress(5);
@@ -198,6 +211,7 @@ export async function runEscalationBench(options: BenchOptions & { profile?: boo
       setupMs: round(setupMs),
       baton: {
         totalMs: round(sweepMs),
+        cpu,
         timersPerSec: rate(fired, sweepMs),
         firedPerSweeper: results.map((r) => r.fired),
         byAction: results.reduce<Record<string, number>>((acc, r) => {

@@ -32,6 +32,7 @@ import {
   type CpuSplit,
   closedLoop,
   cpuMeter,
+  cpuPerItem,
   crmFacts,
   isMain,
   leadInput,
@@ -461,18 +462,6 @@ function timedKysely(bench: BenchRuntime) {
   };
 }
 
-/** CPU per record of a bulk run, Node and PostgreSQL, and how many of the machine's cores that kept busy. */
-function bulkCpu(split: CpuSplit | null, records: number, totalMs: number) {
-  if (!split) return null;
-  const node = split.nodeMainThread + split.nodeOtherThreads;
-  return {
-    nodeMsPerRecord: round(node / records, 3),
-    postgresMsPerRecord: round(split.postgres / records, 3),
-    nodeCoresBusy: round(node / totalMs, 2),
-    postgresCoresBusy: round(split.postgres / totalMs, 2),
-  };
-}
-
 const LEDGER_COLUMNS = [
   'record_id',
   'owner_id',
@@ -571,7 +560,7 @@ async function bulkWriteFloor(bench: BenchRuntime) {
   }
   const totalMs = performance.now() - started;
   return {
-    cpu: bulkCpu(meter.stop(), records, totalMs),
+    cpu: cpuPerItem(meter.stop(), records, totalMs),
     records,
     totalMs: round(totalMs),
     recordsPerSec: round((records / totalMs) * 1000),
@@ -673,7 +662,7 @@ async function bulkPart(bench: BenchRuntime, count: number, progress: (step: num
       owners: Object.keys(result.byOwner).length,
     },
     rssMb: { before: round(rssBefore / 1_048_576), peak: round(rssPeak / 1_048_576) },
-    cpu: bulkCpu(routeCpuSplit, count, routeMs),
+    cpu: cpuPerItem(routeCpuSplit, count, routeMs),
     timeSplit: timed.split(count, routeMs),
     costliestSelectPlan: bulkPlan,
     assignmentInsertPlan: insertPlan,

@@ -163,6 +163,18 @@ export function cpuMeter(dataDir: string): { stop: () => CpuSplit | null } {
   };
 }
 
+/** CPU per item of a run (a record routed, a timer fired), Node and PostgreSQL, and how many cores each kept busy. */
+export function cpuPerItem(split: CpuSplit | null, items: number, totalMs: number) {
+  if (!split) return null;
+  const node = split.nodeMainThread + split.nodeOtherThreads;
+  return {
+    nodeMsPerItem: round(node / items, 3),
+    postgresMsPerItem: round(split.postgres / items, 3),
+    nodeCoresBusy: round(node / totalMs, 2),
+    postgresCoresBusy: round(split.postgres / totalMs, 2),
+  };
+}
+
 // ---- the CRM sample dataset ---------------------------------------------------------------------------
 
 const crmDir = path.join(projectRoot, 'test', 'fixtures', 'crm');
