@@ -19,13 +19,16 @@ import pino from 'pino';
 import { buildApp } from '../src/app.js';
 import { createApiToken } from '../src/identity/use-cases/create-api-token.js';
 import { createUser } from '../src/identity/use-cases/create-user.js';
+import { AUDIT_COLUMNS as AUDIT_COLUMN_TYPES } from '../src/platform/audit/append-audit.js';
 import { verifyAudit } from '../src/platform/audit/verify-audit.js';
+import { OUTBOX_COLUMNS as OUTBOX_COLUMN_TYPES } from '../src/platform/outbox/emit.js';
 import type { Database } from '../src/platform/db/database.js';
 import { recordChange } from '../src/platform/record-change.js';
 import { inTransaction } from '../src/platform/use-case-context.js';
 import { createLead } from '../src/routing/use-cases/create-lead.js';
 import { CHUNK } from '../src/routing/use-cases/route-records-batch.js';
 import { routeUnownedRecords } from '../src/routing/use-cases/route-unowned-records.js';
+import { ASSIGNMENT_COLUMNS } from '../src/routing/store.js';
 import {
   type BenchOptions,
   type BenchRuntime,
@@ -462,42 +465,10 @@ function timedKysely(bench: BenchRuntime) {
   };
 }
 
-const LEDGER_COLUMNS = [
-  'record_id',
-  'owner_id',
-  'previous_owner_id',
-  'team_id',
-  'reason_code',
-  'reason',
-  'due_at',
-  'source',
-  'ruleset_id',
-  'ruleset_number',
-  'rule_id',
-  'pool_id',
-  'queue_id',
-  'fairness',
-  'explanation',
-  'priority',
-  'escalation_policy_id',
-  'actor_id',
-  'actor_label',
-  'created_at',
-];
-const AUDIT_COLUMNS = [
-  'occurred_at',
-  'event_name',
-  'entity_type',
-  'entity_id',
-  'actor_id',
-  'actor_label',
-  'reason',
-  'request_id',
-  'before',
-  'after',
-  'digest',
-];
-const OUTBOX_COLUMNS = ['occurred_at', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'actor_id', 'request_id'];
+// The columns the product writes, so the floor writes exactly what it writes (ids are drawn anew).
+const LEDGER_COLUMNS = ASSIGNMENT_COLUMNS.filter((c) => c !== 'id' && c !== 'record_type');
+const AUDIT_COLUMNS = Object.keys(AUDIT_COLUMN_TYPES).filter((c) => c !== 'id');
+const OUTBOX_COLUMNS = Object.keys(OUTBOX_COLUMN_TYPES);
 
 /**
  * The database's own floor for what bulk routing wrote: the same rows written again by SQL alone, in chunks of

@@ -390,6 +390,32 @@ export type LedgerRow = Omit<
   'record_type' | 'actor_id' | 'actor_label' | 'created_at' | 'acknowledged_at' | 'closed_at' | 'closed_reason' | 'fairness' | 'explanation'
 > & { fairness: string | null; explanation: string };
 
+/** The columns a new ledger row is written with, in insertAssignments' order. */
+export const ASSIGNMENT_COLUMNS = [
+  'id',
+  'record_type',
+  'record_id',
+  'owner_id',
+  'previous_owner_id',
+  'team_id',
+  'reason_code',
+  'reason',
+  'due_at',
+  'source',
+  'ruleset_id',
+  'ruleset_number',
+  'rule_id',
+  'pool_id',
+  'queue_id',
+  'fairness',
+  'explanation',
+  'priority',
+  'escalation_policy_id',
+  'actor_id',
+  'actor_label',
+  'created_at',
+] as const;
+
 /**
  * Many ledger rows of one record type, decided by one actor at one time, as one INSERT … SELECT FROM unnest(column
  * arrays): a fixed parameter count whatever the row count, so binding and planning stay cheap.
@@ -403,30 +429,7 @@ export async function insertAssignments(
   const column = <K extends keyof LedgerRow>(key: K) => rows.map((r) => r[key]);
   await trx
     .insertInto('assignments')
-    .columns([
-      'id',
-      'record_type',
-      'record_id',
-      'owner_id',
-      'previous_owner_id',
-      'team_id',
-      'reason_code',
-      'reason',
-      'due_at',
-      'source',
-      'ruleset_id',
-      'ruleset_number',
-      'rule_id',
-      'pool_id',
-      'queue_id',
-      'fairness',
-      'explanation',
-      'priority',
-      'escalation_policy_id',
-      'actor_id',
-      'actor_label',
-      'created_at',
-    ])
+    .columns([...ASSIGNMENT_COLUMNS])
     .expression(
       sql`select t.id, ${common.recordType}, t.record_id, t.owner_id, t.previous_owner_id, t.team_id, t.reason_code, t.reason, t.due_at, t.source, t.ruleset_id,
                  t.ruleset_number, t.rule_id, t.pool_id, t.queue_id, t.fairness::jsonb, e.explanation, t.priority, t.escalation_policy_id, ${common.actorId}::uuid,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, QueryCreator } from 'kysely';
 import type { AuditEventTable, Database, Trx } from '../db/database.js';
 import type { PendingAudit } from '../pre-commit.js';
-import { unnestInsert } from '../db/unnest-insert.js';
+import { type ColumnTypes, unnestInsert } from '../db/unnest-insert.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 import { type EventContent, contentDigest } from './chain.js';
 import type { AuditedChange } from './events.js';
@@ -57,25 +57,23 @@ export async function appendAuditBatch(trx: Trx, ctx: UseCaseContext, changes: A
   return inserted.map((r) => Number(r.seq));
 }
 
+/** What a writer sets of an audit row (the database numbers it and records its transaction). */
+export const AUDIT_COLUMNS = {
+  id: 'uuid',
+  occurred_at: 'timestamptz',
+  event_name: 'text',
+  entity_type: 'text',
+  entity_id: 'text',
+  actor_id: 'uuid',
+  actor_label: 'text',
+  reason: 'text',
+  request_id: 'text',
+  before: 'jsonb',
+  after: 'jsonb',
+  digest: 'text',
+} satisfies ColumnTypes<'audit_events'>;
+
 /** The rows as one INSERT … SELECT FROM unnest(column arrays) (see unnestInsert), in the order they were recorded. */
 export function auditInsert(db: QueryCreator<Database>, rows: Insertable<AuditEventTable>[]) {
-  return unnestInsert(
-    db,
-    'audit_events',
-    {
-      id: 'uuid',
-      occurred_at: 'timestamptz',
-      event_name: 'text',
-      entity_type: 'text',
-      entity_id: 'text',
-      actor_id: 'uuid',
-      actor_label: 'text',
-      reason: 'text',
-      request_id: 'text',
-      before: 'jsonb',
-      after: 'jsonb',
-      digest: 'text',
-    },
-    rows,
-  );
+  return unnestInsert(db, 'audit_events', AUDIT_COLUMNS, rows);
 }

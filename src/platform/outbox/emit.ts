@@ -1,6 +1,6 @@
 import type { QueryCreator } from 'kysely';
 import type { Database, Trx } from '../db/database.js';
-import { unnestInsert } from '../db/unnest-insert.js';
+import { type ColumnTypes, unnestInsert } from '../db/unnest-insert.js';
 import { type OutboxRow, preCommitWritesOf } from '../pre-commit.js';
 import { type UseCaseContext, actorOf } from '../use-case-context.js';
 
@@ -42,20 +42,18 @@ export async function insertOutboxRows(trx: Trx, rows: OutboxRow[]): Promise<voi
   if (rows.length > 0) await outboxInsert(trx, rows).execute();
 }
 
+/** What a writer sets of an outbox event (the database numbers and names it). */
+export const OUTBOX_COLUMNS = {
+  occurred_at: 'timestamptz',
+  aggregate_type: 'text',
+  aggregate_id: 'text',
+  event_type: 'text',
+  payload: 'jsonb',
+  actor_id: 'uuid',
+  request_id: 'text',
+} satisfies ColumnTypes<'outbox_events'>;
+
 /** The rows as one INSERT … SELECT FROM unnest(column arrays) (see unnestInsert), in order (so `seq` follows emission order). */
 export function outboxInsert(db: QueryCreator<Database>, rows: OutboxRow[]) {
-  return unnestInsert(
-    db,
-    'outbox_events',
-    {
-      occurred_at: 'timestamptz',
-      aggregate_type: 'text',
-      aggregate_id: 'text',
-      event_type: 'text',
-      payload: 'jsonb',
-      actor_id: 'uuid',
-      request_id: 'text',
-    },
-    rows,
-  );
+  return unnestInsert(db, 'outbox_events', OUTBOX_COLUMNS, rows);
 }
