@@ -224,8 +224,10 @@ export async function notifyAs(trx: Trx, entries: Array<{ ctx: UseCaseContext; n
     )
     .execute();
   const byContext = new Map<UseCaseContext, OutboxEvent[]>();
-  entries.forEach(({ ctx, notification }, i) =>
-    byContext.set(ctx, [...(byContext.get(ctx) ?? []), notificationEvent(ids[i]!, notification)]),
-  );
+  entries.forEach(({ ctx, notification }, i) => {
+    const events = byContext.get(ctx) ?? [];
+    events.push(notificationEvent(ids[i]!, notification));
+    byContext.set(ctx, events);
+  });
   for (const [ctx, events] of byContext) await emitMany(trx, ctx, events);
 }

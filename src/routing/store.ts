@@ -190,13 +190,7 @@ export const lockPool = (trx: Trx, id: string) => trx.selectFrom('pools').select
 
 /** Several pools locked in one statement, in id order (as every batch locks them, so two batches cannot deadlock). */
 export const lockPools = (trx: Trx, ids: string[]) =>
-  trx
-    .selectFrom('pools')
-    .selectAll()
-    .where('id', 'in', [...ids].sort())
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+  trx.selectFrom('pools').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 
 /** Each pool's new fairness state and decision count, in one statement. */
 export async function savePoolsFairness(trx: Trx, pools: Array<{ id: string; fairness: unknown; decisions: number }>): Promise<void> {

@@ -43,10 +43,10 @@ const compiledById = new Map<string, CompiledRuleset>();
 
 const compiledKey = (id: string, transitionsOnly: boolean) => (transitionsOnly ? `${id}:transitions` : id);
 
-/** The compiled form of a published version; `rules` may be null once this process has compiled it. */
 /** Whether this process has compiled a rule set version already (then its rules need not be read again). */
 export const isCompiled = (id: string, transitionsOnly = false) => compiledById.has(compiledKey(id, transitionsOnly));
 
+/** The compiled form of a published version; `rules` may be null once this process has compiled it. */
 export function compiledRuleset(id: string, rules: Rule[] | null, transitionsOnly = false): CompiledRuleset {
   const key = compiledKey(id, transitionsOnly);
   let entry = compiledById.get(key);
