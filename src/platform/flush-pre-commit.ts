@@ -1,6 +1,7 @@
 import { type QueryCreator, sql } from 'kysely';
 import { auditInsert, auditRows } from './audit/append-audit.js';
 import type { Database, Trx } from './db/database.js';
+import { COMMIT_FOLLOWS } from './db/kysely.js';
 import { outboxInsert } from './outbox/emit.js';
 import type { PreCommitWrites } from './pre-commit.js';
 import type { IdempotencyClaim } from './use-case-context.js';
@@ -11,9 +12,16 @@ type Part = 'audit' | 'outbox' | 'idempotency';
  * The last writes of a use-case transaction — its audit rows, outbox events, the idempotency key's "committed"
  * mark and its commit guards — as one statement whose CTEs insert every row (from column arrays), whatever their
  * number. Nothing here waits for a lock except a guard's own rows: the audit rows are sealed into the hash chain
- * after commit. A guard that hit fewer rows than it needs throws its miss, and the transaction rolls back.
+ * after commit. A guard that hit fewer rows than it needs throws its miss, and the transaction rolls back. It is
+ * the last statement of the use case's work.
  */
-export async function flushPreCommitWrites(trx: Trx, pending: PreCommitWrites, idempotency: IdempotencyClaim | undefined): Promise<void> {
+export async function flushPreCommitWrites(
+  trx: Trx,
+  pending: PreCommitWrites,
+  idempotency: IdempotencyClaim | undefined,
+  /** The transaction commits as soon as this returns (it is not joined to a caller's transaction). */
+  options: { commitFollows: boolean },
+): Promise<void> {
   const parts: Part[] = [];
   if (pending.audit.length > 0) parts.push('audit');
   if (pending.outbox.length > 0) parts.push('outbox');
@@ -30,7 +38,9 @@ export async function flushPreCommitWrites(trx: Trx, pending: PreCommitWrites, i
   let creator = trx as QueryCreator<Database>;
   for (const part of parts) creator = creator.with(part, (db) => statement(db, part)) as unknown as QueryCreator<Database>;
   if (last) {
-    await statement(creator, last).execute();
+    // Nothing is read back, so the transaction's COMMIT can travel right behind this statement (see COMMIT_FOLLOWS).
+    const compiled = statement(creator, last).compile();
+    await trx.executeQuery(options.commitFollows ? { ...compiled, sql: compiled.sql + COMMIT_FOLLOWS } : compiled);
     return;
   }
   guards.forEach((guard, i) => {

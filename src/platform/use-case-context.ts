@@ -39,7 +39,8 @@ export async function inTransaction<T>(ctx: UseCaseContext, work: (trx: Trx) => 
         const result = await work(trx);
         const pending = takePreCommitWrites(trx);
         audited = pending.audit.length > 0;
-        await flushPreCommitWrites(trx, pending, ctx.idempotency);
+        // Joined to a caller's transaction (dbWithin), this is not the last statement before COMMIT.
+        await flushPreCommitWrites(trx, pending, ctx.idempotency, { commitFollows: !ctx.db.isTransaction });
         return result;
       });
       if (audited) sealSoon(ctx.db);

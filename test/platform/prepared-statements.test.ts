@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DbHandle, createDb } from '../../src/platform/db/kysely.js';
+import { COMMIT_FOLLOWS, type DbHandle, createDb } from '../../src/platform/db/kysely.js';
 import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
 
 let tdb: TestDatabase;
@@ -41,5 +41,91 @@ describe('statements sent to the database', () => {
     expect((await add(7)).rows[0]!.n).toBe(70);
     const text = sql`select ${1}::int * 10 as n`.compile(one.db).sql;
     expect((await prepared()).filter((s) => s === text)).toHaveLength(1);
+  });
+});
+
+describe('transactions in fewer round trips', () => {
+  // A temporary table lives in the one session every statement here runs on.
+  beforeAll(async () => {
+    await sql`create temporary table trip (n int primary key)`.execute(one.db);
+  });
+  const rows = async () => (await sql<{ n: number }>`select n from trip order by n`.execute(one.db)).rows.map((r) => r.n);
+  const insert = (n: number) => sql`insert into trip values (${n})`;
+  const insertThenCommit = (trx: Parameters<Parameters<ReturnType<typeof one.db.transaction>['execute']>[0]>[0], n: number) => {
+    const compiled = insert(n).compile(trx);
+    return trx.executeQuery({ ...compiled, sql: compiled.sql + COMMIT_FOLLOWS });
+  };
+
+  it('BEGIN held back for the first statement still opens the transaction: every statement sees one start time', async () => {
+    const starts = await one.db.transaction().execute(async (trx) => {
+      const first = await sql<{ t: Date }>`select now() as t`.execute(trx);
+      await sql`select pg_sleep(0.01)`.execute(trx);
+      const second = await sql<{ t: Date; fresh: boolean }>`select now() as t`.execute(trx);
+      return [first.rows[0]!.t, second.rows[0]!.t];
+    });
+    expect(starts[0]!.getTime()).toBe(starts[1]!.getTime());
+  });
+
+  it.each([
+    [
+      'a transaction whose work throws after writing',
+      async () => {
+        await one.db.transaction().execute(async (trx) => {
+          await insert(1).execute(trx);
+          await insert(2).execute(trx);
+          throw new Error('work failed');
+        });
+      },
+      /work failed/,
+    ],
+    [
+      'a transaction whose commit-follows statement fails',
+      async () => {
+        await one.db.transaction().execute(async (trx) => {
+          await insert(3).execute(trx);
+          await insertThenCommit(trx, 3);
+        });
+      },
+      /duplicate key/,
+    ],
+  ])('%s writes nothing, its own error reaches the caller, and the session goes on', async (_name, work, error) => {
+    await expect(work()).rejects.toThrow(error);
+    expect(await rows()).toEqual([]);
+    const fresh = await sql<{ fresh: boolean }>`select now() = statement_timestamp() as fresh`.execute(one.db);
+    expect(fresh.rows[0]!.fresh).toBe(true);
+  });
+
+  it('a commit-follows statement commits with its transaction, and the next transaction starts afresh', async () => {
+    await one.db.transaction().execute(async (trx) => {
+      await insert(4).execute(trx);
+      await insertThenCommit(trx, 5);
+    });
+    await one.db.transaction().execute(async (trx) => insertThenCommit(trx, 6));
+    expect(await rows()).toEqual([4, 5, 6]);
+    await sql`delete from trip`.execute(one.db);
+  });
+
+  it('a commit-follows statement does not wait for its answer: the session has committed before the work returns', async () => {
+    const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(one.db)).rows[0]!.pid;
+    const stateSeen = async () => {
+      for (let i = 0; i < 100; i++) {
+        const state = (await sql<{ state: string }>`select state from pg_stat_activity where pid = ${pid}`.execute(tdb.db)).rows[0]?.state;
+        if (state === 'idle') return state;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return 'still in its transaction';
+    };
+    const seen = await one.db.transaction().execute(async (trx) => {
+      await insertThenCommit(trx, 7);
+      return stateSeen();
+    });
+    expect(seen).toBe('idle');
+    await sql`delete from trip`.execute(one.db);
+  });
+
+  it('a transaction that sends no statement sends nothing, and leaves the session outside any transaction', async () => {
+    expect(await one.db.transaction().execute(async () => 'nothing')).toBe('nothing');
+    const fresh = await sql<{ fresh: boolean }>`select now() = statement_timestamp() as fresh`.execute(one.db);
+    expect(fresh.rows[0]!.fresh).toBe(true);
   });
 });

@@ -25,18 +25,69 @@ function statementName(text: string, parameterCount: number): string | undefined
   return name;
 }
 
+/**
+ * Marks the last statement of a transaction whose answer changes nothing that follows: the client sends COMMIT
+ * right behind it, without waiting for its answer, and Kysely's own COMMIT then gets that COMMIT's answer. If the
+ * statement fails, PostgreSQL turns the COMMIT into a ROLLBACK (the transaction is aborted), the statement's error
+ * reaches its caller, and Kysely's ROLLBACK finds nothing left to undo. Only for a statement after which the
+ * transaction commits unless that statement itself fails (the pre-commit flush).
+ */
+export const COMMIT_FOLLOWS = '\n/* commit follows */';
+
+type Answer = { command: string; rowCount: number | null; rows: unknown[] };
+const answered = (command: string): Promise<Answer> => Promise.resolve({ command, rowCount: null, rows: [] });
+
+/**
+ * A pg client that spends fewer round trips per transaction (the connection is in pipeline mode, so a statement
+ * can go out before the previous one's answer is in): BEGIN is held back and sent together with the
+ * transaction's first statement (a transaction that sends none costs nothing), and a COMMIT_FOLLOWS statement
+ * takes its COMMIT with it. Parameterised statements are named (see statementName).
+ */
 class PreparingClient extends pg.Client {
+  #beginHeld = false;
+  #commitSent: Promise<Answer> | undefined;
+
   override query(...args: unknown[]): never {
     const [text, values] = args;
-    const name = typeof text === 'string' && Array.isArray(values) ? statementName(text, values.length) : undefined;
-    const call = super.query as (...a: unknown[]) => never;
-    return name ? call.call(this, { name, text, values }, ...args.slice(2)) : call.apply(this, args);
+    const send = (super.query as (...a: unknown[]) => never).bind(this);
+    // Kysely's form (text and values, answered by a promise); anything else goes out as it came, after a held BEGIN.
+    if (typeof text !== 'string' || !Array.isArray(values) || args.length > 2) {
+      if (this.#beginHeld) void this.#sendBegin(send).catch(() => {});
+      return send(...args);
+    }
+    if (text === 'begin') return this.#holdBegin();
+    if (text === 'commit' || text === 'rollback') {
+      if (this.#beginHeld) return ((this.#beginHeld = false), answered(text.toUpperCase())) as never;
+      const sent = this.#commitSent;
+      this.#commitSent = undefined;
+      if (sent) return (text === 'commit' ? sent : sent.catch(() => undefined).then(() => answered('ROLLBACK'))) as never;
+    }
+    const begin = this.#beginHeld ? this.#sendBegin(send) : undefined;
+    const name = statementName(text, values.length);
+    const statement: Promise<Answer> = name ? send({ name, text, values }) : send(text, values);
+    if (text.endsWith(COMMIT_FOLLOWS)) {
+      const commit: Promise<Answer> = send('commit');
+      commit.catch(() => {});
+      this.#commitSent = commit;
+    }
+    return (begin ? Promise.all([begin, statement]).then(([, answer]) => answer) : statement) as never;
+  }
+
+  #holdBegin(): never {
+    this.#beginHeld = true;
+    return answered('BEGIN') as never;
+  }
+
+  #sendBegin(send: (...a: unknown[]) => never): Promise<Answer> {
+    this.#beginHeld = false;
+    return send('begin');
   }
 }
 
 export function createDb(connectionString: string, options: { max?: number; onError?: (error: Error) => void } = {}): DbHandle {
   const pool = new pg.Pool({
     Client: PreparingClient,
+    pipeline: true,
     connectionString,
     max: options.max ?? 10,
     idleTimeoutMillis: 30_000,
