@@ -267,7 +267,10 @@ export async function poolsMembersWithLoad(
   capNames: string[],
   purpose: 'decision' | 'report' = 'report',
 ): Promise<Map<string, PoolMemberLoad[]>> {
-  const always = purpose === 'report';
+  // Literals, not parameters: the plan is the same for every call, so the server keeps one generic plan instead of
+  // planning again each time (a parameter here, or an array of unknown length, made its generic plan look dearer).
+  const always = purpose === 'report' ? sql`true` : sql`false`;
+  const inPools = poolIds.length === 1 ? sql`m.pool_id = ${poolIds[0]}` : sql`m.pool_id = any(${poolIds}::uuid[])`;
   const rows = await sql<{
     pool_id: string;
     user_id: string;
@@ -317,7 +320,7 @@ export async function poolsMembersWithLoad(
     join users u on u.id = m.user_id
     left join teams t on t.id = u.team_id
     left join calendars c on c.id = coalesce(u.calendar_id, t.calendar_id)
-    where m.pool_id = any(${poolIds}::uuid[])
+    where ${inPools}
     order by m.pool_id, m.position`.execute(db);
   const byPool = new Map<string, PoolMemberLoad[]>(poolIds.map((id) => [id, []]));
   for (const r of rows.rows)
