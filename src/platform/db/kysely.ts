@@ -55,7 +55,7 @@ class PreparingClient extends pg.Client {
       if (this.#beginHeld) void this.#sendBegin(send).catch(() => {});
       return send(...args);
     }
-    if (text === 'begin') return this.#holdBegin();
+    if (text === 'begin') return ((this.#beginHeld = true), answered('BEGIN')) as never;
     if (text === 'commit' || text === 'rollback') {
       if (this.#beginHeld) return ((this.#beginHeld = false), answered(text.toUpperCase())) as never;
       const sent = this.#commitSent;
@@ -71,11 +71,6 @@ class PreparingClient extends pg.Client {
       this.#commitSent = commit;
     }
     return (begin ? Promise.all([begin, statement]).then(([, answer]) => answer) : statement) as never;
-  }
-
-  #holdBegin(): never {
-    this.#beginHeld = true;
-    return answered('BEGIN') as never;
   }
 
   #sendBegin(send: (...a: unknown[]) => never): Promise<Answer> {
