@@ -114,16 +114,21 @@ const matchAfter = (decision: MatchDecision, accountId: string | null, createdAc
   candidates: decision.evidence.candidates.length,
 });
 
+type NewMatch = { ctx: UseCaseContext; type: MatchSubject['type']; id: string; decision: MatchDecision };
+
 /**
  * The matches of subjects created in this transaction (so none has an earlier match to replace), already found
  * by `findAccountMatch`: one insert for all of them, each audited as its own caller. Never creates an account.
  */
-export async function recordNewMatches(
-  trx: Trx,
-  matches: Array<{ ctx: UseCaseContext; type: MatchSubject['type']; id: string; decision: MatchDecision }>,
-): Promise<void> {
+export async function recordNewMatches(trx: Trx, matches: NewMatch[]): Promise<void> {
   if (matches.length === 0) return;
-  await unnestInsert(
+  await newMatchesInsert(trx, matches).execute();
+  await auditNewMatches(trx, matches);
+}
+
+/** The insert of `recordNewMatches`, for a caller that sends it together with other statements (then audit them). */
+export const newMatchesInsert = (trx: Trx, matches: NewMatch[]) =>
+  unnestInsert(
     trx,
     'account_matches',
     {
@@ -148,7 +153,9 @@ export async function recordNewMatches(
       created_account: false,
       created_at: ctx.clock.now(),
     })),
-  ).execute();
+  );
+
+export async function auditNewMatches(trx: Trx, matches: NewMatch[]): Promise<void> {
   for (const { ctx, type, id, decision } of matches)
     await recordChange(trx, ctx, {
       event: 'account.match_recorded',

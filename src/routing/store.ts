@@ -160,12 +160,20 @@ export const publishedRuleset = (db: Executor, recordType: string) =>
  * caller has not compiled that version yet (`compiled`).
  */
 export async function decisionInputs(trx: Trx, recordType: string, compiled: (rulesetId: string) => boolean) {
-  const row = await trx
+  return decisionInputsOf(trx, await policyAndPublishedRuleset(trx, recordType).executeTakeFirstOrThrow(), compiled);
+}
+
+/** The routing policy with the published rule set's id and number for a record type: one row. */
+export const policyAndPublishedRuleset = (trx: Trx, recordType: string) =>
+  trx
     .selectFrom('routing_policy as p')
     .leftJoin('rulesets as r', (join) => join.on('r.record_type', '=', recordType as never).on('r.status', '=', 'published'))
     .selectAll('p')
-    .select(['r.id as ruleset_id', 'r.number as ruleset_number'])
-    .executeTakeFirstOrThrow();
+    .select(['r.id as ruleset_id', 'r.number as ruleset_number']);
+type PolicyAndPublishedRuleset = Awaited<ReturnType<ReturnType<typeof policyAndPublishedRuleset>['executeTakeFirstOrThrow']>>;
+
+/** What a decision reads before it decides; the rules are read only if this process has not compiled them yet. */
+export async function decisionInputsOf(trx: Trx, row: PolicyAndPublishedRuleset, compiled: (rulesetId: string) => boolean) {
   const { ruleset_id: rulesetId, ruleset_number: rulesetNumber, ...policy } = row;
   if (rulesetId === null || rulesetNumber === null) return { policy, ruleset: null };
   const rules = compiled(rulesetId)
@@ -173,6 +181,8 @@ export async function decisionInputs(trx: Trx, recordType: string, compiled: (ru
     : (await trx.selectFrom('rulesets').select('rules').where('id', '=', rulesetId).executeTakeFirstOrThrow()).rules;
   return { policy, ruleset: { id: rulesetId, number: rulesetNumber, rules } };
 }
+
+export type DecisionInputs = Awaited<ReturnType<typeof decisionInputs>>;
 
 export const findRuleset = (db: Executor, id: string) => db.selectFrom('rulesets').selectAll().where('id', '=', id).executeTakeFirst();
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
+import type { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trx } from '../../src/platform/db/database.js';
 import { COMMIT_FOLLOWS, type DbHandle, createDb } from '../../src/platform/db/kysely.js';
+import { together } from '../../src/platform/db/together.js';
 import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
 
 let tdb: TestDatabase;
@@ -123,6 +125,64 @@ describe('transactions in fewer round trips', () => {
     });
     expect(seen).toBe('idle');
     await sql`delete from trip`.execute(one.db);
+  });
+
+  /** How many writes the connection's socket makes while `work` runs (each is one system call). */
+  const writesDuring = async (work: () => Promise<unknown>) => {
+    const client = await one.pool.connect();
+    const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    client.release();
+    let writes = 0;
+    const counted = <Args extends unknown[]>(send: (...args: Args) => void) =>
+      function (this: Writable, ...args: Args) {
+        writes++;
+        send.apply(this, args);
+      };
+    socket._write = counted(socket._write);
+    socket._writev = counted(socket._writev!);
+    try {
+      await work();
+    } finally {
+      delete (socket as Partial<Writable>)._write;
+      delete (socket as Partial<Writable>)._writev;
+    }
+    return writes;
+  };
+
+  it('BEGIN leaves with the first statement, and COMMIT with the commit-follows statement: one write each', async () => {
+    const writes = await writesDuring(() =>
+      one.db.transaction().execute(async (trx) => {
+        await insert(8).execute(trx);
+        await insertThenCommit(trx, 9);
+      }),
+    );
+    expect(writes).toBe(2);
+    expect(await rows()).toEqual([8, 9]);
+    await sql`delete from trip`.execute(one.db);
+  });
+
+  it('statements sent together leave in one write, run in order, and answer each in order', async () => {
+    let answers: unknown[] = [];
+    const writes = await writesDuring(() =>
+      one.db.transaction().execute(async (trx) => {
+        answers = await together(
+          trx,
+          insert(10),
+          sql<{ n: number }>`select count(*)::int as n from trip`,
+          insert(11),
+          sql`select n from trip order by n`,
+        );
+      }),
+    );
+    expect(writes).toBe(2); // BEGIN and the four statements; then COMMIT
+    expect(answers).toEqual([[], [{ n: 1 }], [], [{ n: 10 }, { n: 11 }]]);
+    await sql`delete from trip`.execute(one.db);
+  });
+
+  it('statements sent together: the first failure is the answer, and the transaction writes nothing', async () => {
+    await expect(one.db.transaction().execute((trx) => together(trx, insert(12), insert(12), insert(13)))).rejects.toThrow(/duplicate key/);
+    expect(await rows()).toEqual([]);
+    expect(await outsideAnyTransaction()).toBe(true);
   });
 
   it('a transaction that sends no statement sends nothing, and leaves the session outside any transaction', async () => {

@@ -138,6 +138,18 @@ describe('leads created together', () => {
     expect(Number((await rows<{ n: string }>(`select count(*) as n from leads`))[0]!.n)).toBe(before + 2);
   });
 
+  it('answers a lone lead naming a missing account with a 400 naming the field, and writes nothing', async () => {
+    const members = await reps(1);
+    await publishLeadRules([{ name: 'All', then: { target: { type: 'pool', id: await pool(members) } } }]);
+    const name = `Alone ${randomUUID()}`;
+    await expect(createLead(t.system, { name, company: 'Nobody Ltd', accountId: randomUUID() })).rejects.toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'accountId' }],
+    });
+    expect(await rows(`select id from leads where name = $1`, [name])).toEqual([]);
+    expect(await rows(`select id from audit_events where after ->> 'name' = $1`, [name])).toEqual([]);
+  });
+
   it('never exceeds the WIP cap of a member two pools share, and leaves no lead ownerless (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 8 }), async (cap, extra) => {

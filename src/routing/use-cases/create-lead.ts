@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { findAccountMatch, matchAccount, recordNewMatches } from '../../channel/match-account.js';
+import { auditNewMatches, findAccountMatch, matchAccount, newMatchesInsert, recordNewMatches } from '../../channel/match-account.js';
 import { assertCan } from '../../platform/access/can.js';
 import type { Trx } from '../../platform/db/database.js';
+import { together } from '../../platform/db/together.js';
 import { invalidField } from '../../platform/errors.js';
 import { type Settled, groupCommit, settle } from '../../platform/group-commit.js';
 import { recordChange } from '../../platform/record-change.js';
@@ -9,14 +10,16 @@ import { type UseCaseContext, inTransaction } from '../../platform/use-case-cont
 import type { MatchDecision } from '../core/account-matching.js';
 import type { CreateLeadInput } from '../schemas.js';
 import { leadDomain, leadRow } from '../record-rows.js';
-import { type LeadRow, findAccount } from '../store.js';
+import { type LeadRow, decisionInputsOf, findAccount, policyAndPublishedRuleset, selectAccountsWithRegistrations } from '../store.js';
 import { type LeadView, leadView } from '../views.js';
-import { insertedLeadSubjects } from '../subjects.js';
-import { type RoutingDecision, routeRecord } from './route-record.js';
+import { insertedLeadSubject, insertedLeadSubjects } from '../subjects.js';
+import { type RoutingDecision, isCompiled, routeRecord } from './route-record.js';
 import { routeChunk } from './route-records-batch.js';
 
 export type CreatedLead = LeadView & { assignment: RoutingDecision };
 type LeadCall = { ctx: UseCaseContext; input: CreateLeadInput; match: MatchDecision | null };
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** The most leads one transaction takes from the queue (see createTogether). */
 const BATCH_MAX = 64;
@@ -84,16 +87,69 @@ async function accountFor(
 
 async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, match: MatchDecision | null): Promise<CreatedLead> {
   const id = randomUUID();
-  const accountId = await accountFor(trx, ctx, input, id, match);
   const now = ctx.clock.now();
+  const accountKnown = ctx.actor.partnerId === null && (input.accountId || match || !needsMatch(input));
+  const { row, subject, inputs } = accountKnown
+    ? await insertWithKnownAccount(trx, ctx, input, id, match, now)
+    : await insertAfterMatching(trx, ctx, input, id, match, now);
+  await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
+  return answerOf(row, await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject, inputs }));
+}
+
+/**
+ * The account is known before the transaction (named, matched before the lead joined its batch, or not needed):
+ * its facts, the lead, the routing policy and the match go to the server together, so the decision waits for the
+ * server once before it locks its target, not four times. A named account that does not exist fails the insert.
+ */
+async function insertWithKnownAccount(
+  trx: Trx,
+  ctx: UseCaseContext,
+  input: CreateLeadInput,
+  id: string,
+  match: MatchDecision | null,
+  now: Date,
+) {
+  const accountId = input.accountId ?? match?.accountId ?? null;
+  const matches = !input.accountId && match ? [{ ctx, type: 'lead' as const, id, decision: match }] : [];
+  const [accounts, [row], [policy]] = await together(
+    trx,
+    selectAccountsWithRegistrations(trx).where('accounts.id', '=', accountId),
+    trx
+      .insertInto('leads')
+      .values({ id, ...leadRow(input, accountId, now) })
+      .returningAll(),
+    policyAndPublishedRuleset(trx, 'lead'),
+    ...(matches.length ? [newMatchesInsert(trx, matches)] : []),
+  ).catch((error: unknown) => {
+    throw (error as { code?: string }).code === FOREIGN_KEY_VIOLATION && input.accountId
+      ? invalidField('accountId', 'no such account')
+      : error;
+  });
+  await auditNewMatches(trx, matches);
+  return {
+    row: row!,
+    subject: insertedLeadSubject(row!, accounts[0], now),
+    inputs: await decisionInputsOf(trx, policy!, (rulesetId) => isCompiled(rulesetId)),
+  };
+}
+
+/** A partner's lead, or one whose match was not looked up before the transaction: matched in it, then inserted. */
+async function insertAfterMatching(
+  trx: Trx,
+  ctx: UseCaseContext,
+  input: CreateLeadInput,
+  id: string,
+  match: MatchDecision | null,
+  now: Date,
+) {
+  const accountId = await accountFor(trx, ctx, input, id, match);
   const row = await trx
     .insertInto('leads')
     .values({ id, ...leadRow(input, accountId, now) })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
   const [subject] = await insertedLeadSubjects(trx, [row], now);
-  return answerOf(row, await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject }));
+  return { row, subject, inputs: undefined };
 }
 
 /** The new lead as its caller sees it: owned by its first decision, if that placed it. */

@@ -16,7 +16,7 @@ import type { RoutableRecordType } from '../core/record-types.js';
 import { type Rule, compileRuleSet } from '../core/ruleset.js';
 import { usesChangedTo } from '../core/stages.js';
 import { resolveTarget } from '../resolve-target.js';
-import { activeChannelManagers, decisionInputs, markUnassigned, publishedRuleset } from '../store.js';
+import { type DecisionInputs, activeChannelManagers, decisionInputs, markUnassigned, publishedRuleset } from '../store.js';
 import { type Subject, lockSubject } from '../subjects.js';
 
 export type RoutingDecision = {
@@ -109,6 +109,8 @@ export async function routeRecord(
     fresh?: boolean;
     /** The record as its creator built it in this transaction (already locked by the insert). */
     subject?: Subject;
+    /** The policy and published rule set, when the caller read them in this transaction already. */
+    inputs?: DecisionInputs;
   },
 ): Promise<RoutingDecision> {
   const now = ctx.clock.now();
@@ -119,7 +121,7 @@ export async function routeRecord(
   const noted = guard ? { guard } : {};
   const transitionsOnly = request.transitionsOnly ?? false;
   // Read before the target's pool lock is taken: every statement after it is paid by the decisions queued behind.
-  const { policy, ruleset } = await decisionInputs(trx, request.recordType, (id) => isCompiled(id, transitionsOnly));
+  const { policy, ruleset } = request.inputs ?? (await decisionInputs(trx, request.recordType, (id) => isCompiled(id, transitionsOnly)));
   if (!ruleset)
     return unassigned(
       trx,
