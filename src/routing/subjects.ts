@@ -31,13 +31,7 @@ function leadSubject(lead: LeadRow, account: AccountFacts | null, nowMs: number)
     account,
     nowMs,
   );
-  return {
-    recordType: 'lead',
-    recordId: lead.id,
-    title: `Lead ${lead.name}`,
-    ownerId: lead.owner_id,
-    facts: { ...facts, ownerId: lead.owner_id },
-  };
+  return { recordType: 'lead', recordId: lead.id, title: `Lead ${lead.name}`, ownerId: lead.owner_id, facts: { ...facts, ownerId: lead.owner_id } };
 }
 
 function opportunitySubject(opp: OpportunityRow, account: AccountFacts | null, nowMs: number, previous?: Record<string, unknown>): Subject {
@@ -60,13 +54,7 @@ function opportunitySubject(opp: OpportunityRow, account: AccountFacts | null, n
     nowMs,
     previous,
   );
-  return {
-    recordType: 'opportunity',
-    recordId: opp.id,
-    title: `Opportunity ${opp.name}`,
-    ownerId: opp.owner_id,
-    facts: { ...facts, ownerId: opp.owner_id },
-  };
+  return { recordType: 'opportunity', recordId: opp.id, title: `Opportunity ${opp.name}`, ownerId: opp.owner_id, facts: { ...facts, ownerId: opp.owner_id } };
 }
 
 type AccountWithRegistrations = AccountRow & { active_registrations: ActiveRegistration[] };
@@ -104,26 +92,16 @@ export async function lockSubjects(
   switch (recordType) {
     case 'lead': {
       const leads = await trx.selectFrom('leads').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
-      const accounts = await accountsById(
-        trx,
-        leads.map((l) => l.account_id),
-      );
+      const accounts = await accountsById(trx, leads.map((l) => l.account_id));
       return leads.map((l) => leadSubject(l, (l.account_id && accounts.get(l.account_id)) || null, nowMs));
     }
     case 'account': {
-      const accounts = await selectAccountsWithRegistrations(trx)
-        .where('accounts.id', 'in', ids)
-        .orderBy('accounts.id')
-        .forUpdate()
-        .execute();
+      const accounts = await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', ids).orderBy('accounts.id').forUpdate().execute();
       return accounts.map(accountSubject);
     }
     case 'opportunity': {
       const opps = await trx.selectFrom('opportunities').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
-      const accounts = await accountsById(
-        trx,
-        opps.map((o) => o.account_id),
-      );
+      const accounts = await accountsById(trx, opps.map((o) => o.account_id));
       return opps.map((o) => opportunitySubject(o, (o.account_id && accounts.get(o.account_id)) || null, nowMs, previous));
     }
     default:
@@ -135,16 +113,8 @@ export async function lockSubjects(
  * Routable records of other features (registrations, cases, orders): routing locks the row in the table the
  * registry names and routes on the facts the calling feature passed in.
  */
-async function lockForeignSubjects(
-  trx: Trx,
-  recordType: RoutableRecordType,
-  ids: string[],
-  facts: Record<string, unknown>,
-): Promise<Subject[]> {
-  const rows = await sql<{
-    id: string;
-    owner_id: string | null;
-  }>`select id, owner_id from ${sql.table(ROUTABLE_TABLES[recordType])} where id = any(${ids}::uuid[]) order by id for update`.execute(trx);
+async function lockForeignSubjects(trx: Trx, recordType: RoutableRecordType, ids: string[], facts: Record<string, unknown>): Promise<Subject[]> {
+  const rows = await sql<{ id: string; owner_id: string | null }>`select id, owner_id from ${sql.table(ROUTABLE_TABLES[recordType])} where id = any(${ids}::uuid[]) order by id for update`.execute(trx);
   return rows.rows.map((r) => ({
     recordType,
     recordId: r.id,
@@ -160,10 +130,7 @@ export const insertedLeadSubject = (lead: LeadRow, account: AccountWithRegistrat
 
 /** Leads inserted in this transaction (so already locked by it) as subjects, without reading them back. */
 export async function insertedLeadSubjects(trx: Trx, leads: LeadRow[], now: Date): Promise<Subject[]> {
-  const accounts = await accountsById(
-    trx,
-    leads.map((l) => l.account_id),
-  );
+  const accounts = await accountsById(trx, leads.map((l) => l.account_id));
   return leads.map((l) => leadSubject(l, (l.account_id && accounts.get(l.account_id)) || null, now.getTime()));
 }
 
@@ -189,22 +156,14 @@ export async function readSubjects(trx: Trx, recordType: RoutableRecordType, rec
   switch (recordType) {
     case 'lead': {
       const leads = await trx.selectFrom('leads').selectAll().where('id', 'in', ids).orderBy('id').execute();
-      const accounts = await accountsById(
-        trx,
-        leads.map((l) => l.account_id),
-      );
+      const accounts = await accountsById(trx, leads.map((l) => l.account_id));
       return leads.map((l) => leadSubject(l, (l.account_id && accounts.get(l.account_id)) || null, nowMs));
     }
     case 'account':
-      return (await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', ids).orderBy('accounts.id').execute()).map(
-        accountSubject,
-      );
+      return (await selectAccountsWithRegistrations(trx).where('accounts.id', 'in', ids).orderBy('accounts.id').execute()).map(accountSubject);
     case 'opportunity': {
       const opps = await trx.selectFrom('opportunities').selectAll().where('id', 'in', ids).orderBy('id').execute();
-      const accounts = await accountsById(
-        trx,
-        opps.map((o) => o.account_id),
-      );
+      const accounts = await accountsById(trx, opps.map((o) => o.account_id));
       return opps.map((o) => opportunitySubject(o, (o.account_id && accounts.get(o.account_id)) || null, nowMs));
     }
     default:
