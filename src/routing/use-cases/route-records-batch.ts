@@ -250,6 +250,7 @@ export async function routeChunk(
       previous: options.previous,
       fresh: options.oneByOne !== undefined,
       subject,
+      inputs: { policy, ruleset },
     });
     if (options.oneByOne) decisions.set(subject.recordId, decision);
     if (decision.assignmentId) {
