@@ -47,6 +47,7 @@ import {
   sampleWaits,
   setupRoutingOrg,
   withBenchDatabase,
+  writeCalls,
 } from './support.js';
 
 const CLIENTS = 16;
@@ -305,7 +306,9 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
 
     // One decision at a time through the use case, every statement timed: the uncontended cost of a decision.
     const profiled = timedKysely(bench);
+    const writesBefore = writeCalls();
     const single = await closedLoop(Math.min(300, n), 1, (i) => createLead({ ...ctx, db: profiled.db }, leadInput(4_000_000 + i)));
+    const writesAfter = writeCalls();
     const singlePlan = await profiled.explainCostliestSelect();
     const checks = await invariants(bench, '% inquiry #%');
     return {
@@ -339,6 +342,7 @@ async function httpPart(bench: BenchRuntime, n: number, progress: (step: number)
         perSec: single.perSec,
         latencyMs: single.latencyMs,
         ...profiled.split(single.ops, single.totalMs),
+        writesPerUnit: writesBefore === null || writesAfter === null ? null : round((writesAfter - writesBefore) / single.ops, 2),
         costliestSelectPlan: singlePlan,
       },
       halfPeakPaced: { targetPerSec: round(halfRate), ...paced },
@@ -455,8 +459,9 @@ function timedKysely(bench: BenchRuntime) {
       const statements = [...byStatement.entries()].sort((a, b) => b[1].ms - a[1].ms);
       return {
         sqlShare: round(sqlMs / totalMs, 3),
-        // BEGIN travels with the first statement (see PreparingClient), so it is no round trip of its own.
-        roundTripsPerUnit: round(statements.reduce((sum, [key, s]) => sum + (key === 'begin' ? 0 : s.count), 0) / units, 2),
+        // BEGIN travels with the first statement (see PreparingClient), so it is not counted; statements sent
+        // together count one by one here (see writesPerUnit for the times a unit waited for the server).
+        statementsPerUnit: round(statements.reduce((sum, [key, s]) => sum + (key === 'begin' ? 0 : s.count), 0) / units, 2),
         sqlMsPerUnit: round(sqlMs / units, 4),
         otherMsPerUnit: round((totalMs - sqlMs) / units, 4),
         other: 'JavaScript in the use case (facts, explain, pool selection, audit hashing, JSON) and the event loop',

@@ -122,6 +122,19 @@ export function statCpuMs(statFile: string, reaped = false): number {
 }
 
 /**
+ * Write system calls this process has made so far (Linux `/proc/self/io`, every thread; null elsewhere): each
+ * statement batch sent to the database is one, so their count per unit shows how many times a unit waited for the
+ * server, which the statement log cannot (statements sent together are logged one by one).
+ */
+export function writeCalls(): number | null {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The bench cluster's PostgreSQL processes: the postmaster (first line of postmaster.pid) with its exited children
  * (a backend whose connection closed takes its CPU there), and its living children.
  */
