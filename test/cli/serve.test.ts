@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/runtime.js';
+import { httpPortForChild } from '../support/ports.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-serve-'));
 const children: ChildProcess[] = [];
+const port = await httpPortForChild();
+const url = `http://127.0.0.1:${port}`;
 
 function startBaton(port: number) {
   const child = spawn('node', [path.join(projectRoot, 'bin', 'baton.js'), 'serve', '--port', String(port)], {
@@ -41,9 +44,6 @@ afterAll(() => {
 });
 
 describe('`baton serve` on the embedded database', () => {
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const url = `http://127.0.0.1:${port}`;
-
   it('starts on an empty data dir, seeds the demo org, is healthy once the demo is seeded (under 90 s even on a loaded 2-core CI box) and stops cleanly on SIGTERM', async () => {
     const baton = startBaton(port);
     const health = await waitForHealth(url, 90_000).catch((error: Error) => {

@@ -20,6 +20,7 @@ import { createUser } from '../../src/identity/use-cases/create-user.js';
 import { systemActor } from '../../src/platform/access/actor.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { projectRoot } from '../../src/runtime.js';
+import { httpPortForChild } from '../support/ports.js';
 import { type TestDatabase, createTestDatabase } from '../support/test-db.js';
 
 const WRITES = Number(process.env.BATON_CRASH_WRITES ?? 200);
@@ -45,7 +46,7 @@ const debug = (...args: unknown[]) => process.env.BATON_CRASH_DEBUG === '1' && c
 let database: TestDatabase;
 let token: string;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-crash-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+const port = await httpPortForChild();
 const url = `http://127.0.0.1:${port}`;
 let child: ChildProcess | null = null;
 let output = '';
