@@ -128,7 +128,8 @@ export function statCpuMs(statFile: string, reaped = false): number {
  */
 export function writeCalls(): number | null {
   try {
-    return Number(/^syscw: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+    const count = /^syscw: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1];
+    return count === undefined ? null : Number(count);
   } catch {
     return null;
   }

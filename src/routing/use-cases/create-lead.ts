@@ -87,36 +87,37 @@ async function accountFor(
 
 async function createOne(trx: Trx, ctx: UseCaseContext, input: CreateLeadInput, match: MatchDecision | null): Promise<CreatedLead> {
   const id = randomUUID();
-  const now = ctx.clock.now();
-  const accountKnown = ctx.actor.partnerId === null && (input.accountId || match || !needsMatch(input));
-  const { row, subject, inputs } = accountKnown
-    ? await insertWithKnownAccount(trx, ctx, input, id, match, now)
-    : await insertAfterMatching(trx, ctx, input, id, match, now);
+  // A partner's named account is checked under the partner's scope first (a foreign key ignores row-level
+  // security), and a match not looked up before the transaction is made in it; otherwise the account is known.
+  const account =
+    ctx.actor.partnerId === null && (input.accountId || match || !needsMatch(input))
+      ? { id: input.accountId ?? match?.accountId ?? null, newMatch: input.accountId ? null : match }
+      : { id: await accountFor(trx, ctx, input, id, match), newMatch: null };
+  const { row, subject, inputs } = await insertLead(trx, ctx, input, id, account);
   await recordChange(trx, ctx, { event: 'lead.created', entityType: 'lead', entityId: row.id, after: leadView(row) });
   return answerOf(row, await routeRecord(trx, ctx, { recordType: 'lead', recordId: row.id, fresh: true, subject, inputs }));
 }
 
 /**
- * The account is known before the transaction (named, matched before the lead joined its batch, or not needed):
- * its facts, the lead, the routing policy and the match go to the server together, so the decision waits for the
- * server once before it locks its target, not four times. A named account that does not exist fails the insert.
+ * The lead's account facts, its insert, the routing policy and its new account match go to the server together,
+ * so the decision waits for the server once before it locks its target, not four times. A named account that
+ * does not exist fails the insert.
  */
-async function insertWithKnownAccount(
+async function insertLead(
   trx: Trx,
   ctx: UseCaseContext,
   input: CreateLeadInput,
   id: string,
-  match: MatchDecision | null,
-  now: Date,
+  account: { id: string | null; newMatch: MatchDecision | null },
 ) {
-  const accountId = input.accountId ?? match?.accountId ?? null;
-  const matches = !input.accountId && match ? [{ ctx, type: 'lead' as const, id, decision: match }] : [];
+  const now = ctx.clock.now();
+  const matches = account.newMatch ? [{ ctx, type: 'lead' as const, id, decision: account.newMatch }] : [];
   const [accounts, [row], [policy]] = await together(
     trx,
-    selectAccountsWithRegistrations(trx).where('accounts.id', '=', accountId),
+    selectAccountsWithRegistrations(trx).where('accounts.id', '=', account.id),
     trx
       .insertInto('leads')
-      .values({ id, ...leadRow(input, accountId, now) })
+      .values({ id, ...leadRow(input, account.id, now) })
       .returningAll(),
     policyAndPublishedRuleset(trx, 'lead'),
     ...(matches.length ? [newMatchesInsert(trx, matches)] : []),
@@ -129,27 +130,8 @@ async function insertWithKnownAccount(
   return {
     row: row!,
     subject: insertedLeadSubject(row!, accounts[0], now),
-    inputs: await decisionInputsOf(trx, policy!, (rulesetId) => isCompiled(rulesetId)),
+    inputs: await decisionInputsOf(trx, policy!, isCompiled),
   };
-}
-
-/** A partner's lead, or one whose match was not looked up before the transaction: matched in it, then inserted. */
-async function insertAfterMatching(
-  trx: Trx,
-  ctx: UseCaseContext,
-  input: CreateLeadInput,
-  id: string,
-  match: MatchDecision | null,
-  now: Date,
-) {
-  const accountId = await accountFor(trx, ctx, input, id, match);
-  const row = await trx
-    .insertInto('leads')
-    .values({ id, ...leadRow(input, accountId, now) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const [subject] = await insertedLeadSubjects(trx, [row], now);
-  return { row, subject, inputs: undefined };
 }
 
 /** The new lead as its caller sees it: owned by its first decision, if that placed it. */
